@@ -1,0 +1,71 @@
+package org.b3lb.node.app;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.camel.main.Main;
+import org.b3lb.node.config.ConfigException;
+import org.b3lb.node.config.ConfigLocator;
+import org.b3lb.node.config.Settings;
+
+/**
+ * {@code b3lb-node [run]} runs the service; {@code push --once} and {@code clean [--dry-run]}
+ * run one pass of the same code and exit. Exit codes: 0 ok, 1 runtime failure, 2 bad configuration.
+ */
+public final class App {
+
+    private App() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String... args) {
+        try {
+            CommandLine cl = CommandLine.parse(args);
+            Path file = ConfigLocator.locate(cl.config());
+            useLogbackConfigBeside(file);
+            Settings settings = Settings.load(file, System.getenv(), cl.overrides());
+            return switch (cl.command()) {
+                case "run" -> {
+                    cl.allowOnly();
+                    yield serve(settings);
+                }
+                default -> throw new ConfigException("unknown command '" + cl.command() + "'; " + CommandLine.USAGE);
+            };
+        } catch (ConfigException e) {
+            System.err.println("b3lb-node: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private static int serve(Settings settings) {
+        Main main = NodeService.create(settings);
+        NodeService.checkPorts(settings);
+        try {
+            main.run();
+        } catch (Exception e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            System.err.println("b3lb-node: failed to start: " + root.getMessage() + "; see the log lines above");
+            return 1;
+        }
+        return main.getExitCode();
+    }
+
+    /**
+     * Logging is configured from {@code logback.xml} next to the config file, so an admin can
+     * change levels in /etc/b3lb-node without touching the jar. Must run before the first logger.
+     */
+    private static void useLogbackConfigBeside(Path configFile) {
+        if (configFile == null || System.getProperty("logback.configurationFile") != null) {
+            return;
+        }
+        Path candidate = configFile.toAbsolutePath().getParent().resolve("logback.xml");
+        if (Files.isReadable(candidate)) {
+            System.setProperty("logback.configurationFile", candidate.toString());
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package org.b3lb.node.app;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.apache.camel.main.Main;
+import org.b3lb.node.config.ConfigException;
+import org.b3lb.node.config.Settings;
+import org.b3lb.node.load.LoadConfig;
+import org.b3lb.node.load.LoadMetrics;
+import org.b3lb.node.load.LoadResponder;
+import org.b3lb.node.load.LoadSampler;
+
+/**
+ * Builds the Camel Main service from validated settings. Every setting is checked here, before
+ * Camel starts, so a bad value stops start-up with one line instead of a half-running node.
+ */
+public final class NodeService {
+
+    /** The name the registry and JMX know the meter registry by; camel-micrometer-prometheus reuses it. */
+    public static final String METRICS_REGISTRY = "metricsRegistry";
+
+    private NodeService() {
+    }
+
+    public static Main create(Settings s) {
+        Path routesDir = routesDir(s);
+        LoadConfig load = LoadConfig.from(s);
+        ManagementConfig management = ManagementConfig.from(s);
+        s.path("b3lb.recording-dir");
+
+        Main main = new Main();
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        main.bind(METRICS_REGISTRY, meters);
+
+        LoadSampler sampler = new LoadSampler();
+        main.bind("loadResponder", new LoadResponder(sampler));
+        LoadMetrics.bind(meters, sampler);
+
+        Properties p = new Properties();
+        p.put("camel.main.name", "b3lb-node");
+        p.put("camel.main.auto-configuration-log-summary", "false");
+        p.put("camel.main.routes-include-pattern", "file:" + routesDir + "/*.camel.yaml");
+        p.put("camel.main.jmx-enabled", "true");
+        p.put("camel.server.enabled", Boolean.toString(load.enabled()));
+        p.put("camel.server.host", load.host());
+        p.put("camel.server.port", Integer.toString(load.port()));
+        p.put("camel.server.file-upload-enabled", "false");
+        p.put("camel.server.max-body-size", "1024");
+        p.put("camel.management.enabled", "true");
+        p.put("camel.management.host", management.host());
+        p.put("camel.management.port", Integer.toString(management.port()));
+        p.put("camel.management.health-check-enabled", "true");
+        p.put("camel.management.metrics-enabled", "true");
+        p.put("camel.health.enabled", "true");
+        p.put("camel.health.routes-enabled", "true");
+        p.put("camel.health.consumers-enabled", "true");
+        p.put("camel.health.exposure-level", "full");
+        p.put("camel.metrics.enabled", "true");
+        p.put("camel.metrics.enable-route-policy", "true");
+        p.put("camel.metrics.binders", "jvm-memory,jvm-gc,jvm-thread,jvm-info,class-loader,processor,file-descriptor,uptime");
+        // the admin's own camel.* keys and every b3lb.* value (for {{placeholders}} in YAML routes) win
+        p.putAll(s.all());
+        p.put("b3lb.routes-dir", routesDir.toString());
+        main.setOverrideProperties(p);
+        return main;
+    }
+
+    /** Listening addresses of the service, for a clear "port in use" message before Camel starts. */
+    static void checkPorts(Settings s) {
+        LoadConfig load = LoadConfig.from(s);
+        ManagementConfig management = ManagementConfig.from(s);
+        if (load.enabled() && load.port() == management.port()) {
+            throw s.invalid("b3lb.management.port", "must differ from b3lb.load.port");
+        }
+        if (load.enabled()) {
+            PortCheck.assertFree("b3lb.load.host", load.host(), "b3lb.load.port", load.port());
+        }
+        PortCheck.assertFree("b3lb.management.host", management.host(), "b3lb.management.port", management.port());
+    }
+
+    /** {@code b3lb.routes-dir}, by default the {@code routes/} directory next to the config file. */
+    static Path routesDir(Settings s) {
+        Path dir = s.has("b3lb.routes-dir") ? s.path("b3lb.routes-dir") : s.configDir().resolve("routes").normalize();
+        if (!Files.isDirectory(dir)) {
+            throw new ConfigException("routes directory " + dir + " does not exist (b3lb.routes-dir, from "
+                    + s.source("b3lb.routes-dir") + "); create it or point b3lb.routes-dir at the *.camel.yaml files");
+        }
+        return dir;
+    }
+}

@@ -1,0 +1,19 @@
+package org.b3lb.node.load;
+
+import org.b3lb.node.config.Settings;
+
+/** The load endpoint's settings, checked at start-up. */
+public record LoadConfig(boolean enabled, String host, int port) {
+
+    public static LoadConfig from(Settings s) {
+        return new LoadConfig(s.bool("b3lb.load.enabled"), host(s, "b3lb.load.host"), s.port("b3lb.load.port"));
+    }
+
+    static String host(Settings s, String key) {
+        String h = s.string(key);
+        if (h.isEmpty() || h.contains(" ") || h.contains("/")) {
+            throw s.invalid(key, "must be an IP address or host name to listen on, e.g. 127.0.0.1");
+        }
+        return h;
+    }
+}

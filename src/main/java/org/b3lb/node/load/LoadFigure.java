@@ -1,0 +1,28 @@
+package org.b3lb.node.load;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+
+/**
+ * The balancer's figure: 1-minute load average / CPU count * 100, as text with exactly two
+ * decimals and a newline ({@code "45.32\n"}), the format the spec's load script answered.
+ */
+public final class LoadFigure {
+
+    private LoadFigure() {
+    }
+
+    /** @return the percentage, or a negative number when the OS has no load average */
+    public static double percent(double loadAverage, int cpus) {
+        if (loadAverage < 0 || Double.isNaN(loadAverage)) {
+            return -1;
+        }
+        // a machine always has at least one CPU; the spec guarded the same way (cpu_count() or 1)
+        return loadAverage / Math.max(1, cpus) * 100.0;
+    }
+
+    /** Two decimals, half-up, always a dot whatever the JVM's locale, then a newline. */
+    public static String format(double percent) {
+        return BigDecimal.valueOf(percent).setScale(2, RoundingMode.HALF_UP).toPlainString() + "\n";
+    }
+}

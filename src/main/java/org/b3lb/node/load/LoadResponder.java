@@ -1,0 +1,38 @@
+package org.b3lb.node.load;
+
+import java.nio.charset.StandardCharsets;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+
+/**
+ * Turns a load request into the answer: {@code 200 text/plain "45.32\n"}, or 503 when the OS
+ * reports no load average (the balancer then keeps its last value rather than reading garbage).
+ */
+public final class LoadResponder implements Processor {
+
+    private static final byte[] UNAVAILABLE = "load average unavailable\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final LoadSampler sampler;
+
+    public LoadResponder(LoadSampler sampler) {
+        this.sampler = sampler;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        Message m = exchange.getMessage();
+        // request headers would otherwise be echoed back as response headers
+        m.removeHeaders("*");
+        byte[] body = sampler.body();
+        int status = 200;
+        if (body == null) {
+            status = 503;
+            body = UNAVAILABLE;
+        }
+        m.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        m.setHeader(Exchange.CONTENT_TYPE, "text/plain; charset=utf-8");
+        // bytes, not a String: platform-http then sends Content-Length instead of chunked encoding
+        m.setBody(body);
+    }
+}

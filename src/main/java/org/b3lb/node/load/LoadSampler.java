@@ -1,0 +1,65 @@
+package org.b3lb.node.load;
+
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.lang.management.OperatingSystemMXBean;
+import java.util.function.DoubleSupplier;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * Reads the load figure from the OS, at most once per {@link #MAX_AGE_NANOS}: the kernel updates
+ * the load average every 5 s, so a balancer polling hard must not cost a syscall per request.
+ */
+public final class LoadSampler {
+
+    static final long MAX_AGE_NANOS = 1_000_000_000L;
+
+    private final DoubleSupplier loadAverage;
+    private final IntSupplier cpus;
+    private final LongSupplier clock;
+    private volatile Sample last;
+
+    private record Sample(long takenAt, double percent, byte[] body) {
+    }
+
+    public LoadSampler() {
+        this(osLoadAverage(), CpuCount::online, System::nanoTime);
+    }
+
+    LoadSampler(DoubleSupplier loadAverage, IntSupplier cpus, LongSupplier clock) {
+        this.loadAverage = loadAverage;
+        this.cpus = cpus;
+        this.clock = clock;
+    }
+
+    /** @return the figure in percent, negative when the OS has no load average */
+    public double percent() {
+        return sample().percent;
+    }
+
+    /**
+     * @return the response body ({@code "45.32\n"} in ASCII), shared between callers who must not
+     *         modify it, or null when the OS has no load average
+     */
+    public byte[] body() {
+        return sample().body;
+    }
+
+    private Sample sample() {
+        long now = clock.getAsLong();
+        Sample s = last;
+        if (s == null || now - s.takenAt >= MAX_AGE_NANOS) {
+            // concurrent refreshes are harmless: each computes the same figure
+            double p = LoadFigure.percent(loadAverage.getAsDouble(), cpus.getAsInt());
+            s = new Sample(now, p, p < 0 ? null : LoadFigure.format(p).getBytes(StandardCharsets.US_ASCII));
+            last = s;
+        }
+        return s;
+    }
+
+    private static DoubleSupplier osLoadAverage() {
+        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        return os::getSystemLoadAverage;
+    }
+}

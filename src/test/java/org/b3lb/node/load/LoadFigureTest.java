@@ -1,0 +1,47 @@
+package org.b3lb.node.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class LoadFigureTest {
+
+    @ParameterizedTest
+    @CsvSource({
+        "1.8128, 4, 45.32",   // the spec's example figure
+        "0.0,    8, 0.00",
+        "2.0,    1, 200.00",  // an overloaded single-CPU node goes above 100, as the spec's script did
+        "0.005,  1, 0.50",
+        "0.00005, 1, 0.01",   // half-up at the second decimal
+        "0.00004, 1, 0.00",
+        "123.456, 2, 6172.80",
+    })
+    void formatsLoadOverCpusAsPercentWithTwoDecimals(double load, int cpus, String expected) {
+        assertThat(LoadFigure.format(LoadFigure.percent(load, cpus))).isEqualTo(expected + "\n");
+    }
+
+    @Test
+    void zeroCpusCountAsOne() {
+        assertThat(LoadFigure.percent(0.5, 0)).isEqualTo(50.0);
+    }
+
+    @Test
+    void missingLoadAverageIsNegative() {
+        assertThat(LoadFigure.percent(-1, 4)).isNegative();
+        assertThat(LoadFigure.percent(Double.NaN, 4)).isNegative();
+    }
+
+    @Test
+    void decimalSeparatorIsAlwaysADot() {
+        Locale before = Locale.getDefault();
+        try {
+            Locale.setDefault(Locale.GERMANY);
+            assertThat(LoadFigure.format(45.321)).isEqualTo("45.32\n");
+        } finally {
+            Locale.setDefault(before);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package org.b3lb.node.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class LoadSamplerTest {
+
+    private final AtomicLong now = new AtomicLong(0);
+    private final AtomicInteger reads = new AtomicInteger();
+
+    private LoadSampler sampler(double load) {
+        return new LoadSampler(() -> {
+            reads.incrementAndGet();
+            return load + reads.get() - 1; // each OS read sees a different figure
+        }, () -> 2, now::get);
+    }
+
+    @Test
+    void readsTheOsAtMostOncePerSecond() {
+        LoadSampler s = sampler(1.0);
+        assertThat(text(s)).isEqualTo("50.00\n");
+        now.set(LoadSampler.MAX_AGE_NANOS - 1);
+        assertThat(text(s)).isEqualTo("50.00\n");
+        assertThat(reads).hasValue(1);
+        now.set(LoadSampler.MAX_AGE_NANOS);
+        assertThat(text(s)).isEqualTo("100.00\n");
+        assertThat(s.percent()).isEqualTo(100.0);
+        assertThat(reads).hasValue(2);
+    }
+
+    @Test
+    void noLoadAverageGivesNoBody() {
+        LoadSampler s = new LoadSampler(() -> -1.0, () -> 4, now::get);
+        assertThat(s.body()).isNull();
+        assertThat(s.percent()).isNegative();
+    }
+
+    private static String text(LoadSampler s) {
+        return new String(s.body(), StandardCharsets.US_ASCII);
+    }
+}
