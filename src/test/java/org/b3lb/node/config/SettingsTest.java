@@ -1,0 +1,98 @@
+package org.b3lb.node.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsComeFromTheInstalledConfigFile() {
+        Settings s = Settings.load(null, Map.of(), Map.of());
+        assertThat(s.string("b3lb.recording-dir")).isEqualTo("/var/bigbluebutton/recording/status/archived");
+        assertThat(s.port("b3lb.load.port")).isEqualTo(8765);
+        assertThat(s.string("b3lb.load.host")).isEqualTo("127.0.0.1");
+        assertThat(s.bool("b3lb.load.enabled")).isTrue();
+        assertThat(s.port("b3lb.management.port")).isEqualTo(9876);
+        assertThat(s.source("b3lb.load.port")).isEqualTo("built-in default");
+    }
+
+    @Test
+    void fileThenEnvironmentThenArgumentsWin() throws Exception {
+        Path file = dir.resolve("application.properties");
+        Files.writeString(file, "b3lb.load.port=1111\nb3lb.management.port=2222\nb3lb.load.host=10.0.0.1\n");
+        Settings s = Settings.load(file, Map.of("B3LB_LOAD_PORT", "3333", "B3LB_LOAD_HOST", "10.0.0.2"),
+                Map.of("b3lb.load.host", "10.0.0.3"));
+        assertThat(s.port("b3lb.management.port")).isEqualTo(2222);
+        assertThat(s.source("b3lb.management.port")).isEqualTo(file.toString());
+        assertThat(s.port("b3lb.load.port")).isEqualTo(3333);
+        assertThat(s.source("b3lb.load.port")).isEqualTo("environment variable B3LB_LOAD_PORT");
+        assertThat(s.string("b3lb.load.host")).isEqualTo("10.0.0.3");
+        assertThat(s.source("b3lb.load.host")).isEqualTo("argument --b3lb.load.host");
+    }
+
+    @Test
+    void environmentNamesFollowCamelsConvention() {
+        assertThat(Settings.environmentName("b3lb.recording-dir")).isEqualTo("B3LB_RECORDING_DIR");
+        assertThat(Settings.environmentName("b3lb.load.port")).isEqualTo("B3LB_LOAD_PORT");
+        Settings s = Settings.load(null, Map.of("B3LB_RECORDING_DIR", "/srv/rec"), Map.of());
+        assertThat(s.path("b3lb.recording-dir")).isEqualTo(Path.of("/srv/rec"));
+    }
+
+    @Test
+    void badPortNamesKeyValueSourceAndRange() {
+        Settings s = Settings.load(null, Map.of("B3LB_LOAD_PORT", "80a"), Map.of());
+        assertThatThrownBy(() -> s.port("b3lb.load.port"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid b3lb.load.port='80a' (from environment variable B3LB_LOAD_PORT): must be a TCP port number 1-65535");
+        Settings zero = Settings.load(null, Map.of(), Map.of("b3lb.load.port", "0"));
+        assertThatThrownBy(() -> zero.port("b3lb.load.port")).hasMessageContaining("'0'");
+        Settings high = Settings.load(null, Map.of(), Map.of("b3lb.load.port", "65536"));
+        assertThatThrownBy(() -> high.port("b3lb.load.port")).hasMessageContaining("1-65535");
+    }
+
+    @Test
+    void booleansAreTrueOrFalseOnly() {
+        assertThat(Settings.load(null, Map.of(), Map.of("b3lb.load.enabled", " FALSE ")).bool("b3lb.load.enabled")).isFalse();
+        Settings s = Settings.load(null, Map.of(), Map.of("b3lb.load.enabled", "yes"));
+        assertThatThrownBy(() -> s.bool("b3lb.load.enabled"))
+                .hasMessage("invalid b3lb.load.enabled='yes' (from argument --b3lb.load.enabled): must be true or false");
+    }
+
+    @Test
+    void durationsTakeAUnitAndBareNumbersAreSeconds() {
+        Settings s = Settings.load(null, Map.of(), Map.of("a.ms", "500ms", "a.s", "5s", "a.m", "10m", "a.h", "2h",
+                "a.d", "7d", "a.bare", "30", "a.bad", "5 minutes"));
+        assertThat(s.duration("a.ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(s.duration("a.s")).isEqualTo(Duration.ofSeconds(5));
+        assertThat(s.duration("a.m")).isEqualTo(Duration.ofMinutes(10));
+        assertThat(s.duration("a.h")).isEqualTo(Duration.ofHours(2));
+        assertThat(s.duration("a.d")).isEqualTo(Duration.ofDays(7));
+        assertThat(s.duration("a.bare")).isEqualTo(Duration.ofSeconds(30));
+        assertThatThrownBy(() -> s.duration("a.bad")).hasMessageContaining("'5 minutes'").hasMessageContaining("10m");
+    }
+
+    @Test
+    void secretsAreNeverShownInErrors() {
+        Settings s = Settings.load(null, Map.of(), Map.of("b3lb.upload.secret", "hunter2"));
+        assertThat(s.invalid("b3lb.upload.secret", "must not be empty").getMessage())
+                .doesNotContain("hunter2").contains("(hidden)");
+    }
+
+    @Test
+    void unreadableFileIsOneLine() {
+        assertThatThrownBy(() -> Settings.load(dir.resolve("missing.properties"), Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("cannot read config file " + dir.resolve("missing.properties") + ": no such file")
+                .hasMessageNotContaining("\n");
+    }
+}
