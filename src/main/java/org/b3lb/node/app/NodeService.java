@@ -35,7 +35,7 @@ public final class NodeService {
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         main.bind(METRICS_REGISTRY, meters);
 
-        LoadSampler sampler = new LoadSampler();
+        LoadSampler sampler = new LoadSampler(load.format());
         main.bind("loadResponder", new LoadResponder(sampler));
         LoadMetrics.bind(meters, sampler);
 

@@ -3,10 +3,19 @@ package org.b3lb.node.load;
 import org.b3lb.node.config.Settings;
 
 /** The load endpoint's settings, checked at start-up. */
-public record LoadConfig(boolean enabled, String host, int port) {
+public record LoadConfig(boolean enabled, String host, int port, LoadFigure.Format format) {
 
     public static LoadConfig from(Settings s) {
-        return new LoadConfig(s.bool("b3lb.load.enabled"), host(s, "b3lb.load.host"), s.port("b3lb.load.port"));
+        return new LoadConfig(s.bool("b3lb.load.enabled"), host(s, "b3lb.load.host"), s.port("b3lb.load.port"),
+                format(s, "b3lb.load.format"));
+    }
+
+    static LoadFigure.Format format(Settings s, String key) {
+        return switch (s.string(key)) {
+            case "percent" -> LoadFigure.Format.PERCENT;
+            case "integer" -> LoadFigure.Format.INTEGER;
+            default -> throw s.invalid(key, "must be percent (45.32, the spec's answer) or integer (4532, B3LB 3.x's 0..10000 scale)");
+        };
     }
 
     static String host(Settings s, String key) {

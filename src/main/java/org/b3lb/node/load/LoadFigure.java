@@ -25,4 +25,21 @@ public final class LoadFigure {
     public static String format(double percent) {
         return BigDecimal.valueOf(percent).setScale(2, RoundingMode.HALF_UP).toPlainString() + "\n";
     }
+
+    /**
+     * The same figure as a whole number on a 0..10000 scale ({@code "4532\n"} for 45.32 %): deployed
+     * B3LB 3.x reads {@code int(first line)} and silently ignores {@code "45.32"}.
+     */
+    public static String formatInteger(double percent) {
+        return BigDecimal.valueOf(percent).movePointRight(2).setScale(0, RoundingMode.HALF_UP).toPlainString() + "\n";
+    }
+
+    /** The answer formats an admin can choose with {@code b3lb.load.format}. */
+    public enum Format {
+        PERCENT, INTEGER;
+
+        String render(double percent) {
+            return this == PERCENT ? format(percent) : formatInteger(percent);
+        }
+    }
 }

@@ -1,8 +1,8 @@
 package org.b3lb.node.load;
 
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.lang.management.OperatingSystemMXBean;
+import java.nio.charset.StandardCharsets;
 import java.util.function.DoubleSupplier;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
@@ -18,22 +18,24 @@ public final class LoadSampler {
     private final DoubleSupplier loadAverage;
     private final IntSupplier cpus;
     private final LongSupplier clock;
+    private final LoadFigure.Format format;
     private volatile Sample last;
 
     private record Sample(long takenAt, double percent, byte[] body) {
     }
 
-    public LoadSampler() {
-        this(osLoadAverage(), CpuCount::online, System::nanoTime);
+    public LoadSampler(LoadFigure.Format format) {
+        this(osLoadAverage(), CpuCount::online, System::nanoTime, format);
     }
 
-    LoadSampler(DoubleSupplier loadAverage, IntSupplier cpus, LongSupplier clock) {
+    LoadSampler(DoubleSupplier loadAverage, IntSupplier cpus, LongSupplier clock, LoadFigure.Format format) {
         this.loadAverage = loadAverage;
         this.cpus = cpus;
         this.clock = clock;
+        this.format = format;
     }
 
-    /** @return the figure in percent, negative when the OS has no load average */
+    /** @return the figure in percent (whatever the answer's format), negative when the OS has no load average */
     public double percent() {
         return sample().percent;
     }
@@ -52,7 +54,7 @@ public final class LoadSampler {
         if (s == null || now - s.takenAt >= MAX_AGE_NANOS) {
             // concurrent refreshes are harmless: each computes the same figure
             double p = LoadFigure.percent(loadAverage.getAsDouble(), cpus.getAsInt());
-            s = new Sample(now, p, p < 0 ? null : LoadFigure.format(p).getBytes(StandardCharsets.US_ASCII));
+            s = new Sample(now, p, p < 0 ? null : format.render(p).getBytes(StandardCharsets.US_ASCII));
             last = s;
         }
         return s;

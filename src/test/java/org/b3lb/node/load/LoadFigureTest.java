@@ -23,6 +23,12 @@ class LoadFigureTest {
         assertThat(LoadFigure.format(LoadFigure.percent(load, cpus))).isEqualTo(expected + "\n");
     }
 
+    @ParameterizedTest
+    @CsvSource({"45.32, 4532", "0.0, 0", "0.004, 0", "0.005, 1", "100.0, 10000", "250.555, 25056"})
+    void integerFormatIsPercentTimesHundredRounded(double percent, String expected) {
+        assertThat(LoadFigure.formatInteger(percent)).isEqualTo(expected + "\n");
+    }
+
     @Test
     void zeroCpusCountAsOne() {
         assertThat(LoadFigure.percent(0.5, 0)).isEqualTo(50.0);

@@ -16,7 +16,7 @@ class LoadSamplerTest {
         return new LoadSampler(() -> {
             reads.incrementAndGet();
             return load + reads.get() - 1; // each OS read sees a different figure
-        }, () -> 2, now::get);
+        }, () -> 2, now::get, LoadFigure.Format.PERCENT);
     }
 
     @Test
@@ -33,8 +33,15 @@ class LoadSamplerTest {
     }
 
     @Test
+    void integerFormatServesTheSameFigureOnB3lbsScale() {
+        LoadSampler s = new LoadSampler(() -> 1.8128, () -> 4, now::get, LoadFigure.Format.INTEGER);
+        assertThat(text(s)).isEqualTo("4532\n");
+        assertThat(s.percent()).isEqualTo(45.32);
+    }
+
+    @Test
     void noLoadAverageGivesNoBody() {
-        LoadSampler s = new LoadSampler(() -> -1.0, () -> 4, now::get);
+        LoadSampler s = new LoadSampler(() -> -1.0, () -> 4, now::get, LoadFigure.Format.PERCENT);
         assertThat(s.body()).isNull();
         assertThat(s.percent()).isNegative();
     }
