@@ -56,6 +56,14 @@ class LauncherTest {
     }
 
     @Test
+    void routesRunsTheJmxClientWithoutConfig() throws Exception {
+        assertThat(launch(Map.of(), "routes", "--jmx", "127.0.0.1:9010", "stop", "upload"))
+                .containsSubsequence("arg=-cp", "arg=/usr/share/b3lb-node/b3lb-node.jar", "arg=org.b3lb.node.ops.RouteControl",
+                        "arg=--jmx", "arg=127.0.0.1:9010", "arg=stop", "arg=upload")
+                .doesNotContain("arg=--config", "arg=-jar", "arg=routes");
+    }
+
+    @Test
     void passesTheShellSyntaxCheck() throws Exception {
         assertThat(Tools.run("sh", "-n", LAUNCHER.toString()).exit()).isZero();
     }
