@@ -125,13 +125,68 @@ class DebianPackageIT {
         }
     }
 
+    /**
+     * A real dpkg install, upgrade, remove and purge into a throwaway tree: dpkg --root with
+     * --force-script-chrootless runs our maintainer scripts on this machine with DPKG_ROOT set,
+     * which they honour, so nothing outside the tree is touched. Needs root, as CI is.
+     */
     @Test
-    void maintainerScriptsTouchTheRunningSystemOnlyWhereSystemdRuns() throws Exception {
-        String postinst = Files.readString(dir.resolve("control/postinst"));
-        assertThat(postinst).contains("[ -d /run/systemd/system ]").contains("nginx -t");
-        String postrm = Files.readString(dir.resolve("control/postrm"));
-        // purge takes the secret and our leftovers, never recordings
-        assertThat(postrm).contains("rm -f /etc/b3lb-node/secret").doesNotContain("/var/bigbluebutton");
+    void installUpgradeRemoveAndPurgeInAThrowawayRoot() throws Exception {
+        Path dpkg = Tools.require("dpkg");
+        boolean root = Tools.run("id", "-u").output().trim().equals("0");
+        org.junit.jupiter.api.Assumptions.assumeTrue(root || System.getenv("CI") != null, "dpkg --root needs root");
+        Path r = dir.resolve("sysroot");
+        for (String d : List.of("var/lib/dpkg/info", "var/lib/dpkg/updates", "var/lib/dpkg/triggers", "var/log")) {
+            Files.createDirectories(r.resolve(d));
+        }
+        Files.writeString(r.resolve("var/lib/dpkg/status"), "");
+        List<String> dpkgRoot = List.of(dpkg.toString(), "--root=" + r, "--force-script-chrootless", "--force-depends",
+                "--force-confdef", "--force-confold");
+
+        Tools.Result install = Tools.run(with(dpkgRoot, "-i", DEB.toString()));
+        assertThat(install.exit()).as(install.output()).isZero();
+        Path secret = r.resolve("etc/b3lb-node/secret");
+        assertThat(secret).isRegularFile().isEmptyFile();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secret))).isEqualTo("rw-r-----");
+        assertThat(install.output()).contains("created empty " + secret);
+        // enabled for the next boot, as deb-systemd-helper does it, but started nowhere
+        assertThat(r.resolve("etc/systemd/system/multi-user.target.wants/b3lb-node.service")).isSymbolicLink();
+        assertThat(r.resolve("usr/bin/b3lb-node")).isExecutable();
+
+        // the admin fills in the secret, edits the config and adds a route; BBB has recordings
+        Files.writeString(secret, "node-secret\n");
+        Path config = r.resolve("etc/b3lb-node/application.properties");
+        Files.writeString(config, Files.readString(config) + "\n# edited by the admin\n");
+        Path ownRoute = Files.writeString(r.resolve("etc/b3lb-node/routes/mine.camel.yaml"), "# the admin's\n");
+        Path recording = Files.createDirectories(r.resolve("var/bigbluebutton/recording/status/archived")).resolve("m1.tar");
+        Files.writeString(recording, "tar");
+
+        Tools.Result upgrade = Tools.run(with(dpkgRoot, "-i", DEB.toString()));
+        assertThat(upgrade.exit()).as(upgrade.output()).isZero();
+        assertThat(secret).hasContent("node-secret");
+        assertThat(Files.readString(config)).endsWith("# edited by the admin\n");
+        assertThat(upgrade.output()).doesNotContain("created empty");
+
+        Tools.Result remove = Tools.run(with(dpkgRoot, "--remove", "b3lb-node"));
+        assertThat(remove.exit()).as(remove.output()).isZero();
+        assertThat(r.resolve("usr/share/b3lb-node/b3lb-node.jar")).doesNotExist();
+        assertThat(secret).hasContent("node-secret");
+        assertThat(config).exists();
+
+        Tools.Result purge = Tools.run(with(dpkgRoot, "--purge", "b3lb-node"));
+        assertThat(purge.exit()).as(purge.output()).isZero();
+        assertThat(secret).doesNotExist();
+        assertThat(config).doesNotExist();
+        assertThat(r.resolve("etc/bigbluebutton/nginx/b3lb-load.nginx")).doesNotExist();
+        assertThat(r.resolve("etc/systemd/system/multi-user.target.wants/b3lb-node.service")).doesNotExist();
+        assertThat(ownRoute).hasContent("# the admin's");
+        assertThat(recording).hasContent("tar");
+    }
+
+    private static String[] with(List<String> base, String... more) {
+        List<String> all = new java.util.ArrayList<>(base);
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
     }
 
     @Test
