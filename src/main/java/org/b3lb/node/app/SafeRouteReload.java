@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.apache.camel.spi.Resource;
+import org.apache.camel.spi.RoutesLoader;
 import org.apache.camel.support.ResourceHelper;
 import org.apache.camel.support.RouteWatcherReloadStrategy;
 import org.slf4j.Logger;
@@ -65,7 +66,7 @@ final class SafeRouteReload extends RouteWatcherReloadStrategy {
         try {
             super.onRouteReload(resources, removeAllRoutes);
         } catch (RuntimeException e) {
-            LOG.error("Route file {} not applied, the routes keep running as before: {}. Fix the file and save it again",
+            LOG.error("Route file {} not applied, the routes keep running as before (fix the file and save it again): {}",
                     names(resources), rootMessage(e));
             LOG.debug("Reload failure", e);
             restore(resources);
@@ -94,7 +95,7 @@ final class SafeRouteReload extends RouteWatcherReloadStrategy {
             return;
         }
         try {
-            getCamelContext().getCamelContextExtension().getContextPlugin(org.apache.camel.spi.RoutesLoader.class)
+            getCamelContext().getCamelContextExtension().getContextPlugin(RoutesLoader.class)
                     .updateRoutes(previous);
         } catch (Exception e) {
             LOG.error("Could not restore the previous routes of {}: {}; restart the service (systemctl restart b3lb-node)",

@@ -1,6 +1,7 @@
 package org.b3lb.node.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
@@ -12,7 +13,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.apache.camel.ServiceStatus;
+import org.apache.camel.spi.ResourceReloadStrategy;
+import org.b3lb.node.app.NodeService;
+import org.b3lb.node.config.ConfigException;
+import org.b3lb.node.config.Settings;
 import org.b3lb.node.testing.RunningNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,7 +59,7 @@ class RouteReloadTest {
                 .with("b3lb.routes-dir", routes.toString())
                 .with("b3lb.routes.reload", "true")
                 .start()) {
-            assertThat(node.context().hasServices(org.apache.camel.spi.ResourceReloadStrategy.class)).hasSize(1);
+            assertThat(node.context().hasServices(ResourceReloadStrategy.class)).hasSize(1);
             assertThat(node.load("POST", "/").statusCode()).isEqualTo(405);
 
             // an admin allows POST in the installed file
@@ -101,9 +107,20 @@ class RouteReloadTest {
     }
 
     @Test
+    void aBadValueFromTheEnvironmentStopsStartUpNamingTheKey() {
+        Settings s = Settings.load(null,
+                Map.of("B3LB_ROUTES_RELOAD", "yes"),
+                Map.of("b3lb.routes-dir", RunningNode.REPO_ROUTES.toString()));
+        assertThatThrownBy(() -> NodeService.create(s))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("b3lb.routes.reload").hasMessageContaining("B3LB_ROUTES_RELOAD")
+                .hasMessageContaining("true or false");
+    }
+
+    @Test
     void offByDefault() throws Exception {
         try (RunningNode node = RunningNode.builder(dir.resolve("archived")).start()) {
-            assertThat(node.context().hasServices(org.apache.camel.spi.ResourceReloadStrategy.class)).isEmpty();
+            assertThat(node.context().hasServices(ResourceReloadStrategy.class)).isEmpty();
         }
     }
 
