@@ -5,7 +5,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 import org.b3lb.node.config.ConfigException;
 import org.b3lb.node.config.Settings;
 import org.b3lb.node.load.LoadConfig;
@@ -61,6 +63,20 @@ public final class NodeService {
         p.put("camel.metrics.enabled", "true");
         p.put("camel.metrics.enable-route-policy", "true");
         p.put("camel.metrics.binders", "jvm-memory,jvm-gc,jvm-thread,jvm-info,class-loader,processor,file-descriptor,uptime");
+        if (s.has("b3lb.routes.reload") && s.bool("b3lb.routes.reload")) {
+            // not camel.main.routes-reload-enabled: Camel's own strategy loses a route whose edited
+            // file does not load, and by default removes every route, the Java ones (upload) too
+            main.addMainListener(new MainListenerSupport() {
+                @Override
+                public void afterConfigure(BaseMainSupport m) {
+                    try {
+                        m.getCamelContext().addService(new SafeRouteReload(routesDir));
+                    } catch (Exception e) {
+                        throw new IllegalStateException("cannot watch " + routesDir + " for route changes", e);
+                    }
+                }
+            });
+        }
         // the admin's own camel.* keys and every b3lb.* value (for {{placeholders}} in YAML routes) win
         p.putAll(s.all());
         p.put("b3lb.routes-dir", routesDir.toString());

@@ -1,0 +1,35 @@
+# Shared by the bench scripts: the service's JVM options, read from the systemd unit so the
+# figures are for what nodes really run, and a start helper on free loopback ports.
+ROOT=${ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
+JAR=$ROOT/target/b3lb-node.jar
+UNIT_JAVA_OPTS=$(sed -n 's/^Environment="JAVA_OPTS=\(.*\)"$/\1/p' "$ROOT/systemd/b3lb-node.service")
+JAVA_OPTS=${JAVA_OPTS:-$UNIT_JAVA_OPTS}
+LOAD_PORT=${LOAD_PORT:-18765}
+MGMT_PORT=${MGMT_PORT:-19876}
+
+[ -f "$JAR" ] || { echo "build first: mvn -B -q package -DskipTests" >&2; exit 2; }
+
+now_ms() { date +%s%3N; }
+
+# starts the service in the background (dev profile: no BBB, no secret); sets PID
+start_node() {
+    cd "$ROOT"
+    # shellcheck disable=SC2086
+    java $JAVA_OPTS -jar "$JAR" run --config config/dev.properties \
+        --b3lb.load.port="$LOAD_PORT" --b3lb.management.port="$MGMT_PORT" "$@" >"${LOG:-/dev/null}" 2>&1 &
+    PID=$!
+}
+
+wait_for_load() {
+    until curl -sf -o /dev/null "http://127.0.0.1:$LOAD_PORT/"; do
+        kill -0 "$PID" 2>/dev/null || { echo "service exited" >&2; return 1; }
+        sleep 0.02
+    done
+}
+
+stop_node() {
+    kill "$PID" 2>/dev/null || true
+    wait "$PID" 2>/dev/null || true
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }

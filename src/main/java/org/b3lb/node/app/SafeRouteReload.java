@@ -1,0 +1,129 @@
+package org.b3lb.node.app;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.spi.RoutesLoader;
+import org.apache.camel.support.ResourceHelper;
+import org.apache.camel.support.RouteWatcherReloadStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Camel's route reload for the YAML routes directory, made safe for a production node.
+ *
+ * <p>Camel replaces the routes of a changed file by id: it removes the running route first and
+ * then creates the new one. A file that parses but does not make a valid route (an unknown
+ * component, a typo in a step) would therefore leave the node without that route, e.g. without
+ * the load endpoint. This strategy remembers the last content of each file that loaded, and when
+ * a reload fails it loads that content again, so the running routes stay as they were. Only the
+ * YAML routes are touched: routes defined in Java (upload) are never removed.
+ */
+final class SafeRouteReload extends RouteWatcherReloadStrategy {
+
+    static final String PATTERN = "*.camel.yaml";
+
+    private static final Logger LOG = LoggerFactory.getLogger(SafeRouteReload.class);
+
+    private final Path dir;
+    private final Map<URI, String> lastGood = new ConcurrentHashMap<>();
+
+    SafeRouteReload(Path dir) {
+        super(dir.toString(), false);
+        this.dir = dir;
+        setPattern(PATTERN);
+        setRemoveAllRoutes(false);
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        // the files the context started from: they loaded, so they are the first good versions
+        try (Stream<Path> files = Files.list(dir)) {
+            files.filter(f -> f.getFileName().toString().endsWith(".camel.yaml")).forEach(f -> {
+                try {
+                    lastGood.put(f.toUri(), Files.readString(f));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+        super.doStart();
+    }
+
+    @Override
+    protected void onRouteReload(Collection<Resource> resources, boolean removeAllRoutes) {
+        try {
+            super.onRouteReload(resources, removeAllRoutes);
+        } catch (RuntimeException e) {
+            LOG.error("Route file {} not applied, the routes keep running as before (fix the file and save it again): {}",
+                    names(resources), rootMessage(e));
+            LOG.debug("Reload failure", e);
+            restore(resources);
+            return;
+        }
+        if (resources != null) {
+            for (Resource r : resources) {
+                remember(r);
+            }
+        }
+    }
+
+    private void restore(Collection<Resource> resources) {
+        if (resources == null) {
+            return;
+        }
+        List<Resource> previous = new ArrayList<>();
+        for (Resource r : resources) {
+            String content = lastGood.get(r.getURI());
+            if (content != null) {
+                // same location as the file, so that the next save of the file replaces these routes
+                previous.add(ResourceHelper.fromString(r.getLocation(), content));
+            }
+        }
+        if (previous.isEmpty()) {
+            return;
+        }
+        try {
+            getCamelContext().getCamelContextExtension().getContextPlugin(RoutesLoader.class)
+                    .updateRoutes(previous);
+        } catch (Exception e) {
+            LOG.error("Could not restore the previous routes of {}: {}; restart the service (systemctl restart b3lb-node)",
+                    names(resources), rootMessage(e), e);
+        }
+    }
+
+    private void remember(Resource r) {
+        try (InputStream in = r.getInputStream()) {
+            lastGood.put(r.getURI(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            // the file vanished after loading; its routes run, there is just nothing to restore later
+            lastGood.remove(r.getURI());
+        }
+    }
+
+    private static String names(Collection<Resource> resources) {
+        if (resources == null || resources.isEmpty()) {
+            return "(none)";
+        }
+        return String.join(", ", resources.stream().map(Resource::getLocation).toList());
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage().replaceAll("\\s+", " ").trim();
+    }
+}

@@ -1,0 +1,87 @@
+package org.b3lb.node.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** /usr/bin/b3lb-node, run against a stand-in java that prints what it was given. */
+class LauncherTest {
+
+    static final Path LAUNCHER = Path.of("src", "deb", "bin", "b3lb-node").toAbsolutePath();
+
+    @TempDir
+    Path javaHome;
+
+    @BeforeEach
+    void fakeJava() throws Exception {
+        Path bin = Files.createDirectories(javaHome.resolve("bin"));
+        Path java = Files.writeString(bin.resolve("java"), """
+                #!/bin/sh
+                echo "secret-file=$B3LB_UPLOAD_SECRET_FILE"
+                for a in "$@"; do echo "arg=$a"; done
+                """);
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    @Test
+    void addsThePackagedConfigTheDefaultJvmOptionsAndTheSecretFile() throws Exception {
+        List<String> out = launch(Map.of(), "push", "--once");
+        assertThat(out).contains("secret-file=/etc/b3lb-node/secret", "arg=-Xmx96m", "arg=-XX:+UseSerialGC");
+        assertThat(out).containsSubsequence("arg=-jar", "arg=/usr/share/b3lb-node/b3lb-node.jar", "arg=push", "arg=--once",
+                "arg=--config", "arg=/etc/b3lb-node/application.properties");
+    }
+
+    @Test
+    void keepsAConfigTheCallerGives() throws Exception {
+        assertThat(launch(Map.of(), "clean", "--dry-run", "--config=/tmp/x.properties"))
+                .containsSubsequence("arg=clean", "arg=--dry-run", "arg=--config=/tmp/x.properties")
+                .doesNotContain("arg=/etc/b3lb-node/application.properties");
+        assertThat(launch(Map.of(), "--config", "/tmp/y.properties"))
+                .doesNotContain("arg=/etc/b3lb-node/application.properties");
+    }
+
+    @Test
+    void javaOptsAndSecretFileFromTheEnvironmentWin() throws Exception {
+        List<String> out = launch(Map.of("JAVA_OPTS", "-Xmx1g -Dx=y", "B3LB_UPLOAD_SECRET_FILE", "/srv/secret"));
+        assertThat(out).contains("arg=-Xmx1g", "arg=-Dx=y", "secret-file=/srv/secret").doesNotContain("arg=-Xmx96m");
+    }
+
+    @Test
+    void routesRunsTheJmxClientWithoutConfig() throws Exception {
+        assertThat(launch(Map.of(), "routes", "--jmx", "127.0.0.1:9010", "stop", "upload"))
+                .containsSubsequence("arg=-cp", "arg=/usr/share/b3lb-node/b3lb-node.jar", "arg=org.b3lb.node.ops.RouteControl",
+                        "arg=--jmx", "arg=127.0.0.1:9010", "arg=stop", "arg=upload")
+                .doesNotContain("arg=--config", "arg=-jar", "arg=routes");
+    }
+
+    @Test
+    void passesTheShellSyntaxCheck() throws Exception {
+        assertThat(Tools.run("sh", "-n", LAUNCHER.toString()).exit()).isZero();
+    }
+
+    private List<String> launch(Map<String, String> env, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("sh", LAUNCHER.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().remove("JAVA_OPTS");
+        pb.environment().remove("B3LB_UPLOAD_SECRET_FILE");
+        pb.environment().put("JAVA_HOME", javaHome.toString());
+        // CI runs as root; the re-exec as bigbluebutton is for real nodes, not for this check
+        pb.environment().put("B3LB_NODE_AS_ROOT", "1");
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return out.lines().toList();
+    }
+}
