@@ -1,0 +1,83 @@
+package org.b3lb.node.cleanup;
+
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Which directory entries the cleanup may delete: a regular file (attributes read without
+ * following links) named {@code <id>.tar}, last modified longer ago than the retention, whose
+ * {@code <id>.ready} marker is absent. Anything the rule does not positively recognise is kept.
+ *
+ * <p>The age is the tar's mtime because the upload route sets it to the moment of a successful
+ * upload: retention then counts from the upload, as the spec intended, and a recording uploaded
+ * late after an outage is still kept the full period.
+ */
+public final class RetentionRule {
+
+    /**
+     * BBB record ids are {@code <sha1 of meeting id>-<epoch ms>}; letters, digits, {@code -} and
+     * {@code _} cover them with room to spare. Names with dots, spaces or a leading dot (editor,
+     * rsync and hidden temp files) are never ours, so they are never candidates.
+     */
+    private static final Pattern TAR = Pattern.compile("([A-Za-z0-9][A-Za-z0-9_-]*)\\.tar");
+
+    /** What the rule decided about one entry. */
+    public enum Verdict {
+        /** not a file the cleanup owns: wrong name, symlink, directory, device ... */
+        NOT_A_RECORDING,
+        /** a recording whose marker says it is not uploaded yet (or an upload is in progress) */
+        PENDING,
+        /** a recording younger than the retention */
+        RETAINED,
+        /** a recording the cleanup deletes */
+        EXPIRED
+    }
+
+    private final Duration retention;
+
+    public RetentionRule(Duration retention) {
+        if (retention.isNegative()) {
+            throw new IllegalArgumentException("retention must not be negative: " + retention);
+        }
+        this.retention = retention;
+    }
+
+    public Duration retention() {
+        return retention;
+    }
+
+    /** @return the recording id of a file named {@code <id>.tar}, or null for any other name */
+    public static String recordingId(String fileName) {
+        Matcher m = TAR.matcher(fileName);
+        return m.matches() ? m.group(1) : null;
+    }
+
+    /** The marker BBB's hook creates for a recording that still has to be uploaded. */
+    public static String markerName(String recordingId) {
+        return recordingId + ".ready";
+    }
+
+    /** True when a file last modified at {@code mtime} is older than the retention at {@code now}. */
+    public boolean expired(FileTime mtime, Instant now) {
+        // a clock step or a copied file can leave an mtime in the future: that is young, not old
+        return mtime.toInstant().isBefore(now.minus(retention));
+    }
+
+    /**
+     * @param attributes  the entry's attributes, read with {@code NOFOLLOW_LINKS}
+     * @param markerAbsent true only when the marker is known not to exist; an unknown state counts as present
+     */
+    public Verdict judge(String fileName, BasicFileAttributes attributes, boolean markerAbsent, Instant now) {
+        if (recordingId(fileName) == null || !attributes.isRegularFile() || attributes.isSymbolicLink()) {
+            return Verdict.NOT_A_RECORDING;
+        }
+        if (!markerAbsent) {
+            return Verdict.PENDING;
+        }
+        return expired(attributes.lastModifiedTime(), now) ? Verdict.EXPIRED : Verdict.RETAINED;
+    }
+}
