@@ -153,6 +153,31 @@ class CleanupPassTest {
     }
 
     @Test
+    void aMarkerThatAppearsDuringThePassKeepsItsTar() throws IOException {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            ids.add("race-" + i);
+            Fixture.file(dir, "race-" + i + ".tar", Fixture.OLD);
+        }
+        // the first deletion stands in for the upload route starting on every other recording
+        // mid-pass: whichever tar the directory yields first, all the rest then have a marker
+        CleanupResult r = pass(false, f -> {
+            Files.delete(f);
+            for (String id : ids) {
+                if (Files.exists(dir.resolve(id + ".tar"))) {
+                    Files.createFile(dir.resolve(id + ".ready"));
+                }
+            }
+            ids.clear();
+        }).run();
+
+        assertThat(r.deleted()).isEqualTo(1);
+        assertThat(r.pending()).isEqualTo(19);
+        assertThat(Fixture.names(dir)).filteredOn(n -> n.endsWith(".tar")).hasSize(19);
+        assertThat(Fixture.names(dir)).filteredOn(n -> n.endsWith(".ready")).hasSize(19);
+    }
+
+    @Test
     void anImmutableFileIsCountedAsAnErrorEvenForRoot() throws Exception {
         Path stuck = Fixture.file(dir, "stuck.tar", Fixture.OLD);
         Fixture.file(dir, "free.tar", Fixture.OLD);
