@@ -133,7 +133,7 @@ public final class CleanupPass implements Processor {
         Set<String> ids = new HashSet<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
-                String name = entry.getFileName().toString();
+                String name = fileName(entry);
                 if (name.endsWith(MARKER_SUFFIX)) {
                     ids.add(name.substring(0, name.length() - MARKER_SUFFIX.length()));
                 }
@@ -152,7 +152,7 @@ public final class CleanupPass implements Processor {
     }
 
     private void consider(Path entry, Set<String> marked, Instant now, Tally t) {
-        String name = entry.getFileName().toString();
+        String name = fileName(entry);
         String id = RetentionRule.recordingId(name);
         if (id == null) {
             return; // markers, temp files, other names: not even a stat for them
@@ -175,7 +175,7 @@ public final class CleanupPass implements Processor {
             return;
         }
         if (dryRun) {
-            LOG.info("would delete {} ({}, last modified {})", name, mib(attrs.size()), attrs.lastModifiedTime());
+            LOG.info("would delete {} ({})", name, mib(attrs.size()));
             t.deleted++;
             t.freedBytes += attrs.size();
             return;
@@ -209,6 +209,15 @@ public final class CleanupPass implements Processor {
             LOG.error("cleanup: cannot delete {}: {}; it is kept and retried next pass; check the directory's"
                     + " permissions and the file's attributes (lsattr)", entry, describe(e));
         }
+    }
+
+    /**
+     * The entry's name. Entries of a DirectoryStream are always {@code dir/name}; cutting the
+     * string is cheaper than {@code getFileName()}, which builds a second Path for every entry.
+     */
+    private static String fileName(Path entry) {
+        String s = entry.toString();
+        return s.substring(s.lastIndexOf('/') + 1);
     }
 
     /** One decimal without String.format: a dry run over a big backlog logs this once per recording. */
