@@ -9,9 +9,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * The cleanup's Prometheus metrics: {@code b3lb_cleanup_deleted_total},
  * {@code b3lb_cleanup_freed_bytes_total}, {@code b3lb_cleanup_errors_total},
  * {@code b3lb_cleanup_last_pass_timestamp_seconds} (0 until the first pass: alert when it is old),
- * {@code b3lb_cleanup_last_pass_duration_seconds} and {@code b3lb_cleanup_pending} (tars awaiting
- * upload at the last pass: a number that only grows means uploads are failing). A dry run counts
- * nothing as deleted or freed.
+ * {@code b3lb_cleanup_last_pass_duration_seconds} and {@code b3lb_cleanup_pending} (recordings past
+ * the retention still awaiting upload at the last pass: anything above 0 is an upload stuck for
+ * days). A dry run counts nothing as deleted or freed.
  */
 public final class CleanupMetrics {
 
@@ -34,7 +34,7 @@ public final class CleanupMetrics {
                         r -> r.get() == null ? 0 : r.get().durationMillis() / 1000.0)
                 .baseUnit("seconds").description("duration of the last cleanup pass").register(registry);
         Gauge.builder("b3lb.cleanup.pending", last, r -> r.get() == null ? 0 : r.get().pending())
-                .description("recordings kept at the last pass because their .ready marker awaits upload").register(registry);
+                .description("recordings past the retention kept at the last pass because their .ready marker awaits upload").register(registry);
     }
 
     void record(CleanupResult r) {

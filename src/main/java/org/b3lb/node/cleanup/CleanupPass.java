@@ -10,9 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HashSet;
-import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -22,10 +19,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One retention cleanup pass over the recording directory: deletes each {@code <id>.tar} that
- * {@link RetentionRule} calls expired. The directory is streamed, never listed into memory, and
- * only its direct entries are looked at: no recursion, no path outside it,
- * no symlink followed. A failure on one entry is logged and counted and the pass goes on; nothing
- * is thrown to the route, so the next scheduled pass always runs.
+ * {@link RetentionRule} calls expired. The directory is streamed once, never listed into memory,
+ * and only its direct entries are looked at: no recursion, no path outside it, no symlink
+ * followed. A failure on one entry is logged and counted and the pass goes on; nothing is thrown
+ * to the route, so the next scheduled pass always runs.
  */
 public final class CleanupPass implements Processor {
 
@@ -38,7 +35,6 @@ public final class CleanupPass implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(CleanupPass.class);
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
     private static final double MIB = 1024.0 * 1024.0;
-    private static final String MARKER_SUFFIX = RetentionRule.markerName("");
 
     private final Path dir;
     private final RetentionRule rule;
@@ -106,109 +102,64 @@ public final class CleanupPass implements Processor {
         Instant started = clock.instant();
         long t0 = System.nanoTime();
         Tally t = new Tally();
-        Set<String> marked = markedIds(t);
-        if (marked != null) {
-            try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-                for (Path entry : entries) {
-                    consider(entry, marked, started, t);
-                }
-            } catch (IOException | DirectoryIteratorException e) {
-                unreadable(e, t);
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                consider(entry, started, t);
             }
+        } catch (IOException | DirectoryIteratorException e) {
+            t.errors++;
+            LOG.error("cleanup: cannot read recording directory {}: {}; check that it exists and that the service user"
+                    + " may list it (b3lb.recording-dir); the next pass tries again", dir, describe(e));
         }
         return new CleanupResult(dryRun, t.deleted, t.freedBytes, t.pending, t.errors, started,
                 (System.nanoTime() - t0) / 1_000_000);
     }
 
-    /**
-     * The ids that have a {@code <id>.ready} marker of any kind, from a first read of the directory.
-     * Asking the filesystem about each tar's marker instead costs a thrown NoSuchFileException per
-     * uploaded tar, which made a pass over 100,000 entries slower than the Python script. The set
-     * holds only recordings awaiting upload, normally a handful, not the directory. It only serves
-     * to classify: before a deletion the marker is asked for again on the filesystem.
-     *
-     * @return null when the directory cannot be read (already logged and counted)
-     */
-    private Set<String> markedIds(Tally t) {
-        Set<String> ids = new HashSet<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            for (Path entry : entries) {
-                String name = fileName(entry);
-                if (name.endsWith(MARKER_SUFFIX)) {
-                    ids.add(name.substring(0, name.length() - MARKER_SUFFIX.length()));
-                }
-            }
-        } catch (IOException | DirectoryIteratorException e) {
-            unreadable(e, t);
-            return null;
-        }
-        return ids;
-    }
-
-    private void unreadable(Exception e, Tally t) {
-        t.errors++;
-        LOG.error("cleanup: cannot read recording directory {}: {}; check that it exists and that the service user"
-                + " may list it (b3lb.recording-dir); the next pass tries again", dir, describe(e));
-    }
-
-    private void consider(Path entry, Set<String> marked, Instant now, Tally t) {
+    private void consider(Path entry, Instant now, Tally t) {
         String name = fileName(entry);
         String id = RetentionRule.recordingId(name);
         if (id == null) {
             return; // markers, temp files, other names: not even a stat for them
         }
-        BasicFileAttributes attrs;
+        Path marker = dir.resolve(RetentionRule.markerName(id));
         try {
-            attrs = Files.readAttributes(entry, BasicFileAttributes.class, NOFOLLOW);
-        } catch (NoSuchFileException e) {
-            return; // removed since the directory was read: nothing left to do
-        } catch (IOException e) {
-            t.errors++;
-            LOG.error("cleanup: cannot read attributes of {}: {}; it is kept; check its permissions", entry, describe(e));
-            return;
-        }
-        Verdict v = rule.judge(name, attrs, !marked.contains(id), now);
-        if (v == Verdict.PENDING) {
-            t.pending++;
-        }
-        if (v != Verdict.EXPIRED) {
-            return;
-        }
-        if (dryRun) {
-            LOG.info("would delete {} ({})", name, mib(attrs.size()));
-            t.deleted++;
-            t.freedBytes += attrs.size();
-            return;
-        }
-        delete(entry, name, dir.resolve(RetentionRule.markerName(id)), now, t);
-    }
-
-    private void delete(Path entry, String name, Path marker, Instant now, Tally t) {
-        try {
-            // look again right before deleting: an upload may have started (the marker is back), or
-            // the entry may have been replaced or touched since the first look; all of those keep it
-            BasicFileAttributes again = Files.readAttributes(entry, BasicFileAttributes.class, NOFOLLOW);
-            Verdict v = rule.judge(name, again, Files.notExists(marker, NOFOLLOW), now);
-            if (v == Verdict.PENDING) {
-                t.pending++;
-            }
+            // the marker is asked for only when the age allows deletion: for an uploaded tar the
+            // answer is a thrown NoSuchFileException, too dear to pay for every young recording
+            Verdict v = rule.judge(name, attributes(entry), () -> Files.notExists(marker, NOFOLLOW), now);
             if (v != Verdict.EXPIRED) {
-                LOG.info("cleanup: kept {}: it changed during the pass ({})", name, v.name().toLowerCase(Locale.ROOT));
+                if (v == Verdict.PENDING) {
+                    t.pending++;
+                }
                 return;
             }
-            // a path inside the directory; deleting a path never follows a symlink, and a directory
-            // was excluded above
-            deleter.delete(entry);
+            // Look at the tar again now that the marker is known to be absent: the upload route
+            // sets the mtime to the upload time before it removes the marker, so an upload that
+            // finished during the first look shows here as a young tar and is kept.
+            BasicFileAttributes again = attributes(entry);
+            if (rule.judge(name, again, () -> true, now) != Verdict.EXPIRED) {
+                LOG.info("cleanup: kept {}: it was uploaded or replaced during the pass", name);
+                return;
+            }
+            if (dryRun) {
+                LOG.info("would delete {} ({})", name, mib(again.size()));
+            } else {
+                // a path inside the directory: deleting it removes this entry, never a link's target
+                deleter.delete(entry);
+                LOG.info("deleted {} ({}, last modified {})", name, mib(again.size()), again.lastModifiedTime());
+            }
             t.deleted++;
             t.freedBytes += again.size();
-            LOG.info("deleted {} ({}, last modified {})", name, mib(again.size()), again.lastModifiedTime());
         } catch (NoSuchFileException e) {
-            // someone else removed it first: the goal is met, and it was not us who freed the space
+            // removed by someone else since the directory was read: nothing left to do, nothing freed by us
         } catch (IOException | RuntimeException e) {
             t.errors++;
-            LOG.error("cleanup: cannot delete {}: {}; it is kept and retried next pass; check the directory's"
-                    + " permissions and the file's attributes (lsattr)", entry, describe(e));
+            LOG.error("cleanup: cannot {} {}: {}; it is kept and retried next pass; check the directory's permissions"
+                    + " and the file's attributes (lsattr)", dryRun ? "examine" : "delete", entry, describe(e));
         }
+    }
+
+    private static BasicFileAttributes attributes(Path entry) throws IOException {
+        return Files.readAttributes(entry, BasicFileAttributes.class, NOFOLLOW);
     }
 
     /**

@@ -7,7 +7,8 @@ import java.util.Locale;
  * What one pass did. In a dry run {@code deleted} and {@code freedBytes} count what a real pass
  * would have deleted, so the two report the same set.
  *
- * @param pending recordings kept because their {@code <id>.ready} marker says they await upload
+ * @param pending recordings past the retention kept because their {@code <id>.ready} marker says
+ *                they are not uploaded yet: uploads that are stuck or running
  */
 public record CleanupResult(boolean dryRun, long deleted, long freedBytes, long pending, long errors,
         Instant startedAt, long durationMillis) {

@@ -4,6 +4,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.BooleanSupplier;
 
 /**
  * Which directory entries the cleanup may delete: a regular file (attributes read without
@@ -22,10 +23,10 @@ public final class RetentionRule {
     public enum Verdict {
         /** not a file the cleanup owns: wrong name, symlink, directory, device ... */
         NOT_A_RECORDING,
-        /** a recording whose marker says it is not uploaded yet (or an upload is in progress) */
-        PENDING,
         /** a recording younger than the retention */
         RETAINED,
+        /** a recording past the retention whose marker says it is not uploaded yet (or an upload is in progress) */
+        PENDING,
         /** a recording the cleanup deletes */
         EXPIRED
     }
@@ -79,16 +80,17 @@ public final class RetentionRule {
     }
 
     /**
-     * @param attributes  the entry's attributes, read with {@code NOFOLLOW_LINKS}
-     * @param markerAbsent true only when the marker is known not to exist; an unknown state counts as present
+     * @param attributes   the entry's attributes, read with {@code NOFOLLOW_LINKS}
+     * @param markerAbsent asked only for a recording past the retention; true only when the marker
+     *                     is known not to exist, so an unknown state keeps the recording
      */
-    public Verdict judge(String fileName, BasicFileAttributes attributes, boolean markerAbsent, Instant now) {
+    public Verdict judge(String fileName, BasicFileAttributes attributes, BooleanSupplier markerAbsent, Instant now) {
         if (recordingId(fileName) == null || !attributes.isRegularFile() || attributes.isSymbolicLink()) {
             return Verdict.NOT_A_RECORDING;
         }
-        if (!markerAbsent) {
-            return Verdict.PENDING;
+        if (!expired(attributes.lastModifiedTime(), now)) {
+            return Verdict.RETAINED;
         }
-        return expired(attributes.lastModifiedTime(), now) ? Verdict.EXPIRED : Verdict.RETAINED;
+        return markerAbsent.getAsBoolean() ? Verdict.EXPIRED : Verdict.PENDING;
     }
 }

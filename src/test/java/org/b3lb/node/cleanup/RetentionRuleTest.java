@@ -11,6 +11,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.BooleanSupplier;
 import org.b3lb.node.cleanup.RetentionRule.Verdict;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,7 +61,7 @@ class RetentionRuleTest {
     void aTarCreatedLongAgoButUploadedJustNowIsRetained() throws IOException {
         // the upload route sets the mtime to the upload time: that, not the creation, is what counts
         Path tar = Fixture.file(dir, "late.tar", Duration.ZERO);
-        assertThat(new RetentionRule(Duration.ofDays(7)).judge("late.tar", attrs(tar), true, Instant.now()))
+        assertThat(new RetentionRule(Duration.ofDays(7)).judge("late.tar", attrs(tar), () -> true, Instant.now()))
                 .isEqualTo(Verdict.RETAINED);
     }
 
@@ -74,13 +75,23 @@ class RetentionRuleTest {
         Path link = Files.createSymbolicLink(dir.resolve("link.tar"), old);
         Fixture.age(link, Fixture.OLD);
 
-        assertThat(rule.judge("old.tar", attrs(old), true, now)).isEqualTo(Verdict.EXPIRED);
-        assertThat(rule.judge("old.tar", attrs(old), false, now)).isEqualTo(Verdict.PENDING);
-        assertThat(rule.judge("young.tar", attrs(young), true, now)).isEqualTo(Verdict.RETAINED);
-        assertThat(rule.judge("young.tar", attrs(young), false, now)).isEqualTo(Verdict.PENDING);
-        assertThat(rule.judge("sub.tar", attrs(sub), true, now)).isEqualTo(Verdict.NOT_A_RECORDING);
-        assertThat(rule.judge("link.tar", attrs(link), true, now)).isEqualTo(Verdict.NOT_A_RECORDING);
-        assertThat(rule.judge("old.tar.tmp", attrs(old), true, now)).isEqualTo(Verdict.NOT_A_RECORDING);
+        assertThat(rule.judge("old.tar", attrs(old), () -> true, now)).isEqualTo(Verdict.EXPIRED);
+        assertThat(rule.judge("old.tar", attrs(old), () -> false, now)).isEqualTo(Verdict.PENDING);
+        assertThat(rule.judge("young.tar", attrs(young), () -> true, now)).isEqualTo(Verdict.RETAINED);
+        assertThat(rule.judge("young.tar", attrs(young), () -> false, now)).isEqualTo(Verdict.RETAINED);
+        assertThat(rule.judge("sub.tar", attrs(sub), () -> true, now)).isEqualTo(Verdict.NOT_A_RECORDING);
+        assertThat(rule.judge("link.tar", attrs(link), () -> true, now)).isEqualTo(Verdict.NOT_A_RECORDING);
+        assertThat(rule.judge("old.tar.tmp", attrs(old), () -> true, now)).isEqualTo(Verdict.NOT_A_RECORDING);
+    }
+
+    @Test
+    void theMarkerIsAskedForOnlyWhenTheAgeAllowsDeletion() throws IOException {
+        Path young = Fixture.file(dir, "young.tar", Fixture.NEW);
+        BooleanSupplier never = () -> {
+            throw new AssertionError("marker asked for a young recording");
+        };
+        assertThat(rule.judge("young.tar", attrs(young), never, Instant.now())).isEqualTo(Verdict.RETAINED);
+        assertThat(rule.judge("young.tar.tmp", attrs(young), never, Instant.now())).isEqualTo(Verdict.NOT_A_RECORDING);
     }
 
     @Test
