@@ -102,9 +102,10 @@ public final class CleanupPass implements Processor {
         Instant started = clock.instant();
         long t0 = System.nanoTime();
         Tally t = new Tally();
+        long cutoff = rule.cutoffMillis(started);
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
-                consider(entry, started, t);
+                consider(entry, cutoff, t);
             }
         } catch (IOException | DirectoryIteratorException e) {
             t.errors++;
@@ -115,17 +116,17 @@ public final class CleanupPass implements Processor {
                 (System.nanoTime() - t0) / 1_000_000);
     }
 
-    private void consider(Path entry, Instant now, Tally t) {
+    private void consider(Path entry, long cutoff, Tally t) {
         String name = fileName(entry);
         String id = RetentionRule.recordingId(name);
         if (id == null) {
             return; // markers, temp files, other names: not even a stat for them
         }
-        Path marker = dir.resolve(RetentionRule.markerName(id));
         try {
             // the marker is asked for only when the age allows deletion: for an uploaded tar the
             // answer is a thrown NoSuchFileException, too dear to pay for every young recording
-            Verdict v = rule.judge(name, attributes(entry), () -> Files.notExists(marker, NOFOLLOW), now);
+            Verdict v = rule.judgeRecording(attributes(entry),
+                    () -> Files.notExists(dir.resolve(RetentionRule.markerName(id)), NOFOLLOW), cutoff);
             if (v != Verdict.EXPIRED) {
                 if (v == Verdict.PENDING) {
                     t.pending++;
@@ -136,7 +137,7 @@ public final class CleanupPass implements Processor {
             // sets the mtime to the upload time before it removes the marker, so an upload that
             // finished during the first look shows here as a young tar and is kept.
             BasicFileAttributes again = attributes(entry);
-            if (rule.judge(name, again, () -> true, now) != Verdict.EXPIRED) {
+            if (rule.judgeRecording(again, () -> true, cutoff) != Verdict.EXPIRED) {
                 LOG.info("cleanup: kept {}: it was uploaded or replaced during the pass", name);
                 return;
             }

@@ -18,6 +18,19 @@ import java.util.function.BooleanSupplier;
 public final class RetentionRule {
 
     private static final String TAR = ".tar";
+    private static final boolean[] ID_CHAR = new boolean[128];
+
+    static {
+        for (char c = 'a'; c <= 'z'; c++) {
+            ID_CHAR[c] = true;
+            ID_CHAR[Character.toUpperCase(c)] = true;
+        }
+        for (char c = '0'; c <= '9'; c++) {
+            ID_CHAR[c] = true;
+        }
+        ID_CHAR['-'] = true;
+        ID_CHAR['_'] = true;
+    }
 
     /** What the rule decided about one entry. */
     public enum Verdict {
@@ -57,11 +70,13 @@ public final class RetentionRule {
         if (n <= 0 || !fileName.endsWith(TAR)) {
             return null;
         }
+        char first = fileName.charAt(0);
+        if (first == '-' || first == '_') {
+            return null;
+        }
         for (int i = 0; i < n; i++) {
             char c = fileName.charAt(i);
-            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-                    || i > 0 && (c == '-' || c == '_');
-            if (!ok) {
+            if (c >= ID_CHAR.length || !ID_CHAR[c]) {
                 return null;
             }
         }
@@ -73,10 +88,14 @@ public final class RetentionRule {
         return recordingId + ".ready";
     }
 
+    /** Files last modified before this moment (epoch milliseconds) are past the retention at {@code now}. */
+    public long cutoffMillis(Instant now) {
+        return now.toEpochMilli() - retention.toMillis();
+    }
+
     /** True when a file last modified at {@code mtime} is older than the retention at {@code now}. */
     public boolean expired(FileTime mtime, Instant now) {
-        // a clock step or a copied file can leave an mtime in the future: that is young, not old
-        return mtime.toInstant().isBefore(now.minus(retention));
+        return mtime.toMillis() < cutoffMillis(now);
     }
 
     /**
@@ -85,10 +104,22 @@ public final class RetentionRule {
      *                     is known not to exist, so an unknown state keeps the recording
      */
     public Verdict judge(String fileName, BasicFileAttributes attributes, BooleanSupplier markerAbsent, Instant now) {
-        if (recordingId(fileName) == null || !attributes.isRegularFile() || attributes.isSymbolicLink()) {
+        if (recordingId(fileName) == null) {
             return Verdict.NOT_A_RECORDING;
         }
-        if (!expired(attributes.lastModifiedTime(), now)) {
+        return judgeRecording(attributes, markerAbsent, cutoffMillis(now));
+    }
+
+    /**
+     * {@link #judge} for an entry whose name is already known to be {@code <id>.tar}, against a
+     * cutoff computed once per pass: a pass calls this for every tar of a large directory.
+     */
+    Verdict judgeRecording(BasicFileAttributes attributes, BooleanSupplier markerAbsent, long cutoffMillis) {
+        if (!attributes.isRegularFile() || attributes.isSymbolicLink()) {
+            return Verdict.NOT_A_RECORDING;
+        }
+        // a clock step or a copied file can leave an mtime in the future: that is young, not old
+        if (attributes.lastModifiedTime().toMillis() >= cutoffMillis) {
             return Verdict.RETAINED;
         }
         return markerAbsent.getAsBoolean() ? Verdict.EXPIRED : Verdict.PENDING;
