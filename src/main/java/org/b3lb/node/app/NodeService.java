@@ -43,7 +43,8 @@ public final class NodeService {
         main.bind("loadResponder", new LoadResponder(sampler));
         LoadMetrics.bind(meters, sampler);
 
-        main.bind("cleanupPass", new CleanupPass(cleanup, cleanup.dryRun(), new CleanupMetrics(meters)));
+        main.bind("cleanupPass", new CleanupPass(cleanup, cleanup.dryRun(), new CleanupMetrics(meters),
+                CleanupPass.Report.log()));
 
         Properties p = new Properties();
         p.put("camel.main.name", "b3lb-node");

@@ -32,6 +32,23 @@ public final class CleanupPass implements Processor {
         void delete(Path file) throws IOException;
     }
 
+    /**
+     * Where the pass reports each recording it deletes, would delete or keeps at the last moment.
+     * The service logs them; {@code b3lb-node clean} prints them as its output, buffered, because
+     * a dry run over a large backlog prints one line per recording.
+     */
+    public interface Report {
+        void line(String text);
+
+        /** Called before an error is logged, so that report and log stay in order. */
+        default void flush() {
+        }
+
+        static Report log() {
+            return LOG::info;
+        }
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(CleanupPass.class);
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
     private static final double MIB = 1024.0 * 1024.0;
@@ -41,20 +58,24 @@ public final class CleanupPass implements Processor {
     private final boolean dryRun;
     private final CleanupMetrics metrics;
     private final Deleter deleter;
+    private final Report report;
     private final Clock clock;
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile CleanupResult last;
 
-    public CleanupPass(CleanupConfig config, boolean dryRun, CleanupMetrics metrics) {
-        this(config.recordingDir(), new RetentionRule(config.retention()), dryRun, metrics, Files::delete, Clock.systemUTC());
+    public CleanupPass(CleanupConfig config, boolean dryRun, CleanupMetrics metrics, Report report) {
+        this(config.recordingDir(), new RetentionRule(config.retention()), dryRun, metrics, Files::delete, report,
+                Clock.systemUTC());
     }
 
-    CleanupPass(Path dir, RetentionRule rule, boolean dryRun, CleanupMetrics metrics, Deleter deleter, Clock clock) {
+    CleanupPass(Path dir, RetentionRule rule, boolean dryRun, CleanupMetrics metrics, Deleter deleter, Report report,
+            Clock clock) {
         this.dir = dir;
         this.rule = rule;
         this.dryRun = dryRun;
         this.metrics = metrics;
         this.deleter = deleter;
+        this.report = report;
         this.clock = clock;
     }
 
@@ -109,6 +130,7 @@ public final class CleanupPass implements Processor {
             }
         } catch (IOException | DirectoryIteratorException e) {
             t.errors++;
+            report.flush();
             LOG.error("cleanup: cannot read recording directory {}: {}; check that it exists and that the service user"
                     + " may list it (b3lb.recording-dir); the next pass tries again", dir, describe(e));
         }
@@ -125,7 +147,8 @@ public final class CleanupPass implements Processor {
         try {
             // the marker is asked for only when the age allows deletion: for an uploaded tar the
             // answer is a thrown NoSuchFileException, too dear to pay for every young recording
-            Verdict v = rule.judgeRecording(attributes(entry),
+            BasicFileAttributes first = attributes(entry);
+            Verdict v = rule.judgeRecording(first,
                     () -> Files.notExists(dir.resolve(RetentionRule.markerName(id)), NOFOLLOW), cutoff);
             if (v != Verdict.EXPIRED) {
                 if (v == Verdict.PENDING) {
@@ -133,27 +156,31 @@ public final class CleanupPass implements Processor {
                 }
                 return;
             }
-            // Look at the tar again now that the marker is known to be absent: the upload route
-            // sets the mtime to the upload time before it removes the marker, so an upload that
-            // finished during the first look shows here as a young tar and is kept.
-            BasicFileAttributes again = attributes(entry);
-            if (rule.judgeRecording(again, () -> true, cutoff) != Verdict.EXPIRED) {
-                LOG.info("cleanup: kept {}: it was uploaded or replaced during the pass", name);
-                return;
-            }
+            BasicFileAttributes a;
             if (dryRun) {
-                LOG.info("would delete {} ({})", name, mib(again.size()));
+                a = first;
+                report.line("would delete " + name + " (" + mib(a.size()) + ")");
             } else {
+                // Look at the tar again now that the marker is known to be absent: the upload route
+                // sets the mtime to the upload time before it removes the marker, so an upload that
+                // finished during the first look shows here as a young tar and is kept. A dry run
+                // deletes nothing, so it has no race to guard against.
+                a = attributes(entry);
+                if (rule.judgeRecording(a, () -> true, cutoff) != Verdict.EXPIRED) {
+                    report.line("kept " + name + ": it was uploaded or replaced during the pass");
+                    return;
+                }
                 // a path inside the directory: deleting it removes this entry, never a link's target
                 deleter.delete(entry);
-                LOG.info("deleted {} ({}, last modified {})", name, mib(again.size()), again.lastModifiedTime());
+                report.line("deleted " + name + " (" + mib(a.size()) + ", last modified " + a.lastModifiedTime() + ")");
             }
             t.deleted++;
-            t.freedBytes += again.size();
+            t.freedBytes += a.size();
         } catch (NoSuchFileException e) {
             // removed by someone else since the directory was read: nothing left to do, nothing freed by us
         } catch (IOException | RuntimeException e) {
             t.errors++;
+            report.flush();
             LOG.error("cleanup: cannot {} {}: {}; it is kept and retried next pass; check the directory's permissions"
                     + " and the file's attributes (lsattr)", dryRun ? "examine" : "delete", entry, describe(e));
         }

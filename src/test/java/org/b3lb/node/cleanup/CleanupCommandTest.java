@@ -35,7 +35,8 @@ class CleanupCommandTest {
         int code = clean(true, Map.of("b3lb.recording-dir", dir.toString()));
 
         assertThat(code).isZero();
-        assertThat(printed()).matches("cleanup: would delete 1 recordings \\(1\\.0 MiB freed\\), kept 0 pending, in \\d+ ms\\R");
+        assertThat(printed()).matches("would delete old\\.tar \\(1\\.0 MiB\\)\\R"
+                + "cleanup: would delete 1 recordings \\(1\\.0 MiB freed\\), kept 0 pending, in \\d+ ms\\R");
         assertThat(Fixture.names(dir)).containsExactly("new.tar", "old.tar");
     }
 
@@ -43,7 +44,7 @@ class CleanupCommandTest {
     void theDryRunKeyAlsoMakesADryRun() throws Exception {
         Fixture.file(dir, "old.tar", Fixture.OLD);
         assertThat(clean(false, Map.of("b3lb.recording-dir", dir.toString(), "b3lb.cleaner.dry-run", "true"))).isZero();
-        assertThat(printed()).startsWith("cleanup: would delete 1 recordings");
+        assertThat(printed()).startsWith("would delete old.tar").contains("\ncleanup: would delete 1 recordings");
         assertThat(dir.resolve("old.tar")).exists();
     }
 
@@ -52,7 +53,7 @@ class CleanupCommandTest {
         Fixture.file(dir, "old.tar", Fixture.OLD);
         int code = clean(false, Map.of("b3lb.recording-dir", dir.toString(), "b3lb.cleaner.enabled", "false"));
         assertThat(code).isZero();
-        assertThat(printed()).startsWith("cleanup: deleted 1 recordings");
+        assertThat(printed()).startsWith("deleted old.tar (0.0 MiB, last modified ").contains("\ncleanup: deleted 1 recordings");
         assertThat(dir.resolve("old.tar")).doesNotExist();
     }
 

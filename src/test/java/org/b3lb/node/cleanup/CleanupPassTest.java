@@ -78,7 +78,7 @@ class CleanupPassTest {
 
     CleanupPass pass(boolean dryRun, CleanupPass.Deleter deleter) {
         return new CleanupPass(dir, new RetentionRule(Duration.ofDays(7)), dryRun, new CleanupMetrics(meters), deleter,
-                Clock.systemUTC());
+                CleanupPass.Report.log(), Clock.systemUTC());
     }
 
     @Test
