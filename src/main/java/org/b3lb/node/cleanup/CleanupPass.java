@@ -11,6 +11,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.b3lb.node.cleanup.RetentionRule.Verdict;
@@ -100,7 +101,8 @@ public final class CleanupPass implements Processor {
     }
 
     /**
-     * Runs one pass and returns what it did; logs each deletion and error but not the summary.
+     * Runs one pass and returns what it did; reports each deletion, logs each error, but leaves
+     * the summary to the caller.
      *
      * @return null when another pass of this instance is still running (it is then skipped, not queued)
      */
@@ -144,12 +146,12 @@ public final class CleanupPass implements Processor {
         if (id == null) {
             return; // markers, temp files, other names: not even a stat for them
         }
+        // asked only when the age allows deletion: for an uploaded tar the answer is a thrown
+        // NoSuchFileException, too dear to pay for every young recording
+        BooleanSupplier markerAbsent = () -> Files.notExists(dir.resolve(RetentionRule.markerName(id)), NOFOLLOW);
         try {
-            // the marker is asked for only when the age allows deletion: for an uploaded tar the
-            // answer is a thrown NoSuchFileException, too dear to pay for every young recording
             BasicFileAttributes first = attributes(entry);
-            Verdict v = rule.judgeRecording(first,
-                    () -> Files.notExists(dir.resolve(RetentionRule.markerName(id)), NOFOLLOW), cutoff);
+            Verdict v = rule.judgeRecording(first, markerAbsent, cutoff);
             if (v != Verdict.EXPIRED) {
                 if (v == Verdict.PENDING) {
                     t.pending++;
@@ -163,11 +165,17 @@ public final class CleanupPass implements Processor {
             } else {
                 // Look at the tar again now that the marker is known to be absent: the upload route
                 // sets the mtime to the upload time before it removes the marker, so an upload that
-                // finished during the first look shows here as a young tar and is kept. A dry run
-                // deletes nothing, so it has no race to guard against.
+                // finished during the first look shows here as a young tar. Then the marker once
+                // more, the last thing before deleting: a recording marked since is kept too. A dry
+                // run deletes nothing, so it has no race to guard against.
                 a = attributes(entry);
-                if (rule.judgeRecording(a, () -> true, cutoff) != Verdict.EXPIRED) {
-                    report.line("kept " + name + ": it was uploaded or replaced during the pass");
+                v = rule.judgeRecording(a, markerAbsent, cutoff);
+                if (v != Verdict.EXPIRED) {
+                    if (v == Verdict.PENDING) {
+                        t.pending++;
+                    }
+                    report.line("kept " + name + ": it was " + (v == Verdict.PENDING ? "marked for upload"
+                            : "uploaded or replaced") + " during the pass");
                     return;
                 }
                 // a path inside the directory: deleting it removes this entry, never a link's target
