@@ -3,6 +3,7 @@ package org.b3lb.node.app;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.camel.main.Main;
+import org.b3lb.node.cleanup.CleanupCommand;
 import org.b3lb.node.config.ConfigException;
 import org.b3lb.node.config.ConfigLocator;
 import org.b3lb.node.config.Settings;
@@ -30,6 +31,10 @@ public final class App {
                 case "run" -> {
                     cl.allowOnly();
                     yield serve(settings);
+                }
+                case "clean" -> {
+                    cl.allowOnly("--dry-run");
+                    yield CleanupCommand.run(settings, cl.has("--dry-run"), System.out);
                 }
                 default -> throw new ConfigException("unknown command '" + cl.command() + "'; " + CommandLine.USAGE);
             };

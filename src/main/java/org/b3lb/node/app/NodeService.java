@@ -8,6 +8,9 @@ import java.util.Properties;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
+import org.b3lb.node.cleanup.CleanupConfig;
+import org.b3lb.node.cleanup.CleanupMetrics;
+import org.b3lb.node.cleanup.CleanupPass;
 import org.b3lb.node.config.ConfigException;
 import org.b3lb.node.config.Settings;
 import org.b3lb.node.load.LoadConfig;
@@ -32,6 +35,7 @@ public final class NodeService {
         LoadConfig load = LoadConfig.from(s);
         ManagementConfig management = ManagementConfig.from(s);
         s.path("b3lb.recording-dir");
+        CleanupConfig cleanup = CleanupConfig.from(s);
 
         Main main = new Main();
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -40,6 +44,9 @@ public final class NodeService {
         LoadSampler sampler = new LoadSampler(load.format());
         main.bind("loadResponder", new LoadResponder(sampler));
         LoadMetrics.bind(meters, sampler);
+
+        main.bind("cleanupPass", new CleanupPass(cleanup, cleanup.dryRun(), new CleanupMetrics(meters),
+                CleanupPass.Report.log()));
 
         Properties p = new Properties();
         p.put("camel.main.name", "b3lb-node");
@@ -80,6 +87,9 @@ public final class NodeService {
         // the admin's own camel.* keys and every b3lb.* value (for {{placeholders}} in YAML routes) win
         p.putAll(s.all());
         p.put("b3lb.routes-dir", routesDir.toString());
+        // derived, not an admin key: Quartz reads an empty or unknown zone as GMT, so the route
+        // always gets a resolved zone id (the host's when b3lb.cleaner.time-zone is empty)
+        p.put("b3lb.cleaner.quartz-time-zone", cleanup.quartzTimeZoneId());
         main.setOverrideProperties(p);
         return main;
     }

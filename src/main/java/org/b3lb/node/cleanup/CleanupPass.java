@@ -1,0 +1,227 @@
+package org.b3lb.node.cleanup;
+
+import java.io.IOException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.b3lb.node.cleanup.RetentionRule.Verdict;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One retention cleanup pass over the recording directory: deletes each {@code <id>.tar} that
+ * {@link RetentionRule} calls expired. The directory is streamed once, never listed into memory,
+ * and only its direct entries are looked at: no recursion, no path outside it, no symlink
+ * followed. A failure on one entry is logged and counted and the pass goes on; nothing is thrown
+ * to the route, so the next scheduled pass always runs.
+ */
+public final class CleanupPass implements Processor {
+
+    /** How a file is removed; a seam so a test can make one deletion fail whoever runs it. */
+    @FunctionalInterface
+    public interface Deleter {
+        void delete(Path file) throws IOException;
+    }
+
+    /**
+     * Where the pass reports each recording it deletes, would delete or keeps at the last moment.
+     * The service logs them; {@code b3lb-node clean} prints them as its output, buffered, because
+     * a dry run over a large backlog prints one line per recording.
+     */
+    public interface Report {
+        void line(String text);
+
+        /** Called before an error is logged, so that report and log stay in order. */
+        default void flush() {
+        }
+
+        static Report log() {
+            return LOG::info;
+        }
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(CleanupPass.class);
+    private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
+    private static final double MIB = 1024.0 * 1024.0;
+
+    private final Path dir;
+    private final RetentionRule rule;
+    private final boolean dryRun;
+    private final CleanupMetrics metrics;
+    private final Deleter deleter;
+    private final Report report;
+    private final Clock clock;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private volatile CleanupResult last;
+
+    public CleanupPass(CleanupConfig config, boolean dryRun, CleanupMetrics metrics, Report report) {
+        this(config.recordingDir(), new RetentionRule(config.retention()), dryRun, metrics, Files::delete, report,
+                Clock.systemUTC());
+    }
+
+    CleanupPass(Path dir, RetentionRule rule, boolean dryRun, CleanupMetrics metrics, Deleter deleter, Report report,
+            Clock clock) {
+        this.dir = dir;
+        this.rule = rule;
+        this.dryRun = dryRun;
+        this.metrics = metrics;
+        this.deleter = deleter;
+        this.report = report;
+        this.clock = clock;
+    }
+
+    /** The scheduled route's step: one pass, its summary in the log and as the message body. */
+    @Override
+    public void process(Exchange exchange) {
+        CleanupResult r = run();
+        if (r == null) {
+            return;
+        }
+        if (r.errors() > 0) {
+            LOG.warn(r.summary());
+        } else {
+            LOG.info(r.summary());
+        }
+        exchange.getMessage().setBody(r.summary());
+    }
+
+    /** The last finished pass, or null before the first. */
+    public CleanupResult lastResult() {
+        return last;
+    }
+
+    /**
+     * Runs one pass and returns what it did; reports each deletion, logs each error, but leaves
+     * the summary to the caller.
+     *
+     * @return null when another pass of this instance is still running (it is then skipped, not queued)
+     */
+    public CleanupResult run() {
+        if (!running.compareAndSet(false, true)) {
+            LOG.warn("cleanup: the previous pass over {} is still running; skipping this one", dir);
+            return null;
+        }
+        try {
+            CleanupResult r = pass();
+            last = r;
+            metrics.record(r);
+            return r;
+        } finally {
+            running.set(false);
+        }
+    }
+
+    private CleanupResult pass() {
+        Instant started = clock.instant();
+        long t0 = System.nanoTime();
+        Tally t = new Tally();
+        long cutoff = rule.cutoffMillis(started);
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                consider(entry, cutoff, t);
+            }
+        } catch (IOException | DirectoryIteratorException e) {
+            t.errors++;
+            report.flush();
+            LOG.error("cleanup: cannot read recording directory {}: {}; check that it exists and that the service user"
+                    + " may list it (b3lb.recording-dir); the next pass tries again", dir, describe(e));
+        }
+        return new CleanupResult(dryRun, t.deleted, t.freedBytes, t.pending, t.errors, started,
+                (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    private void consider(Path entry, long cutoff, Tally t) {
+        String name = fileName(entry);
+        String id = RetentionRule.recordingId(name);
+        if (id == null) {
+            return; // markers, temp files, other names: not even a stat for them
+        }
+        // asked only when the age allows deletion: for an uploaded tar the answer is a thrown
+        // NoSuchFileException, too dear to pay for every young recording
+        BooleanSupplier markerAbsent = () -> Files.notExists(dir.resolve(RetentionRule.markerName(id)), NOFOLLOW);
+        try {
+            BasicFileAttributes first = attributes(entry);
+            Verdict v = rule.judgeRecording(first, markerAbsent, cutoff);
+            if (v != Verdict.EXPIRED) {
+                if (v == Verdict.PENDING) {
+                    t.pending++;
+                }
+                return;
+            }
+            BasicFileAttributes a;
+            if (dryRun) {
+                a = first;
+                report.line("would delete " + name + " (" + mib(a.size()) + ")");
+            } else {
+                // Look at the tar again now that the marker is known to be absent: the upload route
+                // sets the mtime to the upload time before it removes the marker, so an upload that
+                // finished during the first look shows here as a young tar. Then the marker once
+                // more, the last thing before deleting: a recording marked since is kept too. A dry
+                // run deletes nothing, so it has no race to guard against.
+                a = attributes(entry);
+                v = rule.judgeRecording(a, markerAbsent, cutoff);
+                if (v != Verdict.EXPIRED) {
+                    if (v == Verdict.PENDING) {
+                        t.pending++;
+                    }
+                    report.line("kept " + name + ": it was " + (v == Verdict.PENDING ? "marked for upload"
+                            : "uploaded or replaced") + " during the pass");
+                    return;
+                }
+                // a path inside the directory: deleting it removes this entry, never a link's target
+                deleter.delete(entry);
+                report.line("deleted " + name + " (" + mib(a.size()) + ", last modified " + a.lastModifiedTime() + ")");
+            }
+            t.deleted++;
+            t.freedBytes += a.size();
+        } catch (NoSuchFileException e) {
+            // removed by someone else since the directory was read: nothing left to do, nothing freed by us
+        } catch (IOException | RuntimeException e) {
+            t.errors++;
+            report.flush();
+            LOG.error("cleanup: cannot {} {}: {}; it is kept and retried next pass; check the directory's permissions"
+                    + " and the file's attributes (lsattr)", dryRun ? "examine" : "delete", entry, describe(e));
+        }
+    }
+
+    private static BasicFileAttributes attributes(Path entry) throws IOException {
+        return Files.readAttributes(entry, BasicFileAttributes.class, NOFOLLOW);
+    }
+
+    /**
+     * The entry's name. Entries of a DirectoryStream are always {@code dir/name}; cutting the
+     * string is cheaper than {@code getFileName()}, which builds a second Path for every entry.
+     */
+    private static String fileName(Path entry) {
+        String s = entry.toString();
+        return s.substring(s.lastIndexOf('/') + 1);
+    }
+
+    /** One decimal without String.format: a dry run over a big backlog logs this once per recording. */
+    private static String mib(long bytes) {
+        return Math.round(bytes * 10 / MIB) / 10.0 + " MiB";
+    }
+
+    private static String describe(Exception e) {
+        Throwable c = e instanceof DirectoryIteratorException d ? d.getCause() : e;
+        String msg = c.getMessage();
+        return c.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
+    }
+
+    private static final class Tally {
+        long deleted;
+        long freedBytes;
+        long pending;
+        long errors;
+    }
+}

@@ -1,0 +1,68 @@
+package org.b3lb.node.cleanup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.b3lb.node.config.Settings;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code b3lb-node clean [--dry-run]}: one pass, the summary on stdout, the exit code. */
+class CleanupCommandTest {
+
+    @TempDir
+    Path dir;
+    final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    int clean(boolean dryRunFlag, Map<String, String> keys) {
+        return CleanupCommand.run(Settings.load(null, Map.of(), keys), dryRunFlag, new PrintStream(out, true, StandardCharsets.UTF_8));
+    }
+
+    String printed() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void dryRunPrintsWhatItWouldDeleteExitsZeroAndDeletesNothing() throws Exception {
+        Fixture.file(dir, "old.tar", Fixture.OLD, 1024 * 1024);
+        Fixture.file(dir, "new.tar", Fixture.NEW);
+
+        int code = clean(true, Map.of("b3lb.recording-dir", dir.toString()));
+
+        assertThat(code).isZero();
+        assertThat(printed()).matches("would delete old\\.tar \\(1\\.0 MiB\\)\\R"
+                + "cleanup: would delete 1 recordings \\(1\\.0 MiB freed\\), kept 0 pending, in \\d+ ms\\R");
+        assertThat(Fixture.names(dir)).containsExactly("new.tar", "old.tar");
+    }
+
+    @Test
+    void theDryRunKeyAlsoMakesADryRun() throws Exception {
+        Fixture.file(dir, "old.tar", Fixture.OLD);
+        assertThat(clean(false, Map.of("b3lb.recording-dir", dir.toString(), "b3lb.cleaner.dry-run", "true"))).isZero();
+        assertThat(printed()).startsWith("would delete old.tar").contains("\ncleanup: would delete 1 recordings");
+        assertThat(dir.resolve("old.tar")).exists();
+    }
+
+    @Test
+    void aRealRunDeletesEvenWhenTheScheduleIsDisabled() throws Exception {
+        Fixture.file(dir, "old.tar", Fixture.OLD);
+        int code = clean(false, Map.of("b3lb.recording-dir", dir.toString(), "b3lb.cleaner.enabled", "false"));
+        assertThat(code).isZero();
+        assertThat(printed()).startsWith("deleted old.tar (0.0 MiB, last modified ").contains("\ncleanup: deleted 1 recordings");
+        assertThat(dir.resolve("old.tar")).doesNotExist();
+    }
+
+    @Test
+    void anErrorExitsOne() throws Exception {
+        Path missing = dir.resolve("missing");
+        int code = clean(true, Map.of("b3lb.recording-dir", missing.toString()));
+        assertThat(code).isEqualTo(1);
+        assertThat(printed()).startsWith("cleanup: would delete 0 recordings").contains(", 1 error (see the lines above)");
+        assertThat(Files.exists(missing)).isFalse();
+    }
+}

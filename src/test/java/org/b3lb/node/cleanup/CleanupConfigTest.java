@@ -1,0 +1,78 @@
+package org.b3lb.node.cleanup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.TimeZone;
+import org.b3lb.node.config.ConfigException;
+import org.b3lb.node.config.Settings;
+import org.junit.jupiter.api.Test;
+
+class CleanupConfigTest {
+
+    static CleanupConfig config(Map<String, String> overrides) {
+        return CleanupConfig.from(Settings.load(null, Map.of(), overrides));
+    }
+
+    @Test
+    void defaultsAreTheSpecsDailyRunAtThreeWithSevenDays() {
+        CleanupConfig c = config(Map.of());
+        assertThat(c.enabled()).isTrue();
+        assertThat(c.cron()).isEqualTo("0 0 3 * * ?");
+        assertThat(c.timeZone()).isNull();
+        assertThat(c.quartzTimeZoneId()).isEqualTo(TimeZone.getTimeZone(ZoneId.systemDefault()).getID());
+        assertThat(c.retention()).isEqualTo(Duration.ofDays(7));
+        assertThat(c.dryRun()).isFalse();
+    }
+
+    @Test
+    void environmentVariablesFollowCamelsConvention() {
+        Settings s = Settings.load(null, Map.of("B3LB_CLEANER_RETENTION_DAYS", "30", "B3LB_CLEANER_DRY_RUN", "true"), Map.of());
+        CleanupConfig c = CleanupConfig.from(s);
+        assertThat(c.retentionDays()).isEqualTo(30);
+        assertThat(c.dryRun()).isTrue();
+    }
+
+    @Test
+    void aZoneIsResolvedToAnIdQuartzUnderstands() {
+        assertThat(config(Map.of("b3lb.cleaner.time-zone", "Europe/Berlin")).quartzTimeZoneId()).isEqualTo("Europe/Berlin");
+        // TimeZone.getTimeZone("+01:00") would silently be GMT
+        assertThat(config(Map.of("b3lb.cleaner.time-zone", "+01:00")).quartzTimeZoneId()).isEqualTo("GMT+01:00");
+    }
+
+    @Test
+    void aBadCronIsOneLineNamingKeyValueAndSource() {
+        assertThatThrownBy(() -> config(Map.of("b3lb.cleaner.cron", "0 3 * * *")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("invalid b3lb.cleaner.cron='0 3 * * *' (from argument --b3lb.cleaner.cron): must be a Quartz cron")
+                .hasMessageNotContaining("\n");
+    }
+
+    @Test
+    void anUnknownZoneIsRefused() {
+        assertThatThrownBy(() -> config(Map.of("b3lb.cleaner.time-zone", "Mars/Olympus")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("invalid b3lb.cleaner.time-zone='Mars/Olympus'");
+    }
+
+    @Test
+    void retentionIsAWholeNumberOfAtLeastOneDay() {
+        for (String bad : new String[] {"0", "-1", "7.5", "7d", "", "36501"}) {
+            assertThatThrownBy(() -> config(Map.of("b3lb.cleaner.retention-days", bad)))
+                    .as(bad).isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith("invalid b3lb.cleaner.retention-days=");
+        }
+        assertThat(config(Map.of("b3lb.cleaner.retention-days", "1")).retentionDays()).isEqualTo(1);
+    }
+
+    @Test
+    void enabledAndDryRunAreBooleans() {
+        assertThatThrownBy(() -> config(Map.of("b3lb.cleaner.enabled", "yes"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("must be true or false");
+        assertThatThrownBy(() -> config(Map.of("b3lb.cleaner.dry-run", "1"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("must be true or false");
+    }
+}
