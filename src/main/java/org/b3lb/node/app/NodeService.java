@@ -12,6 +12,9 @@ import org.b3lb.node.load.LoadConfig;
 import org.b3lb.node.load.LoadMetrics;
 import org.b3lb.node.load.LoadResponder;
 import org.b3lb.node.load.LoadSampler;
+import org.b3lb.node.upload.UploadConfig;
+import org.b3lb.node.upload.UploadMetrics;
+import org.b3lb.node.upload.UploadRoute;
 
 /**
  * Builds the Camel Main service from validated settings. Every setting is checked here, before
@@ -30,6 +33,7 @@ public final class NodeService {
         LoadConfig load = LoadConfig.from(s);
         ManagementConfig management = ManagementConfig.from(s);
         s.path("b3lb.recording-dir");
+        UploadConfig upload = UploadConfig.from(s);
 
         Main main = new Main();
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -38,6 +42,9 @@ public final class NodeService {
         LoadSampler sampler = new LoadSampler();
         main.bind("loadResponder", new LoadResponder(sampler));
         LoadMetrics.bind(meters, sampler);
+        if (upload.enabled()) {
+            main.configure().addRoutesBuilder(new UploadRoute(upload, new UploadMetrics(meters, upload.recordingDir())));
+        }
 
         Properties p = new Properties();
         p.put("camel.main.name", "b3lb-node");
@@ -62,7 +69,12 @@ public final class NodeService {
         p.put("camel.metrics.enable-route-policy", "true");
         p.put("camel.metrics.binders", "jvm-memory,jvm-gc,jvm-thread,jvm-info,class-loader,processor,file-descriptor,uptime");
         // the admin's own camel.* keys and every b3lb.* value (for {{placeholders}} in YAML routes) win
-        p.putAll(s.all());
+        // ...except secrets: Camel's properties can be read over JMX and show up in its logs
+        s.all().forEach((k, v) -> {
+            if (!k.contains("secret")) {
+                p.put(k, v);
+            }
+        });
         p.put("b3lb.routes-dir", routesDir.toString());
         main.setOverrideProperties(p);
         return main;

@@ -1,0 +1,181 @@
+package org.b3lb.node.upload;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.AsyncProcessor;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.AsyncProcessorSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One upload attempt of one recording. Runs on its own pool of {@code b3lb.upload.concurrency}
+ * threads, so the file consumer's thread never waits for a network transfer and a slow 4 GiB
+ * recording occupies one worker while small ones pass on the others; Camel's delayed redeliveries
+ * come back through the same pool, so concurrency is a hard bound.
+ *
+ * <p>Nothing is deleted unless the server answered 2xx, or the tar is missing: a crash at any
+ * point leaves the marker, and the recording is sent again after restart.
+ */
+public final class UploadAttempt extends AsyncProcessorSupport implements AsyncProcessor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UploadAttempt.class);
+
+    /** Exchange property holding the {@link Recording}: properties never leave the process. */
+    public static final String RECORDING = "b3lb.recording";
+    /** Exchange property: success, failed, missing_tar, pending (left for later, e.g. at shutdown). */
+    public static final String OUTCOME = "b3lb.outcome";
+
+    private final UploadConfig config;
+    private final UploadMetrics metrics;
+    private final RecordingSchedule schedule;
+    private volatile UploadClient client;
+    private volatile ExecutorService workers;
+    private volatile boolean stopping;
+
+    public UploadAttempt(UploadConfig config, UploadMetrics metrics, RecordingSchedule schedule) {
+        this.config = config;
+        this.metrics = metrics;
+        this.schedule = schedule;
+    }
+
+    @Override
+    protected void doStart() {
+        stopping = false;
+        client = new UploadClient(config);
+        AtomicInteger n = new AtomicInteger();
+        workers = Executors.newFixedThreadPool(config.concurrency(), r -> {
+            Thread t = new Thread(r, "upload-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Shutdown begins: queued attempts return at once and running ones are aborted; their markers stay. */
+    public void prepareStop() {
+        stopping = true;
+        UploadClient c = client;
+        if (c != null) {
+            c.abortAll();
+        }
+    }
+
+    @Override
+    protected void doStop() throws InterruptedException {
+        prepareStop();
+        workers.shutdown();
+        workers.awaitTermination(10, TimeUnit.SECONDS);
+        client.close();
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        try {
+            workers.execute(() -> {
+                try {
+                    attempt(exchange);
+                } catch (Throwable t) {
+                    exchange.setException(t);
+                } finally {
+                    callback.done(false);
+                }
+            });
+            return false;
+        } catch (RejectedExecutionException e) {
+            exchange.setProperty(OUTCOME, "pending");
+            callback.done(true);
+            return true;
+        }
+    }
+
+    void attempt(Exchange exchange) throws UploadFailure, IOException {
+        Recording r = exchange.getProperty(RECORDING, Recording.class);
+        if (stopping) {
+            exchange.setProperty(OUTCOME, "pending");
+            return;
+        }
+        if (!Files.exists(r.marker())) {
+            // another run (push --once, an admin) dealt with it since the poll
+            exchange.setProperty(OUTCOME, "gone");
+            return;
+        }
+        if (!Files.isRegularFile(r.tar())) {
+            LOG.warn("{}: no {} beside its marker; removing {} (the hook writes the tar before the marker: "
+                    + "re-run it to send this recording again)", r.id(), r.tar(), r.marker().getFileName());
+            Files.deleteIfExists(r.marker());
+            schedule.forget(r.id());
+            metrics.missingTar();
+            exchange.setProperty(OUTCOME, "missing_tar");
+            return;
+        }
+        long size = Files.size(r.tar());
+        UploadProgress progress = new UploadProgress(r, size);
+        long start = System.nanoTime();
+        int status;
+        try {
+            status = client.post(r, size, progress);
+        } catch (UploadFailure.Transient f) {
+            if (stopping) {
+                LOG.info("{}: upload interrupted by shutdown; it is sent again after the next start", r.id());
+                exchange.setProperty(OUTCOME, "pending");
+                return;
+            }
+            Duration wait = schedule.failed(r.id(), f.retryAfter());
+            int redelivery = exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
+            if (redelivery < config.maxRedeliveries()) {
+                metrics.retry();
+                LOG.warn("{}: upload failed: {}; retry {} of {} in {}{}", r.id(), f.getMessage(), redelivery + 1,
+                        config.maxRedeliveries(), Sizes.duration(wait), f.retryAfter() == null ? "" : " (server's Retry-After)");
+                // Camel's redelivery takes its delay from this header, so Retry-After and the
+                // backoff kept across polls apply to in-route redeliveries too
+                exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, wait.toMillis());
+            }
+            throw f;
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        // the cleanup route counts retention from the tar's mtime: from now, not from the recording
+        Files.setLastModifiedTime(r.tar(), FileTime.from(Instant.now()));
+        Files.deleteIfExists(r.marker());
+        schedule.forget(r.id());
+        metrics.success(size, took);
+        exchange.setProperty(OUTCOME, "success");
+        LOG.info("uploaded {}: {} in {} ({} MB/s){}", r.id(), Sizes.bytes(size), Sizes.duration(took),
+                Sizes.mbPerSecond(size, took.toNanos() / 1e9), status == 200 ? "" : " HTTP " + status);
+    }
+
+    /** Redeliveries ran out: the marker stays and the filter holds the recording back until its backoff ends. */
+    void exhausted(Exchange exchange) {
+        Recording r = exchange.getProperty(RECORDING, Recording.class);
+        UploadFailure f = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, UploadFailure.class);
+        metrics.failed();
+        exchange.setProperty(OUTCOME, "failed");
+        Duration wait = schedule.remaining(r.id());
+        LOG.warn("{}: upload failed {} times in a row, last: {}; the marker stays, next try in {}", r.id(),
+                schedule.failures(r.id()), f == null ? "unknown error" : f.getMessage(), Sizes.duration(wait));
+    }
+
+    /** The server refused for a reason retrying won't fix: one ERROR line, then wait max-delay. */
+    void rejected(Exchange exchange) {
+        Recording r = exchange.getProperty(RECORDING, Recording.class);
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        metrics.failed();
+        exchange.setProperty(OUTCOME, "failed");
+        Duration wait = schedule.rejected(r.id());
+        String why = e instanceof UploadFailure ? e.getMessage() : "unexpected " + e;
+        LOG.error("{}: upload refused: {}; the marker stays, next try in {}", r.id(), why, Sizes.duration(wait));
+    }
+
+    @Override
+    public String toString() {
+        return "upload attempt";
+    }
+}
