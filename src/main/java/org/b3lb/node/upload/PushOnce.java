@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
 import org.apache.camel.Producer;
+import org.apache.camel.StartupSummaryLevel;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.AsyncProcessorConverterHelper;
 import org.b3lb.node.config.ConfigException;
@@ -42,6 +43,7 @@ public final class PushOnce {
         try (DefaultCamelContext ctx = new DefaultCamelContext()) {
             ctx.getCamelContextExtension().setName("b3lb-node-push");
             ctx.disableJMX();
+            ctx.setStartupSummaryLevel(StartupSummaryLevel.Off);
             ctx.addRoutes(new UploadRoute(config, new UploadMetrics(new SimpleMeterRegistry(), config.recordingDir()), ENTRY));
             ctx.start();
             Producer producer = ctx.getEndpoint(ENTRY).createProducer();
