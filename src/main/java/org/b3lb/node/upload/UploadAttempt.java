@@ -5,9 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.AsyncCallback;
@@ -34,12 +38,16 @@ public final class UploadAttempt extends AsyncProcessorSupport implements AsyncP
     public static final String RECORDING = "b3lb.recording";
     /** Exchange property: success, failed, missing_tar, pending (left for later, e.g. at shutdown). */
     public static final String OUTCOME = "b3lb.outcome";
+    /** Exchange property: epoch millis before which a redelivery must not start. */
+    static final String NOT_BEFORE = "b3lb.notBefore";
 
     private final UploadConfig config;
     private final UploadMetrics metrics;
     private final RecordingSchedule schedule;
     private volatile UploadClient client;
     private volatile ExecutorService workers;
+    private volatile ScheduledExecutorService timer;
+    private final Map<Exchange, Waiting> waiting = new ConcurrentHashMap<>();
     private volatile boolean stopping;
 
     public UploadAttempt(UploadConfig config, UploadMetrics metrics, RecordingSchedule schedule) {
@@ -58,6 +66,15 @@ public final class UploadAttempt extends AsyncProcessorSupport implements AsyncP
             t.setDaemon(true);
             return t;
         });
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "upload-backoff");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** A redelivery waiting out its backoff. */
+    private record Waiting(ScheduledFuture<?> timer, AsyncCallback callback) {
     }
 
     /** Shutdown begins: queued attempts return at once and running ones are aborted; their markers stay. */
@@ -67,6 +84,17 @@ public final class UploadAttempt extends AsyncProcessorSupport implements AsyncP
         if (c != null) {
             c.abortAll();
         }
+        int left = 0;
+        for (Map.Entry<Exchange, Waiting> w : waiting.entrySet()) {
+            if (waiting.remove(w.getKey()) != null && w.getValue().timer().cancel(false)) {
+                w.getKey().setProperty(OUTCOME, "pending");
+                w.getValue().callback().done(false);
+                left++;
+            }
+        }
+        if (left > 0) {
+            LOG.info("{} recording(s) waiting to retry keep their markers and are sent after the next start", left);
+        }
     }
 
     @Override
@@ -74,11 +102,41 @@ public final class UploadAttempt extends AsyncProcessorSupport implements AsyncP
         prepareStop();
         workers.shutdown();
         workers.awaitTermination(10, TimeUnit.SECONDS);
+        timer.shutdownNow();
         client.close();
     }
 
+    /**
+     * Camel redelivers at once (its delay header is set to 0) and the backoff is waited out here,
+     * on a timer this class can cancel: a redelivery delayed by Camel itself is an in-flight
+     * exchange that shutdown would wait for, up to 10 minutes with the default max-delay.
+     */
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
+        long wait = exchange.getProperty(NOT_BEFORE, 0L, Long.class) - System.currentTimeMillis();
+        exchange.removeProperty(NOT_BEFORE);
+        if (wait > 0 && !stopping) {
+            try {
+                ScheduledFuture<?> f = timer.schedule(() -> {
+                    if (waiting.remove(exchange) != null) {
+                        run(exchange, callback);
+                    }
+                }, wait, TimeUnit.MILLISECONDS);
+                waiting.put(exchange, new Waiting(f, callback));
+                if (f.isDone() && waiting.remove(exchange) != null) {
+                    run(exchange, callback); // fired before it was registered
+                }
+                return false;
+            } catch (RejectedExecutionException e) {
+                exchange.setProperty(OUTCOME, "pending");
+                callback.done(true);
+                return true;
+            }
+        }
+        return run(exchange, callback);
+    }
+
+    private boolean run(Exchange exchange, AsyncCallback callback) {
         try {
             workers.execute(() -> {
                 try {
@@ -135,9 +193,10 @@ public final class UploadAttempt extends AsyncProcessorSupport implements AsyncP
                 metrics.retry();
                 LOG.warn("{}: upload failed: {}; retry {} of {} in {}{}", r.id(), f.getMessage(), redelivery + 1,
                         config.maxRedeliveries(), Sizes.duration(wait), f.retryAfter() == null ? "" : " (server's Retry-After)");
-                // Camel's redelivery takes its delay from this header, so Retry-After and the
-                // backoff kept across polls apply to in-route redeliveries too
-                exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, wait.toMillis());
+                // Retry-After and the backoff kept across polls apply to in-route redeliveries
+                // too; see process() for why Camel itself does not wait
+                exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, 0L);
+                exchange.setProperty(NOT_BEFORE, System.currentTimeMillis() + wait.toMillis());
             }
             throw f;
         }

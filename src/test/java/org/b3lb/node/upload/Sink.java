@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  */
 final class Sink implements AutoCloseable {
 
-    enum Kind { RESPOND, CLOSE_MID_BODY, HANG }
+    enum Kind { RESPOND, CLOSE_MID_BODY, HANG, STALL }
 
     record Action(Kind kind, int status, Map<String, String> headers) {
         static Action status(int status) {
@@ -46,6 +46,8 @@ final class Sink implements AutoCloseable {
 
         static final Action CLOSE_MID_BODY = new Action(Kind.CLOSE_MID_BODY, 0, Map.of());
         static final Action HANG = new Action(Kind.HANG, 0, Map.of());
+        /** Stops reading the body and keeps the connection open: the client's writes block. */
+        static final Action STALL = new Action(Kind.STALL, 0, Map.of());
     }
 
     /** One request whose body arrived completely. */
@@ -68,6 +70,7 @@ final class Sink implements AutoCloseable {
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private volatile Action otherwise = Action.status(200);
+    private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
 
     Sink() throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -197,6 +200,14 @@ final class Sink implements AutoCloseable {
         if (action.kind() == Kind.CLOSE_MID_BODY) {
             return false;
         }
+        if (action.kind() == Kind.STALL) {
+            try {
+                closed.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return false;
+        }
         byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
         long fileSize = length - partHead.size() - tail.length;
         MessageDigest sha = sha256();
@@ -269,6 +280,7 @@ final class Sink implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        closed.countDown();
         server.close();
         for (Socket s : open) {
             s.close();

@@ -141,6 +141,21 @@ class UploadRouteTest {
     }
 
     @Test
+    void serverThatStopsReadingMidBodyIsAbortedAfterTheIdleTimeout() throws Exception {
+        sink.script("rec-stall", Sink.Action.STALL);
+        Path tar = dir.resolve("rec-stall.tar");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(tar.toFile(), "rw")) {
+            f.setLength(64L << 20); // more than loopback's socket buffers, so the client's write blocks
+        }
+        Files.setLastModifiedTime(tar, Recordings.OLD);
+        Recordings.marker(dir, "rec-stall");
+        awaitUploaded("rec-stall");
+        assertThat(sink.requests("rec-stall")).isEqualTo(2);
+        assertThat(logs.lines("WARN", "rec-stall: upload failed")).singleElement().asString()
+                .contains("no progress for 1.0s").contains("b3lb.upload.idle-timeout");
+    }
+
+    @Test
     void markerWithoutTarIsReportedAndRemoved() throws Exception {
         Path marker = Recordings.marker(dir, "rec-notar");
         await().atMost(WAIT).until(() -> !Files.exists(marker));
