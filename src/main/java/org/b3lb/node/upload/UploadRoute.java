@@ -1,6 +1,7 @@
 package org.b3lb.node.upload;
 
 import java.io.File;
+import java.nio.file.Files;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.spi.CamelEvent;
@@ -18,6 +19,7 @@ import org.apache.camel.support.service.ServiceHelper;
 public final class UploadRoute extends RouteBuilder {
 
     public static final String ROUTE_ID = "upload";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UploadRoute.class);
 
     private final UploadConfig config;
     private final UploadMetrics metrics;
@@ -65,6 +67,10 @@ public final class UploadRoute extends RouteBuilder {
 
         String uri = from;
         if (uri == null) {
+            if (!Files.isDirectory(config.recordingDir())) {
+                LOG.warn("recording directory {} does not exist (b3lb.recording-dir); nothing is uploaded until it does: "
+                        + "create it or fix the setting", config.recordingDir());
+            }
             bindToRegistry("uploadMarkerFilter", new ReadyMarkerFilter(schedule));
             long delay = config.pollDelay().toMillis();
             uri = "file:" + config.recordingDir()

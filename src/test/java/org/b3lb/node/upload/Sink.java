@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  */
 final class Sink implements AutoCloseable {
 
-    enum Kind { RESPOND, CLOSE_MID_BODY, HANG, STALL }
+    enum Kind { RESPOND, CLOSE_MID_BODY, HANG, STALL, HOLD }
 
     record Action(Kind kind, int status, Map<String, String> headers) {
         static Action status(int status) {
@@ -48,6 +48,8 @@ final class Sink implements AutoCloseable {
         static final Action HANG = new Action(Kind.HANG, 0, Map.of());
         /** Stops reading the body and keeps the connection open: the client's writes block. */
         static final Action STALL = new Action(Kind.STALL, 0, Map.of());
+        /** Reads the whole body, then answers 200 only once the test calls {@link Sink#release()}. */
+        static final Action HOLD = new Action(Kind.HOLD, 0, Map.of());
     }
 
     /** One request whose body arrived completely. */
@@ -71,6 +73,12 @@ final class Sink implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private volatile Action otherwise = Action.status(200);
     private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+    private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+
+    /** Lets every held request (and every later one) be answered. */
+    void release() {
+        released.countDown();
+    }
 
     Sink() throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -225,6 +233,15 @@ final class Sink implements AutoCloseable {
         if (!java.util.Arrays.equals(gotTail, tail)) {
             respond(out, 400, Map.of(), "bad closing boundary");
             return false;
+        }
+        if (action.kind() == Kind.HOLD) {
+            try {
+                released.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            action = Action.status(200);
         }
         if (action.kind() == Kind.HANG) {
             received.add(new Received(id, requestLine[0], requestLine[1], field, filename, partType,

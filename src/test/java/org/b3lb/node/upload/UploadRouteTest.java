@@ -156,6 +156,26 @@ class UploadRouteTest {
     }
 
     @Test
+    void aSlowUploadDoesNotHoldUpTheSmallOnesBehindIt() throws Exception {
+        Sink.Action[] holds = new Sink.Action[20];
+        java.util.Arrays.fill(holds, Sink.Action.HOLD);
+        sink.script("slow-big", holds);
+        Recordings.ready(dir, "slow-big", 3_000_000);
+        await().atMost(WAIT).until(() -> !sink.received("slow-big").isEmpty() || sink.requests("slow-big") > 0);
+        for (int i = 0; i < 5; i++) {
+            Recordings.ready(dir, "behind-" + i, 2000);
+        }
+        for (int i = 0; i < 5; i++) {
+            awaitUploaded("behind-" + i);
+        }
+        // the slow one is still waiting for its answer (the server holds every attempt of it)
+        assertThat(sink.accepted("slow-big")).isFalse();
+        assertThat(dir.resolve("slow-big.ready")).exists();
+        sink.release();
+        awaitUploaded("slow-big");
+    }
+
+    @Test
     void markerWithoutTarIsReportedAndRemoved() throws Exception {
         Path marker = Recordings.marker(dir, "rec-notar");
         await().atMost(WAIT).until(() -> !Files.exists(marker));
