@@ -2,10 +2,12 @@
 # Backlog drain: COUNT pending recordings of SIZE_KIB each (default 1,000 x 100 KiB), sent to a
 # local sink by (1) the spec's bash+curl loop (b3lb-push), (2) `b3lb-node push --once` (wall time
 # including JVM start), (3) the running service (from the moment the markers appear until the
-# last one is gone; poll delay 100ms). Everything stays on 127.0.0.1. Medians of RUNS runs.
+# last one is gone; poll delay 100ms; one unmeasured warm-up round first, as a running service is
+# warm). Everything stays on 127.0.0.1. Medians of RUNS runs.
 #
 #   bench/upload-drain.sh [RUNS] [COUNT] [SIZE_KIB]     defaults: 3 1000 100
 #   SKIP_SPEC=1 bench/upload-drain.sh                   leave out the slow spec loop
+#   SINK=python bench/upload-drain.sh                   bench/sink.py instead of nginx (`return 200`, the default when installed)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-3}
@@ -27,9 +29,26 @@ PY
 touch -d '1 hour ago' "$DIR"/*.tar
 
 # the spec accepts only 200, so the sink answers 200 here: every loop then clears its markers
-python3 bench/sink.py "$PORT" 200 & SINK=$!
+if [ "${SINK:-$(command -v nginx >/dev/null && echo nginx || echo python)}" = nginx ]; then
+  mkdir -p "$WORK/nginx"
+  cat > "$WORK/nginx/nginx.conf" <<NGINX
+worker_processes 1;
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log;
+events { worker_connections 256; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/nginx/body;
+  server { listen 127.0.0.1:$PORT; client_max_body_size 0; location / { return 200; } }
+}
+NGINX
+  nginx -c "$WORK/nginx/nginx.conf" & SINK_PID=$!
+else
+  python3 bench/sink.py "$PORT" 200 & SINK_PID=$!
+fi
 NODE=
-cleanup() { kill "$SINK" 2>/dev/null || true; [ -n "$NODE" ] && kill "$NODE" 2>/dev/null || true; }
+cleanup() { kill "$SINK_PID" 2>/dev/null || true; [ -n "$NODE" ] && kill "$NODE" 2>/dev/null || true; }
 trap cleanup EXIT
 sleep 0.5
 URL="http://127.0.0.1:$PORT/b3lb/b/recording/upload"
@@ -102,9 +121,10 @@ for i in $(seq "$RUNS"); do
   awk -v a="$t0" -v b="$t1" 'BEGIN {print b-a}' >> "$WORK/once.txt"
 done
 
-echo "b3lb-node service (markers appear -> none left):"
+echo "b3lb-node service (markers appear -> none left; after one warm-up round, as a running service is warm):"
 java -jar target/b3lb-node.jar run --config "$WORK/application.properties" > "$WORK/node.log" 2>&1 & NODE=$!
-until grep -q "started in" "$WORK/node.log"; do sleep 0.2; done
+until grep -qs "started in" "$WORK/node.log"; do sleep 0.2; done
+mark; while [ "$(pending)" != 0 ]; do sleep 0.02; done
 : > "$WORK/service.txt"
 for i in $(seq "$RUNS"); do
   t0=$(now); mark

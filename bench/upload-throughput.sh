@@ -58,7 +58,7 @@ upload() { # id -> waits until the marker is gone, samples RSS meanwhile, prints
   done
   echo "$peak"
 }
-until grep -q "started in" "$WORK/node.log"; do sleep 0.2; done
+until grep -qs "started in" "$WORK/node.log"; do sleep 0.2; done
 upload warmup > /dev/null
 sleep 1
 idle=$(awk '/VmRSS/ {print $2}' /proc/$NODE/status)
