@@ -87,6 +87,11 @@ public final class RecordingSchedule {
         return s == null ? 0 : s.failures;
     }
 
+    /** The route was (re)started: an admin restarting it expects every marker to be tried now. */
+    public void clear() {
+        states.clear();
+    }
+
     /** Uploaded or gone: nothing to remember. */
     public void forget(String id) {
         states.remove(id);

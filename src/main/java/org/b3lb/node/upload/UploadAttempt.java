@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
@@ -50,7 +51,14 @@ public final class UploadAttempt extends AsyncProcessorSupport implements AsyncP
     private final Map<Exchange, Waiting> waiting = new ConcurrentHashMap<>();
     private volatile boolean stopping;
 
-    public UploadAttempt(UploadConfig config, UploadMetrics metrics, RecordingSchedule schedule) {
+    private final BooleanSupplier consumerRunning;
+
+    /**
+     * @param consumerRunning whether the route's consumer still runs; once it stops, recordings
+     *                        waiting out a backoff are let go at once (their markers stay)
+     */
+    public UploadAttempt(UploadConfig config, UploadMetrics metrics, RecordingSchedule schedule, BooleanSupplier consumerRunning) {
+        this.consumerRunning = consumerRunning;
         this.config = config;
         this.metrics = metrics;
         this.schedule = schedule;
@@ -59,6 +67,7 @@ public final class UploadAttempt extends AsyncProcessorSupport implements AsyncP
     @Override
     protected void doStart() {
         stopping = false;
+        schedule.clear();
         client = new UploadClient(config);
         AtomicInteger n = new AtomicInteger();
         workers = Executors.newFixedThreadPool(config.concurrency(), r -> {
@@ -71,6 +80,11 @@ public final class UploadAttempt extends AsyncProcessorSupport implements AsyncP
             t.setDaemon(true);
             return t;
         });
+        timer.scheduleWithFixedDelay(() -> {
+            if (!waiting.isEmpty() && !consumerRunning.getAsBoolean()) {
+                prepareStop();
+            }
+        }, 200, 200, TimeUnit.MILLISECONDS);
     }
 
     /** A redelivery waiting out its backoff. */

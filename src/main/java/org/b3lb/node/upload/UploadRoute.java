@@ -42,7 +42,7 @@ public final class UploadRoute extends RouteBuilder {
         this.from = from;
         this.schedule = new RecordingSchedule(new Backoff(config.initialDelay(), config.maxDelay()), config.pollDelay(),
                 System::currentTimeMillis);
-        this.attempt = new UploadAttempt(config, metrics, schedule);
+        this.attempt = new UploadAttempt(config, metrics, schedule, this::consumerRunning);
     }
 
     @Override
@@ -91,6 +91,18 @@ public final class UploadRoute extends RouteBuilder {
         ServiceHelper.startService(stop);
     }
 
+    /**
+     * False once this route's consumer stops (route stopped over JMX, or shutdown): Camel stops the
+     * consumer first and then waits for in-flight exchanges, which is the moment to end backoffs.
+     */
+    private boolean consumerRunning() {
+        org.apache.camel.Route route = getContext().getRoute(ROUTE_ID);
+        if (route == null || !(route.getConsumer() instanceof org.apache.camel.StatefulService s)) {
+            return true;
+        }
+        return s.isStarting() || s.isStarted();
+    }
+
     /** Moves what the attempt needs into a property and drops the file consumer's headers. */
     static void recording(Exchange exchange) {
         File marker = exchange.getIn().getBody(File.class);
@@ -104,7 +116,7 @@ public final class UploadRoute extends RouteBuilder {
         return metrics;
     }
 
-    /** Shutdown begins with the context: abort transfers now instead of letting Camel wait for them. */
+    /** Shutdown begins with the context: abort transfers and backoffs now instead of letting Camel wait for them. */
     private static final class StopNotifier extends EventNotifierSupport {
         private final UploadAttempt attempt;
 

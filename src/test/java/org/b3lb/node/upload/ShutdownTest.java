@@ -48,4 +48,31 @@ class ShutdownTest {
             assertThat(sink.requests("waiting")).isEqualTo(1);
         }
     }
+
+    @Test
+    void routeStoppedOverJmxDuringABackoffKeepsTheMarkerAndResumesOnStart() throws Exception {
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        ((Logger) LoggerFactory.getLogger(UploadAttempt.class)).addAppender(log);
+        try (Sink sink = new Sink()) {
+            sink.script("paused", Sink.Action.status(503));
+            Recordings.ready(dir, "paused", 1000);
+            try (RunningNode node = RunningNode.builder(dir).with("b3lb.upload.endpoint", sink.endpoint())
+                    .with("b3lb.upload.initial-delay", "10m").with("b3lb.upload.max-delay", "10m").start()) {
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> messages(log).stream().anyMatch(m -> m.contains("paused: upload failed: HTTP 503")));
+                javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+                javax.management.ObjectName route = jmx.queryNames(
+                        new javax.management.ObjectName("org.apache.camel:type=routes,name=\"upload\",*"), null).iterator().next();
+                jmx.invoke(route, "stop", null, null);
+                assertThat(jmx.getAttribute(route, "State")).isEqualTo("Stopped");
+                assertThat(messages(log)).anyMatch(m -> m.startsWith("1 recording(s) waiting to retry keep their markers"));
+                assertThat(dir.resolve("paused.ready")).exists();
+                // a restarted route starts with a fresh backoff: the admin asked for it
+                jmx.invoke(route, "start", null, null);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> sink.accepted("paused") && !Files.exists(dir.resolve("paused.ready")));
+            }
+        }
+    }
 }
