@@ -133,12 +133,12 @@ public final class UploadAttempt extends AsyncProcessorSupport implements AsyncP
             try {
                 ScheduledFuture<?> f = timer.schedule(() -> {
                     if (waiting.remove(exchange) != null) {
-                        run(exchange, callback);
+                        run(exchange, callback, false);
                     }
                 }, wait, TimeUnit.MILLISECONDS);
                 waiting.put(exchange, new Waiting(f, callback));
                 if (f.isDone() && waiting.remove(exchange) != null) {
-                    run(exchange, callback); // fired before it was registered
+                    run(exchange, callback, false); // fired before it was registered
                 }
                 return false;
             } catch (RejectedExecutionException e) {
@@ -147,10 +147,11 @@ public final class UploadAttempt extends AsyncProcessorSupport implements AsyncP
                 return true;
             }
         }
-        return run(exchange, callback);
+        return run(exchange, callback, true);
     }
 
-    private boolean run(Exchange exchange, AsyncCallback callback) {
+    /** @param sync whether the caller is Camel's own call to process(), which then learns the result */
+    private boolean run(Exchange exchange, AsyncCallback callback, boolean sync) {
         try {
             workers.execute(() -> {
                 try {
@@ -163,9 +164,10 @@ public final class UploadAttempt extends AsyncProcessorSupport implements AsyncP
             });
             return false;
         } catch (RejectedExecutionException e) {
+            // stopped: the marker stays for the next start
             exchange.setProperty(OUTCOME, "pending");
-            callback.done(true);
-            return true;
+            callback.done(sync);
+            return sync;
         }
     }
 
