@@ -22,12 +22,20 @@ final class UploadWatchdog implements AutoCloseable {
     static final long PROGRESS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final long idleNanos;
+    private final long progressAbove;
+    private final long progressEveryNanos;
     private final Map<UploadProgress, Cancellable> running = new ConcurrentHashMap<>();
     private final Map<UploadProgress, Boolean> abortedForIdle = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer;
 
     UploadWatchdog(Duration idleTimeout) {
+        this(idleTimeout, PROGRESS_ABOVE_BYTES, Duration.ofNanos(PROGRESS_EVERY_NANOS));
+    }
+
+    UploadWatchdog(Duration idleTimeout, long progressAboveBytes, Duration progressEvery) {
         this.idleNanos = idleTimeout.toNanos();
+        this.progressAbove = progressAboveBytes;
+        this.progressEveryNanos = progressEvery.toNanos();
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "upload-watchdog");
             t.setDaemon(true);
@@ -60,7 +68,7 @@ final class UploadWatchdog implements AutoCloseable {
                 if (p.idleNanos(now) >= idleNanos) {
                     abortedForIdle.put(p, Boolean.TRUE);
                     e.getValue().cancel();
-                } else if (p.total() > PROGRESS_ABOVE_BYTES && now - p.lastReportNanos >= PROGRESS_EVERY_NANOS) {
+                } else if (p.total() > progressAbove && now - p.lastReportNanos >= progressEveryNanos) {
                     p.lastReportNanos = now;
                     double seconds = (now - p.startNanos()) / 1e9;
                     LOG.info("uploading {}: {} of {} ({}%) at {} MB/s", p.recording().id(), Sizes.bytes(p.sent()),
