@@ -218,8 +218,18 @@ public final class UploadAttempt extends AsyncProcessorSupport implements AsyncP
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         // the cleanup route counts retention from the tar's mtime: from now, not from the recording
-        Files.setLastModifiedTime(r.tar(), FileTime.from(Instant.now()));
-        Files.deleteIfExists(r.marker());
+        try {
+            Files.setLastModifiedTime(r.tar(), FileTime.from(Instant.now()));
+        } catch (IOException e) {
+            LOG.warn("{}: uploaded, but cannot touch {} ({}); the cleanup counts its retention from the older mtime",
+                    r.id(), r.tar(), e.toString());
+        }
+        try {
+            Files.deleteIfExists(r.marker());
+        } catch (IOException e) {
+            LOG.error("{}: uploaded, but cannot delete {} ({}); it will be sent again until the service's user "
+                    + "may delete files in {}", r.id(), r.marker(), e.toString(), r.marker().getParent());
+        }
         schedule.forget(r.id());
         metrics.success(size, took);
         exchange.setProperty(OUTCOME, "success");
@@ -245,8 +255,11 @@ public final class UploadAttempt extends AsyncProcessorSupport implements AsyncP
         metrics.failed();
         exchange.setProperty(OUTCOME, "failed");
         Duration wait = schedule.rejected(r.id());
-        String why = e instanceof UploadFailure ? e.getMessage() : "unexpected " + e;
-        LOG.error("{}: upload refused: {}; the marker stays, next try in {}", r.id(), why, Sizes.duration(wait));
+        if (e instanceof UploadFailure) {
+            LOG.error("{}: upload refused: {}; the marker stays, next try in {}", r.id(), e.getMessage(), Sizes.duration(wait));
+        } else {
+            LOG.error("{}: upload failed unexpectedly: {}; the marker stays, next try in {}", r.id(), e, Sizes.duration(wait));
+        }
     }
 
     @Override

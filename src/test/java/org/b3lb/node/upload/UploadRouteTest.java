@@ -41,7 +41,11 @@ class UploadRouteTest {
     static void start() throws Exception {
         logs = LogCapture.everything();
         sink = new Sink();
-        dir = tmp.resolve("archived");
+        dir = java.nio.file.Files.createDirectories(tmp.resolve("archived"));
+        // what BBB and others keep there: never moved, renamed or deleted by the route
+        Files.writeString(dir.resolve("meeting-1.done"), "");
+        Files.writeString(dir.resolve("notes.txt"), "x");
+        Recordings.tar(dir, "not-marked", 100);
         node = RunningNode.builder(dir)
                 .with("b3lb.upload.endpoint", sink.endpoint())
                 .with("b3lb.upload.initial-delay", "50ms")
@@ -232,6 +236,22 @@ class UploadRouteTest {
         assertThat(sink.accepted("many-07")).isFalse();
         // pooled keep-alive connections, not one per recording
         assertThat(sink.connections() - connectionsBefore).isLessThanOrEqualTo(4);
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE - 1)
+    void nothingButMarkersIsEverTouched() throws Exception {
+        Recordings.ready(dir, "rec-touch", 100);
+        awaitUploaded("rec-touch");
+        assertThat(dir.resolve("meeting-1.done")).exists();
+        assertThat(dir.resolve("notes.txt")).hasContent("x");
+        assertThat(Files.getLastModifiedTime(dir.resolve("not-marked.tar"))).isEqualTo(Recordings.OLD);
+        assertThat(sink.requests("not-marked")).isZero();
+        assertThat(dir.resolve(".camel")).doesNotExist();
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .noneMatch(n -> n.endsWith(".camelLock") || n.startsWith(".") || n.endsWith(".tmp"));
+        }
     }
 
     @Test
