@@ -100,14 +100,10 @@ final class UploadClient implements AutoCloseable {
         }
         String body = a.body.isEmpty() ? "" : " (server said: " + a.body.replace(config.secret(), "(hidden)") + ")";
         if (FailureClassifier.transientStatus(a.status)) {
-            return throwTransient(r, a, body);
+            throw new UploadFailure.Transient(r.id(), a.status, FailureClassifier.retryAfter(a.retryAfter, Instant.now()),
+                    "HTTP " + a.status + body);
         }
         throw new UploadFailure.Permanent(r.id(), a.status, "HTTP " + a.status + body + ": " + FailureClassifier.hint(a.status));
-    }
-
-    private static int throwTransient(Recording r, Answer a, String body) throws UploadFailure {
-        throw new UploadFailure.Transient(r.id(), a.status, FailureClassifier.retryAfter(a.retryAfter, Instant.now()),
-                "HTTP " + a.status + body);
     }
 
     private UploadFailure failure(Recording r, IOException e, boolean idle, UploadProgress p) {
