@@ -205,14 +205,14 @@ class UploadRouteTest {
         Path tar = dir.resolve("rec-grow.tar");
         Files.write(tar, new byte[1000]);
         Recordings.marker(dir, "rec-grow");
-        for (int i = 0; i < 15; i++) {
-            // a writer that has not finished: appends more often than the route polls (100ms)
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(30));
+        for (int i = 0; i < 40; i++) {
+            // a writer that has not finished: appends far more often than the route polls (100ms)
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
             Files.write(tar, new byte[1000], java.nio.file.StandardOpenOption.APPEND);
         }
         awaitUploaded("rec-grow");
         assertThat(sink.received("rec-grow")).singleElement()
-                .satisfies(r -> assertThat(r.size()).isEqualTo(16_000));
+                .satisfies(r -> assertThat(r.size()).isEqualTo(41_000));
     }
 
     @Test
