@@ -7,6 +7,8 @@ import org.b3lb.node.cleanup.CleanupCommand;
 import org.b3lb.node.config.ConfigException;
 import org.b3lb.node.config.ConfigLocator;
 import org.b3lb.node.config.Settings;
+import org.b3lb.node.upload.PushOnce;
+import org.b3lb.node.upload.UploadConfig;
 
 /**
  * {@code b3lb-node [run]} runs the service; {@code push --once} and {@code clean [--dry-run]}
@@ -36,11 +38,30 @@ public final class App {
                     cl.allowOnly("--dry-run");
                     yield CleanupCommand.run(settings, cl.has("--dry-run"), System.out);
                 }
+                case "push" -> {
+                    cl.allowOnly("--once");
+                    if (!cl.has("--once")) {
+                        throw new ConfigException("push needs --once (the running service uploads continuously); " + CommandLine.USAGE);
+                    }
+                    yield push(settings);
+                }
                 default -> throw new ConfigException("unknown command '" + cl.command() + "'; " + CommandLine.USAGE);
             };
         } catch (ConfigException e) {
             System.err.println("b3lb-node: " + e.getMessage());
             return 2;
+        }
+    }
+
+    private static int push(Settings settings) {
+        UploadConfig upload = UploadConfig.from(settings);
+        try {
+            return PushOnce.run(upload, System.out);
+        } catch (ConfigException e) {
+            throw e;
+        } catch (Exception e) {
+            System.err.println("b3lb-node: push failed: " + e + "; see the log lines above");
+            return 1;
         }
     }
 

@@ -17,6 +17,9 @@ import org.b3lb.node.load.LoadConfig;
 import org.b3lb.node.load.LoadMetrics;
 import org.b3lb.node.load.LoadResponder;
 import org.b3lb.node.load.LoadSampler;
+import org.b3lb.node.upload.UploadConfig;
+import org.b3lb.node.upload.UploadMetrics;
+import org.b3lb.node.upload.UploadRoute;
 
 /**
  * Builds the Camel Main service from validated settings. Every setting is checked here, before
@@ -32,10 +35,12 @@ public final class NodeService {
 
     public static Main create(Settings s) {
         Path routesDir = routesDir(s);
+        boolean reloadRoutes = s.bool("b3lb.routes.reload");
         LoadConfig load = LoadConfig.from(s);
         ManagementConfig management = ManagementConfig.from(s);
         s.path("b3lb.recording-dir");
         CleanupConfig cleanup = CleanupConfig.from(s);
+        UploadConfig upload = UploadConfig.from(s);
 
         Main main = new Main();
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -44,6 +49,9 @@ public final class NodeService {
         LoadSampler sampler = new LoadSampler(load.format());
         main.bind("loadResponder", new LoadResponder(sampler));
         LoadMetrics.bind(meters, sampler);
+        if (upload.enabled()) {
+            main.configure().addRoutesBuilder(new UploadRoute(upload, new UploadMetrics(meters, upload.recordingDir())));
+        }
 
         main.bind("cleanupPass", new CleanupPass(cleanup, cleanup.dryRun(), new CleanupMetrics(meters),
                 CleanupPass.Report.log()));
@@ -70,7 +78,7 @@ public final class NodeService {
         p.put("camel.metrics.enabled", "true");
         p.put("camel.metrics.enable-route-policy", "true");
         p.put("camel.metrics.binders", "jvm-memory,jvm-gc,jvm-thread,jvm-info,class-loader,processor,file-descriptor,uptime");
-        if (s.has("b3lb.routes.reload") && s.bool("b3lb.routes.reload")) {
+        if (reloadRoutes) {
             // not camel.main.routes-reload-enabled: Camel's own strategy loses a route whose edited
             // file does not load, and by default removes every route, the Java ones (upload) too
             main.addMainListener(new MainListenerSupport() {
@@ -85,7 +93,12 @@ public final class NodeService {
             });
         }
         // the admin's own camel.* keys and every b3lb.* value (for {{placeholders}} in YAML routes) win
-        p.putAll(s.all());
+        // ...except secrets: Camel's properties can be read over JMX and show up in its logs
+        s.all().forEach((k, v) -> {
+            if (!k.contains("secret")) {
+                p.put(k, v);
+            }
+        });
         p.put("b3lb.routes-dir", routesDir.toString());
         // derived, not an admin key: Quartz reads an empty or unknown zone as GMT, so the route
         // always gets a resolved zone id (the host's when b3lb.cleaner.time-zone is empty)

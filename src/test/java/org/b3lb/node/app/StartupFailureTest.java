@@ -48,7 +48,7 @@ class StartupFailureTest {
 
     private String[] base(String... more) {
         List<String> a = new ArrayList<>(List.of("--b3lb.routes-dir=" + RunningNode.REPO_ROUTES,
-                "--b3lb.recording-dir=" + dir.resolve("rec")));
+                "--b3lb.recording-dir=" + dir.resolve("rec"), "--b3lb.upload.enabled=false"));
         a.addAll(List.of(more));
         return a.toArray(String[]::new);
     }

@@ -23,6 +23,8 @@ import org.b3lb.node.config.Settings;
  */
 public final class RunningNode implements AutoCloseable {
 
+    public static final String TEST_SECRET = "t3st-s3cret-9f1c7e";
+
     public static final Path REPO_ROUTES = Path.of("routes").toAbsolutePath();
 
     private final Main main;
@@ -48,6 +50,11 @@ public final class RunningNode implements AutoCloseable {
             keys.put("b3lb.routes-dir", REPO_ROUTES.toString());
             keys.put("b3lb.load.port", Integer.toString(AvailablePortFinder.getNextAvailable()));
             keys.put("b3lb.management.port", Integer.toString(AvailablePortFinder.getNextAvailable()));
+            // upload is on by default and needs a secret; nothing listens on this port, so a
+            // test that drops no marker never notices, and upload tests point it at their sink
+            keys.put("b3lb.upload.secret", TEST_SECRET);
+            keys.put("b3lb.upload.endpoint", "http://127.0.0.1:" + AvailablePortFinder.getNextAvailable() + "/upload");
+            keys.put("b3lb.upload.poll-delay", "100ms");
         }
 
         public Builder with(String key, String value) {

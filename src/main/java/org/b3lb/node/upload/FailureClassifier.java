@@ -1,0 +1,64 @@
+package org.b3lb.node.upload;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+
+/** Sorts an HTTP answer into success, transient (retry with backoff) and permanent (needs an admin). */
+public final class FailureClassifier {
+
+    private FailureClassifier() {
+    }
+
+    public static boolean success(int status) {
+        return status >= 200 && status < 300;
+    }
+
+    /** curl --retry's list, plus every 5xx: a proxy in front of B3LB answers 502/504 while it restarts. */
+    public static boolean transientStatus(int status) {
+        return status == 408 || status == 429 || (status >= 500 && status < 600);
+    }
+
+    /** The likely fix for a status, for the one ERROR line an admin reads. */
+    public static String hint(int status) {
+        return switch (status) {
+            case 401, 403 -> "B3LB refused the node secret: check b3lb.upload.secret-file (or b3lb.upload.secret) "
+                    + "against the secret B3LB has for this node";
+            case 404 -> "no upload endpoint there: check b3lb.upload.endpoint (B3LB's is https://<b3lb-host>/b3lb/b/recording/upload)";
+            case 405 -> "the URL does not accept POST: check b3lb.upload.endpoint";
+            case 413 -> "the server refused the size: raise the body size limit of the proxy in front of B3LB "
+                    + "(nginx client_max_body_size)";
+            case 400, 422 -> "B3LB rejected the request: check b3lb.upload.field and the B3LB server's log";
+            default -> status >= 300 && status < 400
+                    ? "the endpoint redirects: set b3lb.upload.endpoint to the final URL (often https:// instead of http://)"
+                    : "check b3lb.upload.endpoint and the B3LB server's log";
+        };
+    }
+
+    /**
+     * Retry-After as seconds or as an HTTP date (RFC 9110 10.2.3).
+     *
+     * @return the wait, or null when absent or unparsable (then the backoff alone decides)
+     */
+    public static Duration retryAfter(String value, Instant now) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String v = value.trim();
+        try {
+            long seconds = Long.parseLong(v);
+            return seconds < 0 ? null : Duration.ofSeconds(seconds);
+        } catch (NumberFormatException e) {
+            // not seconds: try the date form
+        }
+        try {
+            Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            Duration d = Duration.between(now, at);
+            return d.isNegative() ? Duration.ZERO : d;
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package org.b3lb.node.upload;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.b3lb.node.config.ConfigException;
+import org.b3lb.node.config.Settings;
+
+/**
+ * The upload route's settings, checked before Camel starts. The secret is kept out of
+ * {@link #toString()}: records print every component, and a config object ends up in logs.
+ */
+public record UploadConfig(boolean enabled, Path recordingDir, URI endpoint, String field, String secret,
+                           Duration pollDelay, int maxRedeliveries, Duration initialDelay, Duration maxDelay,
+                           Duration connectTimeout, Duration idleTimeout, int concurrency) {
+
+    public static UploadConfig from(Settings s) {
+        boolean enabled = s.bool("b3lb.upload.enabled");
+        Path dir = s.path("b3lb.recording-dir");
+        URI endpoint = endpoint(s);
+        String field = s.string("b3lb.upload.field");
+        if (!field.matches("[A-Za-z0-9._-]+")) {
+            throw s.invalid("b3lb.upload.field", "must be a form field name of letters, digits, '.', '_' or '-', e.g. recording");
+        }
+        Duration pollDelay = positive(s, "b3lb.upload.poll-delay");
+        int maxRedeliveries = s.intRange("b3lb.upload.max-redeliveries", 0, 100);
+        Duration initialDelay = positive(s, "b3lb.upload.initial-delay");
+        Duration maxDelay = positive(s, "b3lb.upload.max-delay");
+        if (maxDelay.compareTo(initialDelay) < 0) {
+            throw s.invalid("b3lb.upload.max-delay", "must be at least b3lb.upload.initial-delay (" + initialDelay + ")");
+        }
+        Duration connectTimeout = positive(s, "b3lb.upload.connect-timeout");
+        Duration idleTimeout = positive(s, "b3lb.upload.idle-timeout");
+        int concurrency = s.intRange("b3lb.upload.concurrency", 1, 64);
+        String secret = secret(s);
+        if (enabled && secret.isEmpty()) {
+            throw new ConfigException("b3lb.upload.secret is empty but upload is enabled: put the node secret B3LB knows "
+                    + "this node by in a file readable only by the service and set b3lb.upload.secret-file to its path "
+                    + "(or set B3LB_UPLOAD_SECRET), or set b3lb.upload.enabled=false");
+        }
+        return new UploadConfig(enabled, dir, endpoint, field, secret, pollDelay, maxRedeliveries, initialDelay,
+                maxDelay, connectTimeout, idleTimeout, concurrency);
+    }
+
+    /** The file wins over the inline value, so a packaged default can never shadow the admin's file. */
+    private static String secret(Settings s) {
+        if (s.has("b3lb.upload.secret-file")) {
+            Path file = Path.of(s.string("b3lb.upload.secret-file"));
+            String text;
+            try {
+                text = Files.readString(file, StandardCharsets.UTF_8);
+            } catch (IOException | RuntimeException e) {
+                // the exception's own message may name the path but never the content
+                throw s.invalid("b3lb.upload.secret-file", "cannot read " + file + " ("
+                        + (Files.exists(file) ? "permission denied or not a text file" : "no such file")
+                        + "); create it with the node secret or fix its permissions for the service's user");
+            }
+            if (text.endsWith("\n")) {
+                text = text.substring(0, text.length() - 1);
+                if (text.endsWith("\r")) {
+                    text = text.substring(0, text.length() - 1);
+                }
+            }
+            if (text.isEmpty()) {
+                throw s.invalid("b3lb.upload.secret-file", "the file " + file + " is empty; write the node secret into it");
+            }
+            checkHeaderSafe(s, "b3lb.upload.secret-file", text);
+            return text;
+        }
+        String inline = s.has("b3lb.upload.secret") ? s.string("b3lb.upload.secret") : "";
+        checkHeaderSafe(s, "b3lb.upload.secret", inline);
+        return inline;
+    }
+
+    /** An HTTP header value cannot carry control characters; refusing them here beats a confusing 400. */
+    private static void checkHeaderSafe(Settings s, String key, String secret) {
+        for (int i = 0; i < secret.length(); i++) {
+            char c = secret.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                throw s.invalid(key, "the secret contains a line break or control character; it must be one line of text");
+            }
+        }
+    }
+
+    private static URI endpoint(Settings s) {
+        String v = s.string("b3lb.upload.endpoint");
+        try {
+            URI u = URI.create(v);
+            if (("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null
+                    && u.getUserInfo() == null && u.getFragment() == null) {
+                return u;
+            }
+        } catch (IllegalArgumentException e) {
+            // falls through to the one-line message below
+        }
+        throw s.invalid("b3lb.upload.endpoint",
+                "must be an http:// or https:// URL without user info, e.g. https://bbb.example.com/b3lb/b/recording/upload");
+    }
+
+    private static Duration positive(Settings s, String key) {
+        Duration d = s.duration(key);
+        if (d.isZero()) {
+            throw s.invalid(key, "must be longer than zero, e.g. 500ms, 5s or 10m");
+        }
+        return d;
+    }
+
+    @Override
+    public String toString() {
+        return "UploadConfig[enabled=" + enabled + ", recordingDir=" + recordingDir + ", endpoint=" + endpoint
+                + ", field=" + field + ", secret=(hidden), pollDelay=" + pollDelay + ", maxRedeliveries=" + maxRedeliveries
+                + ", initialDelay=" + initialDelay + ", maxDelay=" + maxDelay + ", connectTimeout=" + connectTimeout
+                + ", idleTimeout=" + idleTimeout + ", concurrency=" + concurrency + "]";
+    }
+}

@@ -1,0 +1,74 @@
+package org.b3lb.node.upload;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * {@code b3lb_uploads_total{outcome}}, {@code b3lb_upload_bytes_total}, {@code b3lb_upload_duration_seconds}
+ * and {@code b3lb_pending_recordings}. The pending count is read from the directory at scrape
+ * time, so it also counts markers the route has not polled yet (a backlog after an outage).
+ */
+public final class UploadMetrics {
+
+    private final Counter success;
+    private final Counter retry;
+    private final Counter failed;
+    private final Counter missingTar;
+    private final Counter bytes;
+    private final Timer duration;
+
+    public UploadMetrics(MeterRegistry registry, Path recordingDir) {
+        success = outcome(registry, "success");
+        retry = outcome(registry, "retry");
+        failed = outcome(registry, "failed");
+        missingTar = outcome(registry, "missing_tar");
+        bytes = Counter.builder("b3lb.upload.bytes").description("tar bytes uploaded with a 2xx answer").register(registry);
+        duration = Timer.builder("b3lb.upload.duration").description("time of successful uploads").register(registry);
+        Gauge.builder("b3lb.pending.recordings", recordingDir, UploadMetrics::markers)
+                .description("<id>.ready markers waiting in b3lb.recording-dir")
+                .register(registry);
+    }
+
+    private static Counter outcome(MeterRegistry registry, String outcome) {
+        return Counter.builder("b3lb.uploads").tag("outcome", outcome)
+                .description("upload attempts by outcome: success, retry (redelivery follows), failed (waits for a later poll), missing_tar")
+                .register(registry);
+    }
+
+    void success(long size, Duration took) {
+        success.increment();
+        bytes.increment(size);
+        duration.record(took);
+    }
+
+    void retry() {
+        retry.increment();
+    }
+
+    void failed() {
+        failed.increment();
+    }
+
+    void missingTar() {
+        missingTar.increment();
+    }
+
+    static double markers(Path dir) {
+        int n = 0;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*" + Recording.MARKER_SUFFIX)) {
+            for (Path ignored : ds) {
+                n++;
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return n;
+    }
+}

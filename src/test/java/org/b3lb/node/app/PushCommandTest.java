@@ -1,0 +1,66 @@
+package org.b3lb.node.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code push} command line: --once is required, typos are refused, bad config is exit 2. */
+class PushCommandTest {
+
+    @TempDir
+    Path dir;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream oldOut;
+    private PrintStream oldErr;
+
+    @BeforeEach
+    void capture() {
+        oldOut = System.out;
+        oldErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(oldOut);
+        System.setErr(oldErr);
+    }
+
+    @Test
+    void pushWithoutOnceIsRefused() {
+        assertThat(App.run("push", "--b3lb.upload.secret=x")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("push needs --once");
+    }
+
+    @Test
+    void unknownOptionIsRefused() {
+        assertThat(App.run("push", "--once", "--dry-run", "--b3lb.upload.secret=x")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown option '--dry-run'");
+    }
+
+    @Test
+    void missingSecretIsOneLineAndExit2() throws Exception {
+        Path cfg = Files.writeString(dir.resolve("application.properties"), "b3lb.recording-dir=" + dir + "\n");
+        assertThat(App.run("push", "--once", "--config", cfg.toString())).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8).strip()).startsWith("b3lb-node: b3lb.upload.secret is empty").doesNotContain("\n");
+    }
+
+    @Test
+    void nothingPendingIsSuccess() throws Exception {
+        Path cfg = Files.writeString(dir.resolve("application.properties"),
+                "b3lb.recording-dir=" + dir + "\nb3lb.upload.secret=x\nb3lb.upload.endpoint=http://127.0.0.1:9/\n");
+        assertThat(App.run("push", "--once", "--config", cfg.toString())).isZero();
+        // log lines share stdout with the summary (journald keeps both); the summary is the last line
+        assertThat(out.toString(StandardCharsets.UTF_8)).endsWith("\nuploaded 0, failed 0, missing tar 0\n");
+    }
+}

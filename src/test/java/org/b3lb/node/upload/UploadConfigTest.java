@@ -1,0 +1,114 @@
+package org.b3lb.node.upload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.b3lb.node.config.ConfigException;
+import org.b3lb.node.config.Settings;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class UploadConfigTest {
+
+    @TempDir
+    Path tmp;
+
+    private static UploadConfig config(String... kv) {
+        return UploadConfig.from(settings(Map.of(), kv));
+    }
+
+    private static Settings settings(Map<String, String> env, String... kv) {
+        Map<String, String> o = new HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            o.put(kv[i], kv[i + 1]);
+        }
+        return Settings.load(null, env, o);
+    }
+
+    @Test
+    void defaultsMatchTheDocumentedTable() {
+        UploadConfig c = config("b3lb.upload.secret", "s");
+        assertThat(c.enabled()).isTrue();
+        assertThat(c.endpoint()).hasToString("https://bbb.example.com/b3lb/b/recording/upload");
+        assertThat(c.field()).isEqualTo("recording");
+        assertThat(c.pollDelay()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.maxRedeliveries()).isEqualTo(5);
+        assertThat(c.initialDelay()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.maxDelay()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.idleTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.concurrency()).isEqualTo(2);
+        assertThat(c.recordingDir()).isEqualTo(Path.of("/var/bigbluebutton/recording/status/archived"));
+    }
+
+    @Test
+    void enabledWithoutSecretStopsWithOneLineSayingWhereToPutIt() {
+        assertThatThrownBy(() -> config())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("b3lb.upload.secret-file")
+                .hasMessageContaining("b3lb.upload.enabled=false")
+                .hasMessageNotContaining("\n");
+    }
+
+    @Test
+    void disabledNeedsNoSecret() {
+        assertThat(config("b3lb.upload.enabled", "false").enabled()).isFalse();
+    }
+
+    @Test
+    void secretFileWinsAndLosesOneTrailingNewline() throws Exception {
+        Path f = Files.writeString(tmp.resolve("secret"), "from-file \n");
+        UploadConfig c = config("b3lb.upload.secret", "inline", "b3lb.upload.secret-file", f.toString());
+        assertThat(c.secret()).isEqualTo("from-file ");
+        Files.writeString(f, "crlf\r\n");
+        assertThat(config("b3lb.upload.secret-file", f.toString()).secret()).isEqualTo("crlf");
+    }
+
+    @Test
+    void secretFromTheEnvironment() {
+        assertThat(UploadConfig.from(settings(Map.of("B3LB_UPLOAD_SECRET", "env-secret"))).secret()).isEqualTo("env-secret");
+    }
+
+    @Test
+    void unreadableOrEmptySecretFileIsOneLineWithoutTheSecret() throws Exception {
+        assertThatThrownBy(() -> config("b3lb.upload.secret-file", tmp.resolve("nope").toString()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("no such file")
+                .hasMessageContaining("b3lb.upload.secret-file");
+        Path empty = Files.writeString(tmp.resolve("empty"), "\n");
+        assertThatThrownBy(() -> config("b3lb.upload.secret-file", empty.toString()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("is empty");
+        Path two = Files.writeString(tmp.resolve("two"), "top-secret\nline2\n");
+        assertThatThrownBy(() -> config("b3lb.upload.secret-file", two.toString()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("one line").hasMessageNotContaining("top-secret");
+    }
+
+    @Test
+    void badValuesNameTheKey() {
+        assertThatThrownBy(() -> config("b3lb.upload.secret", "s", "b3lb.upload.endpoint", "ftp://x/"))
+                .hasMessageStartingWith("invalid b3lb.upload.endpoint='ftp://x/'");
+        assertThatThrownBy(() -> config("b3lb.upload.secret", "s", "b3lb.upload.endpoint", "https://user:pw@x/"))
+                .hasMessageContaining("without user info");
+        assertThatThrownBy(() -> config("b3lb.upload.secret", "s", "b3lb.upload.field", "a b"))
+                .hasMessageStartingWith("invalid b3lb.upload.field");
+        assertThatThrownBy(() -> config("b3lb.upload.secret", "s", "b3lb.upload.poll-delay", "soon"))
+                .hasMessageStartingWith("invalid b3lb.upload.poll-delay='soon'");
+        assertThatThrownBy(() -> config("b3lb.upload.secret", "s", "b3lb.upload.idle-timeout", "0s"))
+                .hasMessageContaining("longer than zero");
+        assertThatThrownBy(() -> config("b3lb.upload.secret", "s", "b3lb.upload.concurrency", "0"))
+                .hasMessageStartingWith("invalid b3lb.upload.concurrency='0'");
+        assertThatThrownBy(() -> config("b3lb.upload.secret", "s", "b3lb.upload.max-redeliveries", "-1"))
+                .hasMessageStartingWith("invalid b3lb.upload.max-redeliveries");
+        assertThatThrownBy(() -> config("b3lb.upload.secret", "s", "b3lb.upload.max-delay", "500ms"))
+                .hasMessageContaining("at least b3lb.upload.initial-delay");
+    }
+
+    @Test
+    void toStringHidesTheSecret() {
+        assertThat(config("b3lb.upload.secret", "hunter2-xyz").toString()).doesNotContain("hunter2-xyz").contains("(hidden)");
+    }
+}

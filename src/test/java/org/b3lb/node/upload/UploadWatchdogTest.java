@@ -1,0 +1,65 @@
+package org.b3lb.node.upload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+class UploadWatchdogTest {
+
+    private final Recording r = Recording.ofMarker(Path.of("/tmp/rec-w.ready"));
+
+    @Test
+    void anAttemptThatStopsMovingIsCancelledAndReportedAsIdle() {
+        try (UploadWatchdog w = new UploadWatchdog(Duration.ofMillis(200))) {
+            UploadProgress p = new UploadProgress(r, 1000);
+            AtomicBoolean cancelled = new AtomicBoolean();
+            w.watch(p, () -> cancelled.getAndSet(true) || true);
+            p.add(10);
+            await().atMost(Duration.ofSeconds(10)).untilTrue(cancelled);
+            assertThat(w.done(p)).isTrue();
+        }
+    }
+
+    @Test
+    void anAttemptThatKeepsMovingIsLeftAloneAndNotReportedIdle() throws Exception {
+        try (UploadWatchdog w = new UploadWatchdog(Duration.ofSeconds(30))) {
+            UploadProgress p = new UploadProgress(r, 1000);
+            AtomicBoolean cancelled = new AtomicBoolean();
+            w.watch(p, () -> cancelled.getAndSet(true) || true);
+            p.add(1000);
+            assertThat(w.done(p)).isFalse();
+            assertThat(cancelled).isFalse();
+        }
+    }
+
+    @Test
+    void bigUploadsLogTheirProgress() {
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        ((Logger) LoggerFactory.getLogger(UploadWatchdog.class)).addAppender(log);
+        try (UploadWatchdog w = new UploadWatchdog(Duration.ofSeconds(30), 100, Duration.ofMillis(50))) {
+            UploadProgress p = new UploadProgress(r, 4000);
+            w.watch(p, () -> true);
+            p.add(1000);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !messages(log).isEmpty());
+            assertThat(messages(log).get(0)).startsWith("uploading rec-w: 1000 B of 3.9 KiB (25%) at ").endsWith(" MB/s");
+            w.done(p);
+        }
+    }
+
+    private static List<String> messages(ListAppender<ILoggingEvent> a) {
+        synchronized (a) {
+            return new ArrayList<>(a.list).stream().map(ILoggingEvent::getFormattedMessage).toList();
+        }
+    }
+}
