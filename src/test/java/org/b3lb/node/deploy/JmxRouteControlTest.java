@@ -64,7 +64,7 @@ class JmxRouteControlTest {
     }
 
     static Stream<String> routeIds() {
-        // every route the node runs: load today, upload and cleanup as they land
+        // every route the node runs; aRemoteJmxClientSeesTheCamelRoutes pins the set
         return node.context().getRoutes().stream().map(Route::getRouteId).sorted();
     }
 
@@ -78,6 +78,7 @@ class JmxRouteControlTest {
         Out list = routes("list");
         assertThat(list.exit).isZero();
         assertThat(list.out).containsPattern("(?m)^load\\s+Started\\s+exchanges=\\d+$");
+        assertThat(routeIds()).containsExactly("cleanup", "load", "upload");
         assertThat(routeIds()).allSatisfy(id -> assertThat(list.out).contains(id));
     }
 
