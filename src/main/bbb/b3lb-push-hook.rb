@@ -28,8 +28,10 @@ DEFAULT_RAW_DIR = '/var/bigbluebutton/recording/raw'
 DEFAULT_RECORDING_DIR = '/var/bigbluebutton/recording/status/archived'
 DEFAULT_CONFIG = '/etc/b3lb-node/application.properties'
 LOG_FILE = '/var/log/bigbluebutton/b3lb-push-hook.log'
-# The service's file consumer skips hidden files, and BBB ids are hex digits and dashes anyway.
-VALID_ID = /\A[A-Za-z0-9_-][A-Za-z0-9._-]*\z/
+# BBB ids are hex digits and dashes. The first character is a letter or digit: the service's file
+# consumer skips hidden files, a leading dash reads as an option to tar, and the cleanup (Java's
+# RetentionRule.recordingId) removes exactly the tars whose names this pattern accepts.
+VALID_ID = /\A[A-Za-z0-9][A-Za-z0-9._-]*\z/
 
 def logger
   @logger ||= begin

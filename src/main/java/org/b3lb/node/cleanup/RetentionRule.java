@@ -30,6 +30,7 @@ public final class RetentionRule {
         }
         ID_CHAR['-'] = true;
         ID_CHAR['_'] = true;
+        ID_CHAR['.'] = true;
     }
 
     /** What the rule decided about one entry. */
@@ -58,10 +59,12 @@ public final class RetentionRule {
     }
 
     /**
-     * BBB record ids are {@code <sha1 of meeting id>-<epoch ms>}; letters, digits, {@code -} and
-     * {@code _} (not first) cover them with room to spare. Names with dots, spaces or a leading dot
-     * (editor, rsync and hidden temp files) are never ours, so they are never candidates. A loop,
-     * not a regex: it runs for every entry of a directory that can hold 100,000.
+     * The ids the push hook accepts (b3lb-push-hook.rb's VALID_ID): a letter or digit, then letters,
+     * digits, {@code .}, {@code _} and {@code -}. BBB record ids ({@code <sha1>-<epoch ms>}) fit with
+     * room to spare; every tar the hook can write is one the cleanup can remove, or the disk would
+     * fill with recordings nobody deletes. Names with spaces or a leading dot, dash or underscore
+     * (rsync and editor temp files, hidden files) are never ours. A loop, not a regex: it runs for
+     * every entry of a directory that can hold 100,000.
      *
      * @return the recording id of a file named {@code <id>.tar}, or null for any other name
      */
@@ -71,7 +74,7 @@ public final class RetentionRule {
             return null;
         }
         char first = fileName.charAt(0);
-        if (first == '-' || first == '_') {
+        if (first == '-' || first == '_' || first == '.') {
             return null;
         }
         for (int i = 0; i < n; i++) {

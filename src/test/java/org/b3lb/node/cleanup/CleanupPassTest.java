@@ -73,7 +73,7 @@ class CleanupPassTest {
         Fixture.file(dir, "z.tar.tmp", Fixture.OLD);
         Fixture.file(dir, "notes.txt", Fixture.OLD);
         Fixture.file(dir, ".hidden.tar", Fixture.OLD);
-        Fixture.file(dir, "a.b.tar", Fixture.OLD);
+        Fixture.file(dir, "a b.tar", Fixture.OLD);
     }
 
     CleanupPass pass(boolean dryRun, CleanupPass.Deleter deleter) {

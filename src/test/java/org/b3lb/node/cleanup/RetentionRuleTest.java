@@ -27,14 +27,14 @@ class RetentionRuleTest {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"183f0bf3a0982a127bdb8161e0c44eb696b3e75c-1554230749920.tar", "a.tar", "A_b-9.tar"})
+    @ValueSource(strings = {"183f0bf3a0982a127bdb8161e0c44eb696b3e75c-1554230749920.tar", "a.tar", "A_b-9.tar", "a.b.tar", "rec.2026.tar"})
     void recordingNamesYieldTheirId(String name) {
         assertThat(RetentionRule.recordingId(name)).isEqualTo(name.substring(0, name.length() - 4));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"x.tar.tmp", "x.ready", "x.TAR", "x.tar.gz", ".tar", ".x.tar", "a.b.tar", "x y.tar",
-            "x.tar ", "-x.tar", "x.tarx", "tar", "x.txt", "x.tar/"})
+    @ValueSource(strings = {"x.tar.tmp", "x.ready", "x.TAR", "x.tar.gz", ".tar", ".x.tar", "_x.tar", "x y.tar",
+            "x.tar ", "-x.tar", "ünï.tar", "x.tarx", "tar", "x.txt", "x.tar/"})
     void otherNamesAreNeverRecordings(String name) {
         assertThat(RetentionRule.recordingId(name)).isNull();
     }

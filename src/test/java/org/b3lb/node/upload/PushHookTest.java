@@ -101,13 +101,24 @@ class PushHookTest {
 
     @Test
     void badIdsAreRefusedWithoutTouchingAnything() throws Exception {
-        for (String bad : List.of("../x", "a b", ".", "..", "a/b", ".hidden", "x;rm -rf /", "")) {
+        for (String bad : List.of("../x", "a b", ".", "..", "a/b", ".hidden", "-rf", "_x", "x;rm -rf /", "")) {
             Run r = hook("-m", bad);
             assertThat(r.code()).as(bad).isNotZero();
             assertThat(r.output()).as(bad).containsAnyOf("refusing meeting id", "no meeting id");
         }
         assertThat(recordingDir()).isEmpty();
         assertThat(tmp.resolve("x.tar")).doesNotExist();
+    }
+
+    @Test
+    void theHookWritesOnlyTarsTheCleanupCanRemove() throws Exception {
+        // a tar the hook writes but the cleanup does not recognise would stay on disk forever
+        for (String id : List.of("183f0bf3a0982a127bdb8161e0c44eb696b3e75c-1554230749920", "a.b", "A_1-x", "r.2026",
+                "-x", "_x", ".x", "a b", "ü")) {
+            boolean hookAccepts = hook("-m", id).code() == 0;
+            boolean cleanupOwns = org.b3lb.node.cleanup.RetentionRule.recordingId(id + ".tar") != null;
+            assertThat(hookAccepts).as(id).isEqualTo(cleanupOwns);
+        }
     }
 
     @Test
