@@ -30,6 +30,8 @@ public final class NodeService {
     /** The name the registry and JMX know the meter registry by; camel-micrometer-prometheus reuses it. */
     public static final String METRICS_REGISTRY = "metricsRegistry";
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NodeService.class);
+
     private NodeService() {
     }
 
@@ -41,6 +43,10 @@ public final class NodeService {
         s.path("b3lb.recording-dir");
         CleanupConfig cleanup = CleanupConfig.from(s);
         UploadConfig upload = UploadConfig.from(s);
+
+        for (String unknown : s.unknownKeys()) {
+            LOG.warn("unknown setting {} is ignored: check its spelling against the README's key table", unknown);
+        }
 
         Main main = new Main();
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

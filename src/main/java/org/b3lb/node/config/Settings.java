@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -90,6 +91,19 @@ public final class Settings {
     /** Every key and its effective value, for handing to Camel's property placeholders. */
     public Map<String, String> all() {
         return Collections.unmodifiableMap(values);
+    }
+
+    /**
+     * {@code b3lb.*} keys set somewhere but unknown to this version: almost always a typo, which
+     * would otherwise leave the default in force without a word.
+     */
+    public List<String> unknownKeys() {
+        Set<String> known = readDefaults().stringPropertyNames();
+        return values.keySet().stream()
+                .filter(k -> k.startsWith("b3lb.") && !known.contains(k))
+                .map(k -> k + " (from " + source(k) + ")")
+                .sorted()
+                .toList();
     }
 
     public boolean has(String key) {

@@ -89,6 +89,16 @@ class SettingsTest {
     }
 
     @Test
+    void misspelledKeysAreReportedWithTheirSource() throws Exception {
+        Path file = dir.resolve("application.properties");
+        Files.writeString(file, "b3lb.uplaod.secret=x\nb3lb.load.port=1234\ncamel.main.name=other\n");
+        Settings s = Settings.load(file, Map.of(), Map.of("b3lb.load.prot", "9"));
+        assertThat(s.unknownKeys()).containsExactly("b3lb.load.prot (from argument --b3lb.load.prot)",
+                "b3lb.uplaod.secret (from " + file + ")");
+        assertThat(Settings.load(null, Map.of(), Map.of()).unknownKeys()).isEmpty();
+    }
+
+    @Test
     void unreadableFileIsOneLine() {
         assertThatThrownBy(() -> Settings.load(dir.resolve("missing.properties"), Map.of(), Map.of()))
                 .isInstanceOf(ConfigException.class)
