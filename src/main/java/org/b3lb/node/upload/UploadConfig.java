@@ -35,44 +35,59 @@ public record UploadConfig(boolean enabled, Path recordingDir, URI endpoint, Str
         Duration connectTimeout = positive(s, "b3lb.upload.connect-timeout");
         Duration idleTimeout = positive(s, "b3lb.upload.idle-timeout");
         int concurrency = s.intRange("b3lb.upload.concurrency", 1, 64);
-        String secret = secret(s);
-        if (enabled && secret.isEmpty()) {
-            throw new ConfigException("b3lb.upload.secret is empty but upload is enabled: put the node secret B3LB knows "
-                    + "this node by in a file readable only by the service and set b3lb.upload.secret-file to its path "
-                    + "(or set B3LB_UPLOAD_SECRET), or set b3lb.upload.enabled=false");
-        }
+        // a node that does not upload needs no secret, even where the packaged secret file is empty
+        String secret = enabled ? secret(s) : "";
         return new UploadConfig(enabled, dir, endpoint, field, secret, pollDelay, maxRedeliveries, initialDelay,
                 maxDelay, connectTimeout, idleTimeout, concurrency);
     }
 
-    /** The file wins over the inline value, so a packaged default can never shadow the admin's file. */
+    /**
+     * Where the secret comes from, first match wins: {@code b3lb.upload.secret-file} when set (the
+     * file wins over the inline value), else {@code b3lb.upload.secret} when set, else the file
+     * {@code secret} next to the config file when it exists (/etc/b3lb-node/secret, which the
+     * Debian package creates), so a packaged node needs no setting for it at all.
+     */
     private static String secret(Settings s) {
         if (s.has("b3lb.upload.secret-file")) {
             Path file = Path.of(s.string("b3lb.upload.secret-file"));
-            String text;
-            try {
-                text = Files.readString(file, StandardCharsets.UTF_8);
-            } catch (IOException | RuntimeException e) {
-                // the exception's own message may name the path but never the content
-                throw s.invalid("b3lb.upload.secret-file", "cannot read " + file + " ("
-                        + (Files.exists(file) ? "permission denied or not a text file" : "no such file")
-                        + "); create it with the node secret or fix its permissions for the service's user");
-            }
-            if (text.endsWith("\n")) {
-                text = text.substring(0, text.length() - 1);
-                if (text.endsWith("\r")) {
-                    text = text.substring(0, text.length() - 1);
-                }
-            }
-            if (text.isEmpty()) {
-                throw s.invalid("b3lb.upload.secret-file", "the file " + file + " is empty; write the node secret into it");
-            }
-            checkHeaderSafe(s, "b3lb.upload.secret-file", text);
-            return text;
+            return readSecretFile(s, file, "b3lb.upload.secret-file (from " + s.source("b3lb.upload.secret-file") + ")");
         }
         String inline = s.has("b3lb.upload.secret") ? s.string("b3lb.upload.secret") : "";
-        checkHeaderSafe(s, "b3lb.upload.secret", inline);
-        return inline;
+        if (!inline.isEmpty()) {
+            checkHeaderSafe(s, "b3lb.upload.secret", inline);
+            return inline;
+        }
+        Path beside = s.configDir().resolve("secret");
+        if (Files.exists(beside)) {
+            return readSecretFile(s, beside, "the default secret file, next to the config file");
+        }
+        throw new ConfigException("no node secret but upload is enabled: write the secret B3LB knows this node by into "
+                + beside + " (readable only by the service's user), or point b3lb.upload.secret-file "
+                + "(B3LB_UPLOAD_SECRET_FILE) at a file holding it, or set b3lb.upload.enabled=false");
+    }
+
+    private static String readSecretFile(Settings s, Path file, String what) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            // the exception's own message may name the path but never the content
+            throw new ConfigException("cannot read the node secret from " + file + ", " + what + " ("
+                    + (Files.exists(file) ? "permission denied or not a text file" : "no such file")
+                    + "); create it with the node secret or fix its permissions for the service's user");
+        }
+        if (text.endsWith("\n")) {
+            text = text.substring(0, text.length() - 1);
+            if (text.endsWith("\r")) {
+                text = text.substring(0, text.length() - 1);
+            }
+        }
+        if (text.isEmpty()) {
+            throw new ConfigException("the node secret file " + file + ", " + what + ", is empty; write the secret B3LB "
+                    + "knows this node by into it: printf '%s' 'THE-SECRET' > " + file);
+        }
+        checkHeaderSafe(s, "b3lb.upload.secret-file", text);
+        return text;
     }
 
     /** An HTTP header value cannot carry control characters; refusing them here beats a confusing 400. */

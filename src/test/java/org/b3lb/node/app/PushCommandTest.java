@@ -52,7 +52,9 @@ class PushCommandTest {
     void missingSecretIsOneLineAndExit2() throws Exception {
         Path cfg = Files.writeString(dir.resolve("application.properties"), "b3lb.recording-dir=" + dir + "\n");
         assertThat(App.run("push", "--once", "--config", cfg.toString())).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8).strip()).startsWith("b3lb-node: b3lb.upload.secret is empty").doesNotContain("\n");
+        assertThat(err.toString(StandardCharsets.UTF_8).strip()).isEqualTo("b3lb-node: no node secret but upload is enabled: write the secret B3LB knows this node by into "
+                + dir.resolve("secret") + " (readable only by the service's user), or point b3lb.upload.secret-file "
+                + "(B3LB_UPLOAD_SECRET_FILE) at a file holding it, or set b3lb.upload.enabled=false");
     }
 
     @Test

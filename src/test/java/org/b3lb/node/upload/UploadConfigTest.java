@@ -56,8 +56,39 @@ class UploadConfigTest {
     }
 
     @Test
-    void disabledNeedsNoSecret() {
+    void disabledNeedsNoSecret() throws Exception {
         assertThat(config("b3lb.upload.enabled", "false").enabled()).isFalse();
+        // the packaged node: an empty /etc/b3lb-node/secret must not stop a node that does not upload
+        Path empty = Files.writeString(tmp.resolve("empty-secret"), "");
+        assertThat(config("b3lb.upload.enabled", "false", "b3lb.upload.secret-file", empty.toString()).enabled()).isFalse();
+    }
+
+    @Test
+    void theSecretFileNextToTheConfigFileIsTheDefault() throws Exception {
+        Path etc = Files.createDirectories(tmp.resolve("etc-b3lb-node"));
+        Path cfg = Files.writeString(etc.resolve("application.properties"), "b3lb.load.port=8765\n");
+        Path secret = etc.resolve("secret");
+
+        Files.writeString(secret, "");
+        assertThatThrownBy(() -> UploadConfig.from(Settings.load(cfg, Map.of(), Map.of())))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("the node secret file " + secret + ", the default secret file, next to the config file, is "
+                        + "empty; write the secret B3LB knows this node by into it: printf '%s' 'THE-SECRET' > " + secret);
+
+        Files.writeString(secret, "packaged-secret\n");
+        assertThat(UploadConfig.from(Settings.load(cfg, Map.of(), Map.of())).secret()).isEqualTo("packaged-secret");
+        // an inline secret in the config beats the default file; an explicit secret file beats both
+        Files.writeString(cfg, "b3lb.upload.secret=inline\n");
+        assertThat(UploadConfig.from(Settings.load(cfg, Map.of(), Map.of())).secret()).isEqualTo("inline");
+        Path other = Files.writeString(tmp.resolve("other"), "from-other");
+        assertThat(UploadConfig.from(Settings.load(cfg, Map.of("B3LB_UPLOAD_SECRET_FILE", other.toString()), Map.of()))
+                .secret()).isEqualTo("from-other");
+
+        Files.delete(secret);
+        Files.writeString(cfg, "");
+        assertThatThrownBy(() -> UploadConfig.from(Settings.load(cfg, Map.of(), Map.of())))
+                .hasMessageStartingWith("no node secret but upload is enabled: write the secret B3LB knows this node by into "
+                        + secret);
     }
 
     @Test
