@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
@@ -88,7 +89,7 @@ public final class UploadAttempt extends AsyncProcessorSupport implements AsyncP
     }
 
     /** A redelivery waiting out its backoff. */
-    private record Waiting(ScheduledFuture<?> timer, AsyncCallback callback) {
+    private record Waiting(AtomicReference<ScheduledFuture<?>> timer, AsyncCallback callback) {
     }
 
     /** Shutdown begins: queued attempts return at once and running ones are aborted; their markers stay. */
@@ -100,7 +101,11 @@ public final class UploadAttempt extends AsyncProcessorSupport implements AsyncP
         }
         int left = 0;
         for (Map.Entry<Exchange, Waiting> w : waiting.entrySet()) {
-            if (waiting.remove(w.getKey()) != null && w.getValue().timer().cancel(false)) {
+            if (waiting.remove(w.getKey()) != null) {
+                ScheduledFuture<?> f = w.getValue().timer().get();
+                if (f != null) {
+                    f.cancel(false);
+                }
                 w.getKey().setProperty(OUTCOME, "pending");
                 w.getValue().callback().done(false);
                 left++;
@@ -130,18 +135,21 @@ public final class UploadAttempt extends AsyncProcessorSupport implements AsyncP
         long wait = exchange.getProperty(NOT_BEFORE, 0L, Long.class) - System.currentTimeMillis();
         exchange.removeProperty(NOT_BEFORE);
         if (wait > 0 && !stopping) {
+            // registered before it is scheduled: whoever removes the entry (the timer, or a stop)
+            // owns the callback, so the exchange is resumed exactly once whatever the timing
+            Waiting w = new Waiting(new AtomicReference<>(), callback);
+            waiting.put(exchange, w);
             try {
-                ScheduledFuture<?> f = timer.schedule(() -> {
+                w.timer().set(timer.schedule(() -> {
                     if (waiting.remove(exchange) != null) {
                         run(exchange, callback, false);
                     }
-                }, wait, TimeUnit.MILLISECONDS);
-                waiting.put(exchange, new Waiting(f, callback));
-                if (f.isDone() && waiting.remove(exchange) != null) {
-                    run(exchange, callback, false); // fired before it was registered
-                }
+                }, wait, TimeUnit.MILLISECONDS));
                 return false;
             } catch (RejectedExecutionException e) {
+                if (waiting.remove(exchange) == null) {
+                    return false; // a stop got there first and resumed it
+                }
                 exchange.setProperty(OUTCOME, "pending");
                 callback.done(true);
                 return true;
@@ -226,11 +234,16 @@ public final class UploadAttempt extends AsyncProcessorSupport implements AsyncP
         }
         try {
             Files.deleteIfExists(r.marker());
+            schedule.forget(r.id());
         } catch (IOException e) {
-            LOG.error("{}: uploaded, but cannot delete {} ({}); it will be sent again until the service's user "
-                    + "may delete files in {}", r.id(), r.marker(), e.toString(), r.marker().getParent());
+            // the marker is the only record that this recording still needs sending, so it stays;
+            // waiting max-delay before the next send keeps a read-only directory from turning
+            // into a loop that re-sends the same recording every poll
+            Duration wait = schedule.rejected(r.id());
+            LOG.error("{}: uploaded, but cannot delete {} ({}); it is sent again in {} unless the service's user may "
+                    + "delete files in {} (with systemd: ReadWritePaths= must list b3lb.recording-dir)",
+                    r.id(), r.marker(), e.toString(), Sizes.duration(wait), r.marker().getParent());
         }
-        schedule.forget(r.id());
         metrics.success(size, took);
         exchange.setProperty(OUTCOME, "success");
         LOG.info("uploaded {}: {} in {} ({} MB/s){}", r.id(), Sizes.bytes(size), Sizes.duration(took),
