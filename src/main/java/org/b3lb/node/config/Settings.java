@@ -34,11 +34,13 @@ public final class Settings {
     private final Map<String, String> values;
     private final Map<String, String> sources;
     private final Path configFile;
+    private final Set<String> knownKeys;
 
-    private Settings(Map<String, String> values, Map<String, String> sources, Path configFile) {
+    private Settings(Map<String, String> values, Map<String, String> sources, Path configFile, Set<String> knownKeys) {
         this.values = values;
         this.sources = sources;
         this.configFile = configFile;
+        this.knownKeys = knownKeys;
     }
 
     /**
@@ -49,7 +51,8 @@ public final class Settings {
     public static Settings load(Path configFile, Map<String, String> env, Map<String, String> overrides) {
         Map<String, String> values = new LinkedHashMap<>();
         Map<String, String> sources = new LinkedHashMap<>();
-        put(values, sources, readDefaults(), "built-in default");
+        Properties defaults = readDefaults();
+        put(values, sources, defaults, "built-in default");
         if (configFile != null) {
             put(values, sources, readFile(configFile), configFile.toString());
         }
@@ -67,7 +70,7 @@ public final class Settings {
             values.put(o.getKey(), o.getValue());
             sources.put(o.getKey(), "argument --" + o.getKey());
         }
-        return new Settings(values, sources, configFile);
+        return new Settings(values, sources, configFile, defaults.stringPropertyNames());
     }
 
     /** Camel's convention: upper case, dots and dashes become underscores. */
@@ -98,9 +101,8 @@ public final class Settings {
      * would otherwise leave the default in force without a word.
      */
     public List<String> unknownKeys() {
-        Set<String> known = readDefaults().stringPropertyNames();
         return values.keySet().stream()
-                .filter(k -> k.startsWith("b3lb.") && !known.contains(k))
+                .filter(k -> k.startsWith("b3lb.") && !knownKeys.contains(k))
                 .map(k -> k + " (from " + source(k) + ")")
                 .sorted()
                 .toList();

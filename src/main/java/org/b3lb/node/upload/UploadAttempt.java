@@ -126,7 +126,7 @@ public final class UploadAttempt extends AsyncProcessorSupport implements AsyncP
     }
 
     /**
-     * Camel redelivers at once (its delay header is set to 0) and the backoff is waited out here,
+     * Camel redelivers at once (the route's redelivery delay is 0) and the backoff is waited out here,
      * on a timer this class can cancel: a redelivery delayed by Camel itself is an in-flight
      * exchange that shutdown would wait for, up to 10 minutes with the default max-delay.
      */
@@ -219,7 +219,6 @@ public final class UploadAttempt extends AsyncProcessorSupport implements AsyncP
                         config.maxRedeliveries(), Sizes.duration(wait), f.retryAfter() == null ? "" : " (server's Retry-After)");
                 // Retry-After and the backoff kept across polls apply to in-route redeliveries
                 // too; see process() for why Camel itself does not wait
-                exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, 0L);
                 exchange.setProperty(NOT_BEFORE, System.currentTimeMillis() + wait.toMillis());
             }
             throw f;

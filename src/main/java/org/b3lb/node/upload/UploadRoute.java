@@ -48,14 +48,12 @@ public final class UploadRoute extends RouteBuilder {
     @Override
     public void configure() throws Exception {
         errorHandler(defaultErrorHandler().allowRedeliveryWhileStopping(false));
-        // Asynchronous delayed redelivery: a backing-off recording waits on a timer, not on a
-        // thread, so it holds up neither the poll nor the other recordings.
+        // Camel redelivers at once; the backoff (Retry-After included) is waited out by
+        // UploadAttempt on a timer it can cancel, so a backing-off recording holds up neither the
+        // poll, nor the other recordings, nor a shutdown.
         onException(UploadFailure.Transient.class)
                 .maximumRedeliveries(config.maxRedeliveries())
-                .redeliveryDelay(config.initialDelay().toMillis())
-                .useExponentialBackOff().backOffMultiplier(2)
-                .maximumRedeliveryDelay(config.maxDelay().toMillis())
-                .asyncDelayedRedelivery()
+                .redeliveryDelay(0)
                 .logRetryAttempted(false).logExhausted(false).logStackTrace(false)
                 .handled(true)
                 .process(attempt::exhausted);
