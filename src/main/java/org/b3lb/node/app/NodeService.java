@@ -4,13 +4,19 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Properties;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.b3lb.node.cleanup.CleanupConfig;
+import org.b3lb.node.cleanup.CleanupHealthCheck;
 import org.b3lb.node.cleanup.CleanupMetrics;
 import org.b3lb.node.cleanup.CleanupPass;
+import org.b3lb.node.cleanup.DiskGuard;
+import org.b3lb.node.cleanup.GuardConfig;
+import org.b3lb.node.cleanup.RecordingRemover;
+import org.b3lb.node.cleanup.RemovalConfig;
 import org.b3lb.node.config.ConfigException;
 import org.b3lb.node.config.Settings;
 import org.b3lb.node.load.LoadConfig;
@@ -42,6 +48,8 @@ public final class NodeService {
         ManagementConfig management = ManagementConfig.from(s);
         s.path("b3lb.recording-dir");
         CleanupConfig cleanup = CleanupConfig.from(s);
+        GuardConfig guard = GuardConfig.from(s);
+        RemovalConfig removal = RemovalConfig.from(s);
         UploadConfig upload = UploadConfig.from(s);
 
         for (String unknown : s.unknownKeys()) {
@@ -59,8 +67,13 @@ public final class NodeService {
             main.configure().addRoutesBuilder(new UploadRoute(upload, new UploadMetrics(meters, upload.recordingDir())));
         }
 
-        main.bind("cleanupPass", new CleanupPass(cleanup, cleanup.dryRun(), new CleanupMetrics(meters),
-                CleanupPass.Report.log()));
+        Instant started = Instant.now();
+        RecordingRemover remover = new RecordingRemover(removal);
+        CleanupPass cleanupPass = new CleanupPass(cleanup, cleanup.dryRun(), new CleanupMetrics(meters, started),
+                CleanupPass.Report.log(), remover);
+        main.bind("cleanupPass", cleanupPass);
+        main.bind("cleanupHealthCheck", new CleanupHealthCheck(cleanup, cleanupPass, started));
+        main.bind("diskGuard", new DiskGuard(guard, remover, cleanup.dryRun(), meters, CleanupPass.Report.log()));
 
         Properties p = new Properties();
         p.put("camel.main.name", "b3lb-node");
@@ -109,6 +122,9 @@ public final class NodeService {
         // derived, not an admin key: Quartz reads an empty or unknown zone as GMT, so the route
         // always gets a resolved zone id (the host's when b3lb.cleaner.time-zone is empty)
         p.put("b3lb.cleaner.quartz-time-zone", cleanup.quartzTimeZoneId());
+        // derived too: the disk-guard route starts only when b3lb.cleaner.min-free is set
+        p.put("b3lb.cleaner.guard-enabled", Boolean.toString(guard.enabled()));
+        p.put("b3lb.cleaner.guard-interval-millis", Long.toString(guard.interval().toMillis()));
         main.setOverrideProperties(p);
         return main;
     }

@@ -11,7 +11,8 @@ import org.b3lb.node.config.Settings;
  * whether or not the schedule is enabled, then exit. Replaces the spec's "edit the script to set
  * DRY_RUN = True": {@code --dry-run} or {@code b3lb.cleaner.dry-run=true} make it a dry run.
  * Its output is the pass's report ({@code would delete <name>} or {@code deleted <name>} per
- * recording) and the summary on stdout; errors are logged as in the service.
+ * recording, and in a dry run {@code keep <name>: <why>}) and the summary on stdout, then what the
+ * disk guard does (or would do) now; errors are logged as in the service.
  */
 public final class CleanupCommand {
 
@@ -21,24 +22,34 @@ public final class CleanupCommand {
     /** @return the exit code: 0 when the pass had no error, 1 otherwise */
     public static int run(Settings settings, boolean dryRunFlag, PrintStream out) {
         CleanupConfig config = CleanupConfig.from(settings);
+        GuardConfig guardConfig = GuardConfig.from(settings);
+        RecordingRemover remover = new RecordingRemover(RemovalConfig.from(settings));
+        boolean dryRun = dryRunFlag || config.dryRun();
         // one write per 64 KiB instead of per line: a dry run over a backlog prints a line per recording
         PrintStream report = new PrintStream(new BufferedOutputStream(out, 1 << 16), false, StandardCharsets.UTF_8);
-        // metrics of a process that exits at once are never scraped; the registry only satisfies the pass
-        CleanupPass pass = new CleanupPass(config, dryRunFlag || config.dryRun(), new CleanupMetrics(new SimpleMeterRegistry()),
-                new CleanupPass.Report() {
-                    @Override
-                    public void line(String text) {
-                        report.println(text);
-                    }
+        CleanupPass.Report lines = new CleanupPass.Report() {
+            @Override
+            public void line(String text) {
+                report.println(text);
+            }
 
-                    @Override
-                    public void flush() {
-                        report.flush();
-                    }
-                });
+            @Override
+            public void flush() {
+                report.flush();
+            }
+        };
+        // metrics of a process that exits at once are never scraped; the registry only satisfies the pass
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        CleanupPass pass = new CleanupPass(config, dryRun, new CleanupMetrics(meters), lines, remover);
         CleanupResult r = pass.run();
         report.println(r.summary());
+        DiskGuard guard = new DiskGuard(guardConfig, remover, dryRun, meters, lines);
+        DiskGuard.Check g = guard.check();
+        report.println(guard.summary(g));
         report.flush();
-        return r.errors() == 0 ? 0 : 1;
+        if (g.unmet() && !dryRun) {
+            System.err.println(guard.unmetMessage(g));
+        }
+        return r.errors() == 0 && g.errors() == 0 ? 0 : 1;
     }
 }

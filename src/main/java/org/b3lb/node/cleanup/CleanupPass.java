@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -51,31 +50,41 @@ public final class CleanupPass implements Processor {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(CleanupPass.class);
-    private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
     private static final double MIB = 1024.0 * 1024.0;
 
     private final Path dir;
     private final RetentionRule rule;
     private final boolean dryRun;
     private final CleanupMetrics metrics;
-    private final Deleter deleter;
+    private final RecordingRemover remover;
     private final Report report;
     private final Clock clock;
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile CleanupResult last;
 
     public CleanupPass(CleanupConfig config, boolean dryRun, CleanupMetrics metrics, Report report) {
-        this(config.recordingDir(), new RetentionRule(config.retention()), dryRun, metrics, Files::delete, report,
+        this(config, dryRun, metrics, report, new RecordingRemover(new RemovalConfig(false, "bbb-record")));
+    }
+
+    public CleanupPass(CleanupConfig config, boolean dryRun, CleanupMetrics metrics, Report report,
+            RecordingRemover remover) {
+        this(config.recordingDir(), new RetentionRule(config.retention()), dryRun, metrics, remover, report,
                 Clock.systemUTC());
     }
 
     CleanupPass(Path dir, RetentionRule rule, boolean dryRun, CleanupMetrics metrics, Deleter deleter, Report report,
             Clock clock) {
+        this(dir, rule, dryRun, metrics, new RecordingRemover(deleter, new RemovalConfig(false, "bbb-record")), report,
+                clock);
+    }
+
+    CleanupPass(Path dir, RetentionRule rule, boolean dryRun, CleanupMetrics metrics, RecordingRemover remover,
+            Report report, Clock clock) {
         this.dir = dir;
         this.rule = rule;
         this.dryRun = dryRun;
         this.metrics = metrics;
-        this.deleter = deleter;
+        this.remover = remover;
         this.report = report;
         this.clock = clock;
     }
@@ -125,18 +134,21 @@ public final class CleanupPass implements Processor {
         Instant started = clock.instant();
         long t0 = System.nanoTime();
         Tally t = new Tally();
+        t.now = started.toEpochMilli();
         long cutoff = rule.cutoffMillis(started);
+        boolean listFailed = false;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
                 consider(entry, cutoff, t);
             }
         } catch (IOException | DirectoryIteratorException e) {
             t.errors++;
+            listFailed = true;
             report.flush();
             LOG.error("cleanup: cannot read recording directory {}: {}; check that it exists and that the service user"
                     + " may list it (b3lb.recording-dir); the next pass tries again", dir, describe(e));
         }
-        return new CleanupResult(dryRun, t.deleted, t.freedBytes, t.pending, t.errors, started,
+        return new CleanupResult(dryRun, t.deleted, t.freedBytes, t.pending, t.errors, listFailed, started,
                 (System.nanoTime() - t0) / 1_000_000);
     }
 
@@ -144,46 +156,47 @@ public final class CleanupPass implements Processor {
         String name = fileName(entry);
         String id = RetentionRule.recordingId(name);
         if (id == null) {
+            if (dryRun && name.endsWith(".tar")) {
+                report.line("keep " + name + ": " + KeepReason.badName());
+            }
             return; // markers, temp files, other names: not even a stat for them
         }
         // asked only when the age allows deletion: for an uploaded tar the answer is a thrown
         // NoSuchFileException, too dear to pay for every young recording
-        BooleanSupplier markerAbsent = () -> Files.notExists(dir.resolve(RetentionRule.markerName(id)), NOFOLLOW);
+        BooleanSupplier markerAbsent = RecordingRemover.markerAbsent(dir, id);
         try {
-            BasicFileAttributes first = attributes(entry);
+            BasicFileAttributes first = RecordingRemover.attributes(entry);
             Verdict v = rule.judgeRecording(first, markerAbsent, cutoff);
             if (v != Verdict.EXPIRED) {
                 if (v == Verdict.PENDING) {
                     t.pending++;
                 }
+                if (dryRun) {
+                    report.line("keep " + name + ": " + KeepReason.explain(first, markerAbsent, t.now, rule.retention(), id));
+                }
                 return;
             }
-            BasicFileAttributes a;
             if (dryRun) {
-                a = first;
-                report.line("would delete " + name + " (" + mib(a.size()) + ")");
-            } else {
-                // Look at the tar again now that the marker is known to be absent: the upload route
-                // sets the mtime to the upload time before it removes the marker, so an upload that
-                // finished during the first look shows here as a young tar. Then the marker once
-                // more, the last thing before deleting: a recording marked since is kept too. A dry
-                // run deletes nothing, so it has no race to guard against.
-                a = attributes(entry);
-                v = rule.judgeRecording(a, markerAbsent, cutoff);
-                if (v != Verdict.EXPIRED) {
-                    if (v == Verdict.PENDING) {
-                        t.pending++;
-                    }
-                    report.line("kept " + name + ": it was " + (v == Verdict.PENDING ? "marked for upload"
-                            : "uploaded or replaced") + " during the pass");
-                    return;
-                }
-                // a path inside the directory: deleting it removes this entry, never a link's target
-                deleter.delete(entry);
-                report.line("deleted " + name + " (" + mib(a.size()) + ", last modified " + a.lastModifiedTime() + ")");
+                // a dry run deletes nothing, so it has no race to guard against
+                report.line("would delete " + name + " (" + mib(first.size()) + ")" + remover.wouldAlso(dir, id));
+                t.deleted++;
+                t.freedBytes += first.size() + remover.metaSize(dir, id);
+                return;
             }
+            RecordingRemover.Outcome o = remover.removeIfStillExpired(dir, entry, id, rule, cutoff);
+            if (o.verdict() != Verdict.EXPIRED) {
+                if (o.verdict() == Verdict.PENDING) {
+                    t.pending++;
+                }
+                report.line("kept " + name + ": it was " + (o.verdict() == Verdict.PENDING ? "marked for upload"
+                        : "uploaded or replaced") + " during the pass");
+                return;
+            }
+            report.line("deleted " + name + o.also() + " (" + mib(o.freedBytes()) + ", last modified "
+                    + o.tar().lastModifiedTime() + ")");
             t.deleted++;
-            t.freedBytes += a.size();
+            t.freedBytes += o.freedBytes();
+            t.errors += o.errors();
         } catch (NoSuchFileException e) {
             // removed by someone else since the directory was read: nothing left to do, nothing freed by us
         } catch (IOException | RuntimeException e) {
@@ -192,10 +205,6 @@ public final class CleanupPass implements Processor {
             LOG.error("cleanup: cannot {} {}: {}; it is kept and retried next pass; check the directory's permissions"
                     + " and the file's attributes (lsattr)", dryRun ? "examine" : "delete", entry, describe(e));
         }
-    }
-
-    private static BasicFileAttributes attributes(Path entry) throws IOException {
-        return Files.readAttributes(entry, BasicFileAttributes.class, NOFOLLOW);
     }
 
     /**
@@ -208,11 +217,11 @@ public final class CleanupPass implements Processor {
     }
 
     /** One decimal without String.format: a dry run over a big backlog logs this once per recording. */
-    private static String mib(long bytes) {
+    static String mib(long bytes) {
         return Math.round(bytes * 10 / MIB) / 10.0 + " MiB";
     }
 
-    private static String describe(Exception e) {
+    static String describe(Exception e) {
         Throwable c = e instanceof DirectoryIteratorException d ? d.getCause() : e;
         String msg = c.getMessage();
         return c.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
@@ -223,5 +232,6 @@ public final class CleanupPass implements Processor {
         long freedBytes;
         long pending;
         long errors;
+        long now;
     }
 }

@@ -47,7 +47,7 @@ class AppCleanTest {
         int code = App.run("clean", "--dry-run", "--b3lb.recording-dir=" + dir);
 
         assertThat(code).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("cleanup: would delete 1 recordings (0.0 MiB freed), kept 0 pending, in ");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("cleanup: would delete 1 recording (would free 0.0 MiB), would keep 0 pending, in ");
         assertThat(old).exists();
     }
 

@@ -35,8 +35,14 @@ class CleanupCommandTest {
         int code = clean(true, Map.of("b3lb.recording-dir", dir.toString()));
 
         assertThat(code).isZero();
-        assertThat(printed()).matches("would delete old\\.tar \\(1\\.0 MiB\\)\\R"
-                + "cleanup: would delete 1 recordings \\(1\\.0 MiB freed\\), kept 0 pending, in \\d+ ms\\R");
+        // the directory's order decides which of the two comes first
+        assertThat(printed().lines().limit(2)).containsExactlyInAnyOrder("would delete old.tar (1.0 MiB)",
+                "keep new.tar: too young: uploaded 0 days ago, kept for 7 days");
+        assertThat(printed().lines()).hasSize(4);
+        assertThat(printed()).containsPattern("(?m)^cleanup: would delete 1 recording \\(would free 1\\.0 MiB\\),"
+                + " would keep 0 pending, in \\d+ ms$");
+        assertThat(printed()).containsPattern("(?m)^disk guard: off \\(b3lb.cleaner.min-free is empty\\); [0-9.]+ [MG]iB free on "
+                + java.util.regex.Pattern.quote(dir.toString()) + "$");
         assertThat(Fixture.names(dir)).containsExactly("new.tar", "old.tar");
     }
 
@@ -44,7 +50,7 @@ class CleanupCommandTest {
     void theDryRunKeyAlsoMakesADryRun() throws Exception {
         Fixture.file(dir, "old.tar", Fixture.OLD);
         assertThat(clean(false, Map.of("b3lb.recording-dir", dir.toString(), "b3lb.cleaner.dry-run", "true"))).isZero();
-        assertThat(printed()).startsWith("would delete old.tar").contains("\ncleanup: would delete 1 recordings");
+        assertThat(printed()).startsWith("would delete old.tar").contains("\ncleanup: would delete 1 recording (would free ");
         assertThat(dir.resolve("old.tar")).exists();
     }
 
@@ -53,7 +59,7 @@ class CleanupCommandTest {
         Fixture.file(dir, "old.tar", Fixture.OLD);
         int code = clean(false, Map.of("b3lb.recording-dir", dir.toString(), "b3lb.cleaner.enabled", "false"));
         assertThat(code).isZero();
-        assertThat(printed()).startsWith("deleted old.tar (0.0 MiB, last modified ").contains("\ncleanup: deleted 1 recordings");
+        assertThat(printed()).startsWith("deleted old.tar (0.0 MiB, last modified ").contains("\ncleanup: deleted 1 recording (");
         assertThat(dir.resolve("old.tar")).doesNotExist();
     }
 
@@ -63,6 +69,7 @@ class CleanupCommandTest {
         int code = clean(true, Map.of("b3lb.recording-dir", missing.toString()));
         assertThat(code).isEqualTo(1);
         assertThat(printed()).startsWith("cleanup: would delete 0 recordings").contains(", 1 error (see the lines above)");
+        assertThat(printed()).contains("\ndisk guard: off (b3lb.cleaner.min-free is empty)\n");
         assertThat(Files.exists(missing)).isFalse();
     }
 }

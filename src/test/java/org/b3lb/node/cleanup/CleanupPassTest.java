@@ -114,7 +114,7 @@ class CleanupPassTest {
         assertThat(Fixture.names(dir)).isEqualTo(before);
         assertThat(r.deleted()).isEqualTo(3);
         assertThat(r.freedBytes()).isEqualTo(3L * 3 * 1024 * 1024);
-        assertThat(r.summary()).startsWith("cleanup: would delete 3 recordings (9.0 MiB freed), kept 2 pending, in ");
+        assertThat(r.summary()).startsWith("cleanup: would delete 3 recordings (would free 9.0 MiB), would keep 2 pending, in ");
         List<String> would = new ArrayList<>();
         for (String m : messages()) {
             if (m.startsWith("would delete ")) {

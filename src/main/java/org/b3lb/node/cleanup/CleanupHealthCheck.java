@@ -1,0 +1,93 @@
+package org.b3lb.node.cleanup;
+
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Map;
+import java.util.TimeZone;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+import org.quartz.CronExpression;
+
+/**
+ * Health of the retention cleanup, shown by {@code /observe/health} as {@code b3lb:cleanup} (camel-health
+ * picks up every HealthCheck bound in the registry). DOWN when a pass is overdue, i.e. the cron's
+ * next fire time after the last pass (or after start-up, before the first pass) is more than an
+ * hour ago, or when the last pass could not list the recording directory; UP otherwise, with the
+ * last pass's figures and the next fire time as details. The route's own check already says
+ * whether the route is started.
+ */
+public final class CleanupHealthCheck extends AbstractHealthCheck {
+
+    /** A pass may start late (a busy Quartz pool, a clock step) before it counts as missing. */
+    static final Duration GRACE = Duration.ofHours(1);
+
+    private final CleanupConfig config;
+    private final CleanupPass pass;
+    private final Instant serviceStart;
+    private final Clock clock;
+    private final CronExpression cron;
+
+    public CleanupHealthCheck(CleanupConfig config, CleanupPass pass, Instant serviceStart) {
+        this(config, pass, serviceStart, Clock.systemUTC());
+    }
+
+    CleanupHealthCheck(CleanupConfig config, CleanupPass pass, Instant serviceStart, Clock clock) {
+        super("b3lb", "cleanup");
+        this.config = config;
+        this.pass = pass;
+        this.serviceStart = serviceStart;
+        this.clock = clock;
+        try {
+            cron = new CronExpression(config.cron());
+        } catch (ParseException e) {
+            throw new IllegalArgumentException("b3lb.cleaner.cron was validated at start-up: " + e.getMessage(), e);
+        }
+        cron.setTimeZone(TimeZone.getTimeZone(config.quartzTimeZoneId()));
+    }
+
+    /** When the pass after {@code since} is due by the cron, or null if the cron never fires again. */
+    Instant dueAfter(Instant since) {
+        Date next = cron.getNextValidTimeAfter(Date.from(since));
+        return next == null ? null : next.toInstant();
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        Instant now = clock.instant();
+        CleanupResult last = pass.lastResult();
+        builder.detail("enabled", config.enabled());
+        builder.detail("cron", config.cron() + " (" + config.quartzTimeZoneId() + ")");
+        Instant next = dueAfter(now);
+        builder.detail("next_pass", next == null ? "never" : next.toString());
+        if (last != null) {
+            builder.detail("last_pass", last.startedAt().toString());
+            builder.detail("last_pass_deleted", last.deleted());
+            builder.detail("last_pass_freed_bytes", last.freedBytes());
+            builder.detail("last_pass_pending", last.pending());
+            builder.detail("last_pass_errors", last.errors());
+            builder.detail("last_pass_dry_run", last.dryRun());
+        } else {
+            builder.detail("last_pass", "none since start-up at " + serviceStart);
+        }
+        if (!config.enabled()) {
+            builder.message("retention cleanup is off (b3lb.cleaner.enabled=false)").up();
+            return;
+        }
+        if (last != null && last.listFailed()) {
+            builder.message("the last cleanup pass (" + last.startedAt() + ") could not read " + config.recordingDir()
+                    + ": check that it exists and the service user may list it (b3lb.recording-dir)").down();
+            return;
+        }
+        Instant since = last != null ? last.startedAt() : serviceStart;
+        Instant due = dueAfter(since);
+        if (due != null && now.isAfter(due.plus(GRACE))) {
+            builder.message("cleanup pass overdue: due at " + due + " (" + config.cron() + "), none since " + since
+                    + "; check that route cleanup is started (b3lb-node routes list) and the log").down();
+            return;
+        }
+        builder.up();
+    }
+}
