@@ -1,0 +1,245 @@
+package org.b3lb.node.cleanup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.camel.support.DefaultExchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The disk guard on a real 4 MiB tmpfs: uploaded tars of different ages and some pending ones,
+ * with a target just out of reach, so every byte the guard frees shows in statvfs.
+ */
+class DiskGuardTest {
+
+    static final int SIZE = 400 * 1024;
+
+    @TempDir
+    Path tmp;
+    Tmpfs fs;
+    Path dir;
+    Path outside;
+    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    List<String> report = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        fs = Tmpfs.mount(tmp.resolve("fs"), "4m");
+        dir = fs.dir;
+        outside = Files.createDirectory(tmp.resolve("elsewhere"));
+        log.start();
+        ((Logger) LoggerFactory.getLogger(DiskGuard.class)).addAppender(log);
+        ((Logger) LoggerFactory.getLogger(BbbRecord.class)).addAppender(log);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        ((Logger) LoggerFactory.getLogger(DiskGuard.class)).detachAppender(log);
+        ((Logger) LoggerFactory.getLogger(BbbRecord.class)).detachAppender(log);
+        if (fs != null) {
+            fs.close();
+        }
+    }
+
+    /** Six uploaded tars, 1 to 6 days old (most inside a 7-day retention), and two pending ones. */
+    void fill() throws IOException {
+        for (int age = 1; age <= 6; age++) {
+            Fixture.file(dir, "up-" + age + ".tar", Duration.ofDays(age), SIZE);
+        }
+        Fixture.file(dir, "pending-old.tar", Duration.ofDays(20), SIZE);
+        Fixture.file(dir, "pending-old.ready", Duration.ofDays(20), 0);
+        Fixture.file(dir, "pending-new.tar", Duration.ofHours(1), SIZE);
+        Fixture.file(dir, "pending-new.ready", Duration.ofHours(1), 0);
+    }
+
+    long free() throws IOException {
+        return Files.getFileStore(dir).getUsableSpace();
+    }
+
+    DiskGuard guard(long minFreeBytes, boolean dryRun, RecordingRemover remover) {
+        GuardConfig config = new GuardConfig(dir, new MinFree(0, minFreeBytes, minFreeBytes + ""), Duration.ofMinutes(5));
+        return new DiskGuard(config, remover, dryRun, meters, report::add);
+    }
+
+    DiskGuard guard(long minFreeBytes) {
+        return guard(minFreeBytes, false, new RecordingRemover(new RemovalConfig(false, "bbb-record")));
+    }
+
+    @Test
+    void freesTheOldestUploadsFirstUntilTheTargetIsMet() throws Exception {
+        fill();
+        long before = free();
+        // two and a half tars short: exactly the three oldest uploads must go
+        DiskGuard guard = guard(before + SIZE * 5 / 2);
+
+        DiskGuard.Check c = guard.check();
+
+        assertThat(Fixture.names(dir)).containsExactlyInAnyOrder("up-1.tar", "up-2.tar", "up-3.tar",
+                "pending-old.tar", "pending-old.ready", "pending-new.tar", "pending-new.ready");
+        assertThat(c.deleted()).isEqualTo(3);
+        assertThat(c.freedBytes()).isEqualTo(3L * SIZE);
+        assertThat(c.unmet()).isFalse();
+        assertThat(free()).isGreaterThanOrEqualTo(c.targetBytes());
+        assertThat(report).containsExactly(
+                "disk guard: deleted up-6.tar (0.4 MiB, uploaded 6 days ago)",
+                "disk guard: deleted up-5.tar (0.4 MiB, uploaded 5 days ago)",
+                "disk guard: deleted up-4.tar (0.4 MiB, uploaded 4 days ago)");
+        String scrape = meters.scrape();
+        assertThat(scrape).contains("b3lb_disk_guard_deleted_total 3.0").contains("b3lb_disk_guard_unmet 0.0")
+                .contains("b3lb_disk_guard_freed_bytes_total " + 3.0 * SIZE)
+                .containsPattern("(?m)^b3lb_disk_free_bytes " + (double) free() + "$");
+    }
+
+    @Test
+    void aCheckAboveTheTargetReadsNoDirectoryAndDeletesNothing() throws Exception {
+        fill();
+        DiskGuard guard = guard(free() - 1);
+        // an unreadable directory would be an error if a check above target listed it
+        dir.toFile().setReadable(false);
+        try {
+            DiskGuard.Check c = guard.check();
+            assertThat(c.deleted()).isZero();
+            assertThat(c.errors()).isZero();
+            assertThat(c.unmet()).isFalse();
+        } finally {
+            dir.toFile().setReadable(true);
+        }
+        assertThat(Fixture.names(dir)).hasSize(10);
+    }
+
+    @Test
+    void neverTouchesPendingRecordingsAndReportsUnmetOncePerCheck() throws Exception {
+        fill();
+        Fixture.file(dir, "other-files.bin", Fixture.OLD, SIZE); // not a recording: never the guard's
+        // out of reach even once every recording is gone
+        DiskGuard guard = guard(free() + 8L * SIZE + SIZE / 2);
+        var exchange = new DefaultExchange(new DefaultCamelContext());
+
+        guard.process(exchange);
+
+        assertThat(Fixture.names(dir)).containsExactlyInAnyOrder("pending-old.tar", "pending-old.ready",
+                "pending-new.tar", "pending-new.ready", "other-files.bin");
+        DiskGuard.Check c = guard.lastCheck();
+        assertThat(c.deleted()).isEqualTo(6);
+        assertThat(c.unmet()).isTrue();
+        assertThat(c.pendingCount()).isEqualTo(2);
+        assertThat(c.pendingBytes()).isEqualTo(2L * SIZE);
+        List<ILoggingEvent> errors = log.list.stream().filter(e -> e.getLevel() == Level.ERROR).toList();
+        assertThat(errors).hasSize(1);
+        assertThat(errors.get(0).getFormattedMessage())
+                .startsWith("disk guard: only ")
+                .contains("free on the filesystem of " + dir + ", below b3lb.cleaner.min-free=")
+                .contains("nothing more can be deleted: 2 recordings (0.8 MiB) await upload")
+                .contains("likely cause: uploads are not getting through")
+                .endsWith("next check in 5m");
+        assertThat(meters.scrape()).contains("b3lb_disk_guard_unmet 1.0").contains("b3lb_disk_guard_deleted_total 6.0");
+
+        guard.process(exchange); // the next interval: one more ERROR, nothing more deleted
+        assertThat(log.list.stream().filter(e -> e.getLevel() == Level.ERROR)).hasSize(2);
+        assertThat(guard.lastCheck().deleted()).isZero();
+        assertThat(Fixture.names(dir)).hasSize(5);
+
+        Files.delete(dir.resolve("pending-old.ready"));  // uploaded at last
+        Files.delete(dir.resolve("pending-new.ready"));
+        Fixture.age(dir.resolve("pending-old.tar"), Duration.ofMinutes(11));
+        Fixture.age(dir.resolve("pending-new.tar"), Duration.ofMinutes(11));
+        guard.process(exchange);
+        assertThat(Fixture.names(dir)).containsExactly("other-files.bin");
+        assertThat(meters.scrape()).contains("b3lb_disk_guard_unmet 1.0"); // still short, but no recording left
+        assertThat(log.list.get(log.list.size() - 1).getFormattedMessage())
+                .contains("0 recordings (0.0 MiB) await upload").contains("likely cause: the filesystem is filled by files other");
+    }
+
+    @Test
+    void symlinksDirectoriesAndFreshTarsAreNeverDeleted() throws Exception {
+        fill();
+        Path target = Fixture.file(outside, "target.tar", Fixture.OLD, SIZE);
+        Files.createSymbolicLink(dir.resolve("x.tar"), target);
+        Fixture.age(dir.resolve("x.tar"), Fixture.OLD);
+        Path y = Files.createDirectory(dir.resolve("y.tar"));
+        Fixture.file(y, "inner.tar", Fixture.OLD, SIZE);
+        Fixture.age(y, Fixture.OLD);
+        // no marker yet, but renamed into place a moment ago: the hook is about to write the marker
+        Fixture.file(dir, "just-written.tar", Duration.ofSeconds(5), SIZE);
+        DiskGuard guard = guard(free() + 20L * SIZE);
+
+        DiskGuard.Check c = guard.check();
+
+        assertThat(c.deleted()).isEqualTo(6);
+        assertThat(c.unmet()).isTrue();
+        assertThat(c.recentCount()).isEqualTo(1);
+        assertThat(Files.isSymbolicLink(dir.resolve("x.tar"))).isTrue();
+        assertThat(target).exists().hasSize(SIZE);
+        assertThat(Fixture.names(y)).containsExactly("inner.tar");
+        assertThat(dir.resolve("just-written.tar")).exists();
+        assertThat(Fixture.names(dir)).containsExactlyInAnyOrder("x.tar", "y.tar", "just-written.tar",
+                "pending-old.tar", "pending-old.ready", "pending-new.tar", "pending-new.ready");
+    }
+
+    @Test
+    void aMarkerAppearingMidPassKeepsItsRecording() throws Exception {
+        fill();
+        List<String> marked = new ArrayList<>();
+        // the first deletion stands in for the hook marking every other recording again mid-pass
+        RecordingRemover remover = new RecordingRemover(f -> {
+            Files.delete(f);
+            if (marked.isEmpty()) {
+                for (int age = 1; age <= 6; age++) {
+                    if (Files.exists(dir.resolve("up-" + age + ".tar"))) {
+                        Files.createFile(dir.resolve("up-" + age + ".ready"));
+                        marked.add("up-" + age);
+                    }
+                }
+            }
+        }, new RemovalConfig(false, "bbb-record"));
+        DiskGuard guard = guard(free() + 8L * SIZE, false, remover);
+
+        DiskGuard.Check c = guard.check();
+
+        assertThat(marked).hasSize(5);
+        assertThat(c.deleted()).isEqualTo(1);
+        assertThat(dir.resolve("up-6.tar")).doesNotExist();
+        for (String id : marked) {
+            assertThat(dir.resolve(id + ".tar")).exists();
+        }
+        assertThat(c.pendingCount()).isEqualTo(2 + 5);
+        assertThat(c.unmet()).isTrue();
+        assertThat(report).filteredOn(l -> l.endsWith("it was marked for upload during the pass")).hasSize(5);
+    }
+
+    @Test
+    void aDryRunReportsWhatItWouldDeleteAndDeletesNothing() throws Exception {
+        fill();
+        long before = free();
+        DiskGuard guard = guard(before + SIZE * 3 / 2, true, new RecordingRemover(new RemovalConfig(true, "/nonexistent")));
+
+        DiskGuard.Check c = guard.check();
+
+        assertThat(Fixture.names(dir)).hasSize(10);
+        assertThat(c.deleted()).isEqualTo(2);
+        assertThat(c.unmet()).isFalse();
+        assertThat(report).containsExactly(
+                "disk guard: would delete up-6.tar (0.4 MiB, uploaded 6 days ago), then run /nonexistent --delete up-6",
+                "disk guard: would delete up-5.tar (0.4 MiB, uploaded 5 days ago), then run /nonexistent --delete up-5");
+        assertThat(guard.summary(c)).startsWith("disk guard: target b3lb.cleaner.min-free=")
+                .contains(": would delete 2 recordings (would free 0.8 MiB); ");
+        assertThat(meters.scrape()).contains("b3lb_disk_guard_deleted_total 0.0");
+    }
+}
