@@ -126,6 +126,50 @@ class CleanupPassTest {
     }
 
     @Test
+    void aDryRunNamesEachTarItKeepsAndWhy() throws IOException {
+        fixture();
+        Fixture.age(dir.resolve("new.tar"), Duration.ofDays(3).plusHours(1));
+        List<String> lines = new ArrayList<>();
+
+        new CleanupPass(dir, new RetentionRule(Duration.ofDays(7)), true, new CleanupMetrics(meters), Files::delete,
+                lines::add, Clock.systemUTC()).run();
+
+        assertThat(lines).filteredOn(l -> l.startsWith("keep ")).containsExactlyInAnyOrder(
+                "keep new.tar: too young: uploaded 3 days ago, kept for 7 days",
+                "keep old-pending.tar: pending: has a marker (old-pending.ready), not uploaded yet",
+                "keep new-pending.tar: pending: has a marker (new-pending.ready), not uploaded yet",
+                "keep linked-marker.tar: pending: has a marker (linked-marker.ready), not uploaded yet",
+                "keep x.tar: symlink (the cleanup never follows or deletes links)",
+                "keep y.tar: not a regular file (a directory)",
+                "keep .hidden.tar: " + KeepReason.badName(),
+                "keep a b.tar: " + KeepReason.badName());
+        assertThat(lines).filteredOn(l -> l.startsWith("would delete ")).hasSize(3);
+        // markers, temp files and other names are not recordings: not a word about them
+        assertThat(lines).hasSize(8 + 3);
+    }
+
+    @Test
+    void aRealPassDoesNotListWhatItKeeps() throws IOException {
+        fixture();
+        List<String> lines = new ArrayList<>();
+        new CleanupPass(dir, new RetentionRule(Duration.ofDays(7)), false, new CleanupMetrics(meters), Files::delete,
+                lines::add, Clock.systemUTC()).run();
+        assertThat(lines).hasSize(3).allMatch(l -> l.startsWith("deleted "));
+    }
+
+    @Test
+    void theSummaryCountsOneRecordingInTheSingular() {
+        java.time.Instant t = java.time.Instant.EPOCH;
+        assertThat(new CleanupResult(false, 1, 1 << 20, 1, 0, false, t, 5).summary())
+                .isEqualTo("cleanup: deleted 1 recording (1.0 MiB freed), kept 1 pending, in 5 ms");
+        assertThat(new CleanupResult(true, 1, 1 << 20, 0, 0, false, t, 5).summary())
+                .isEqualTo("cleanup: would delete 1 recording (would free 1.0 MiB), would keep 0 pending, in 5 ms");
+        assertThat(new CleanupResult(true, 0, 0, 2, 1, true, t, 5).summary())
+                .isEqualTo("cleanup: would delete 0 recordings (would free 0.0 MiB), would keep 2 pending, in 5 ms,"
+                        + " 1 error (see the lines above)");
+    }
+
+    @Test
     void aFileThatCannotBeDeletedIsCountedAndThePassGoesOn() throws IOException {
         fixture();
         // Tests run as root in CI, and root deletes any file in a writable directory whatever its
@@ -203,6 +247,7 @@ class CleanupPassTest {
         CleanupResult r = pass.run();
 
         assertThat(r.errors()).isEqualTo(1);
+        assertThat(r.listFailed()).isTrue();
         assertThat(r.deleted()).isZero();
         assertThat(messages()).anyMatch(m -> m.startsWith("cleanup: cannot read recording directory " + dir));
 
@@ -210,6 +255,7 @@ class CleanupPassTest {
         Fixture.file(dir, "old-1.tar", Fixture.OLD);
         CleanupResult next = pass.run();
         assertThat(next.errors()).isZero();
+        assertThat(next.listFailed()).isFalse();
         assertThat(next.deleted()).isEqualTo(1);
         assertThat(pass.lastResult()).isSameAs(next);
         assertThat(meters.scrape()).contains("b3lb_cleanup_errors_total 1.0").contains("b3lb_cleanup_deleted_total 1.0");
@@ -225,6 +271,14 @@ class CleanupPassTest {
     }
 
     @Test
+    void beforeTheFirstPassTheLastPassTimestampIsTheServiceStart() throws IOException {
+        java.time.Instant start = java.time.Instant.parse("2026-11-28T10:00:00Z");
+        new CleanupMetrics(meters, start);
+        assertThat(meters.scrape()).contains("b3lb_cleanup_last_pass_timestamp_seconds " + (double) start.getEpochSecond())
+                .contains("b3lb_cleanup_passes_total 0.0");
+    }
+
+    @Test
     void metricsAreExposedUnderTheirPrometheusNames() throws IOException {
         Fixture.file(dir, "old-1.tar", Fixture.OLD, 2048);
         pass(false, Files::delete).run();
@@ -235,6 +289,7 @@ class CleanupPassTest {
         assertThat(scrape).containsPattern("(?m)^b3lb_cleanup_last_pass_timestamp_seconds [1-9]");
         assertThat(scrape).containsPattern("(?m)^b3lb_cleanup_last_pass_duration_seconds \\d");
         assertThat(scrape).containsPattern("(?m)^b3lb_cleanup_pending 0");
+        assertThat(scrape).contains("b3lb_cleanup_passes_total 1.0");
     }
 
     private List<String> messages() {
