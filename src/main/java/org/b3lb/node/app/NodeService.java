@@ -19,6 +19,7 @@ import org.b3lb.node.cleanup.RecordingRemover;
 import org.b3lb.node.cleanup.RemovalConfig;
 import org.b3lb.node.config.ConfigException;
 import org.b3lb.node.config.Settings;
+import org.b3lb.node.load.CpuSampler;
 import org.b3lb.node.load.LoadConfig;
 import org.b3lb.node.load.LoadMetrics;
 import org.b3lb.node.load.LoadResponder;
@@ -60,7 +61,10 @@ public final class NodeService {
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         main.bind(METRICS_REGISTRY, meters);
 
-        LoadSampler sampler = new LoadSampler(load.format());
+        CpuSampler cpu = new CpuSampler();
+        main.bind("cpuSampler", cpu);
+        LoadSampler sampler = load.source() == LoadConfig.Source.CPU ? new LoadSampler(cpu, load.format())
+                : new LoadSampler(load.format());
         main.bind("loadResponder", new LoadResponder(sampler));
         LoadMetrics.bind(meters, sampler);
         if (upload.enabled()) {
@@ -125,6 +129,8 @@ public final class NodeService {
         // derived too: the disk-guard route starts only when b3lb.cleaner.min-free is set
         p.put("b3lb.cleaner.guard-enabled", Boolean.toString(guard.enabled()));
         p.put("b3lb.cleaner.guard-interval-millis", Long.toString(guard.interval().toMillis()));
+        // derived too: the load-sample route runs only when the load route answers from /proc/stat
+        p.put("b3lb.load.cpu-sampling", Boolean.toString(load.samplesCpu()));
         main.setOverrideProperties(p);
         return main;
     }
