@@ -3,6 +3,7 @@ package org.b3lb.node.app;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
@@ -45,14 +46,28 @@ final class OpsWiring extends MainListenerSupport {
 
     @Override
     public void afterConfigure(BaseMainSupport main) {
-        if (load.enabled() && !StartupGate.install(main.getCamelContext())) {
+        CamelContext camel = main.getCamelContext();
+        if (load.enabled() && !StartupGate.install(camel)) {
             LOG.debug("no main HTTP server found: the load port answers 404 until the load route starts");
+        }
+        // not MainListener.afterStart: Main.start() (tests, embedding) never calls it
+        try {
+            camel.addStartupListener(new StartupListener() {
+                @Override
+                public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+                }
+
+                @Override
+                public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+                    started(context);
+                }
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot hook the status endpoint into Camel's start-up", e);
         }
     }
 
-    @Override
-    public void afterStart(BaseMainSupport main) {
-        CamelContext camel = main.getCamelContext();
+    private void started(CamelContext camel) {
         StatusEndpoint.install(camel, management.port(),
                 new NodeStatus(camel, meters, pending, Version.get(), Clock.systemUTC()));
         String m = url(camel, management.host(), management.port());
