@@ -51,13 +51,15 @@ public final class ServiceClient {
         HttpURLConnection c = (HttpURLConnection) url.openConnection();
         c.setConnectTimeout(3_000);
         c.setReadTimeout(30_000);
+        // one request per command: a kept-alive connection would outlive a restarted service
+        c.setRequestProperty("Connection", "close");
+        int code;
         try {
-            c.connect();
+            code = c.getResponseCode();
         } catch (ConnectException e) {
             throw new NotRunning("b3lb-node is not running: nothing answers on " + address()
                     + " (b3lb.management.host/port); systemctl status b3lb-node");
         }
-        int code = c.getResponseCode();
         if (code == 404) {
             throw new IOException("http://" + address() + path + " answered 404: the service there is an older"
                     + " b3lb-node or another program; b3lb-node --version and systemctl status b3lb-node");
