@@ -7,12 +7,17 @@ import org.b3lb.node.cleanup.CleanupCommand;
 import org.b3lb.node.config.ConfigException;
 import org.b3lb.node.config.ConfigLocator;
 import org.b3lb.node.config.Settings;
+import org.b3lb.node.ops.RouteControl;
+import org.b3lb.node.ops.ServiceClient;
+import org.b3lb.node.ops.StatusCommand;
 import org.b3lb.node.upload.PushOnce;
 import org.b3lb.node.upload.UploadConfig;
 
 /**
  * {@code b3lb-node [run]} runs the service; {@code push --once} and {@code clean [--dry-run]}
- * run one pass of the same code and exit. Exit codes: 0 ok, 1 runtime failure, 2 bad configuration.
+ * run one pass of the same code and exit; {@code status} and {@code routes} ask the running
+ * service. Exit codes: 0 ok, 1 runtime failure (status: degraded), 2 bad usage or configuration,
+ * 3 (status, routes) the service is not running. {@code --help} lists them all.
  */
 public final class App {
 
@@ -26,6 +31,14 @@ public final class App {
     static int run(String... args) {
         try {
             CommandLine cl = CommandLine.parse(args);
+            if (cl.has("--help") || cl.command().equals("help")) {
+                System.out.print(CommandLine.help(Version.get()));
+                return 0;
+            }
+            if (cl.has("--version") || cl.command().equals("version")) {
+                System.out.println("b3lb-node " + Version.get());
+                return 0;
+            }
             Path file = ConfigLocator.locate(cl.config());
             useLogbackConfigBeside(file);
             Settings settings = Settings.load(file, System.getenv(), cl.overrides());
@@ -33,6 +46,21 @@ public final class App {
                 case "run" -> {
                     cl.allowOnly();
                     yield serve(settings);
+                }
+                case "status" -> {
+                    cl.allowOnly("--json");
+                    yield StatusCommand.run(client(settings), cl.has("--json"), System.out, System.err);
+                }
+                case "routes" -> {
+                    cl.allowArguments(2);
+                    String jmx = cl.value("--jmx");
+                    for (String f : cl.flags()) {
+                        if (!f.startsWith("--jmx=")) {
+                            throw new ConfigException("unknown option '" + f + "' for 'routes'; " + CommandLine.USAGE);
+                        }
+                    }
+                    RouteControl.Connection c = jmx != null ? RouteControl.remote(jmx) : RouteControl.attach(client(settings));
+                    yield RouteControl.run(c, cl.arguments(), System.out, System.err);
                 }
                 case "clean" -> {
                     cl.allowOnly("--dry-run");
@@ -53,6 +81,11 @@ public final class App {
         }
     }
 
+    private static ServiceClient client(Settings settings) {
+        ManagementConfig m = ManagementConfig.from(settings);
+        return new ServiceClient(m.host(), m.port());
+    }
+
     private static int push(Settings settings) {
         UploadConfig upload = UploadConfig.from(settings);
         try {
@@ -66,6 +99,9 @@ public final class App {
     }
 
     private static int serve(Settings settings) {
+        org.slf4j.LoggerFactory.getLogger(App.class).info("b3lb-node {} starting (pid {}, Java {}, config {})", Version.get(),
+                ProcessHandle.current().pid(), Runtime.version(),
+                settings.configFile() == null ? "built-in defaults" : settings.configFile().toAbsolutePath());
         Main main = NodeService.create(settings);
         NodeService.checkPorts(settings);
         try {

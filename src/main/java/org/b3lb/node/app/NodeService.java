@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.Clock;
 import java.util.Properties;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
@@ -21,9 +22,12 @@ import org.b3lb.node.config.ConfigException;
 import org.b3lb.node.config.Settings;
 import org.b3lb.node.load.CpuSampler;
 import org.b3lb.node.load.LoadConfig;
+import org.b3lb.node.load.LoadHealthCheck;
 import org.b3lb.node.load.LoadMetrics;
 import org.b3lb.node.load.LoadResponder;
 import org.b3lb.node.load.LoadSampler;
+import org.b3lb.node.ops.OpsMetrics;
+import org.b3lb.node.ops.PendingRecordings;
 import org.b3lb.node.upload.UploadConfig;
 import org.b3lb.node.upload.UploadMetrics;
 import org.b3lb.node.upload.UploadRoute;
@@ -67,6 +71,10 @@ public final class NodeService {
                 : new LoadSampler(load.format());
         main.bind("loadResponder", new LoadResponder(sampler));
         LoadMetrics.bind(meters, sampler);
+        main.bind(LoadHealthCheck.BEAN_NAME, new LoadHealthCheck(sampler));
+        PendingRecordings pending = new PendingRecordings(s.path("b3lb.recording-dir"), Clock.systemUTC());
+        OpsMetrics.bind(meters, pending, Clock.systemUTC());
+        main.addMainListener(new OpsWiring(load, management, meters, pending));
         if (upload.enabled()) {
             main.configure().addRoutesBuilder(new UploadRoute(upload, new UploadMetrics(meters, upload.recordingDir())));
         }
@@ -151,6 +159,11 @@ public final class NodeService {
     /** {@code b3lb.routes-dir}, by default the {@code routes/} directory next to the config file. */
     static Path routesDir(Settings s) {
         Path dir = s.has("b3lb.routes-dir") ? s.path("b3lb.routes-dir") : s.configDir().resolve("routes").normalize();
+        if (!Files.isDirectory(dir) && !s.has("b3lb.routes-dir") && Files.isDirectory(Path.of("routes"))
+                && Files.isRegularFile(Path.of("config", "dev.properties"))) {
+            throw new ConfigException("routes directory " + dir + " does not exist; this is a checkout: run with"
+                    + " --config config/dev.properties (or pass --b3lb.routes-dir=routes)");
+        }
         if (!Files.isDirectory(dir)) {
             throw new ConfigException("routes directory " + dir + " does not exist (b3lb.routes-dir, from "
                     + s.source("b3lb.routes-dir") + "); create it or point b3lb.routes-dir at the *.camel.yaml files");

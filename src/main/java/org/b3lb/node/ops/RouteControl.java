@@ -1,7 +1,10 @@
 package org.b3lb.node.ops;
 
+import com.sun.tools.attach.AttachNotSupportedException;
+import com.sun.tools.attach.VirtualMachine;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import javax.management.JMException;
@@ -12,50 +15,70 @@ import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
 
 /**
- * {@code b3lb-node routes [--jmx HOST:PORT] list | stop ID | start ID}: the admin's view of the
- * running service's routes over JMX, so that stopping the uploader for maintenance needs no GUI
- * and no extra download. The service opens no JMX port by itself; README, "JMX", says how to
- * open one on loopback (jcmd ManagementAgent.start, or JAVA_OPTS).
+ * {@code b3lb-node routes list | stop ID | start ID}: the running service's routes over JMX.
+ * By default it finds the service's process id on the management port and attaches to it with
+ * the JDK's Attach API (as {@code jcmd} does), which starts the JVM's local-only JMX connector:
+ * no JMX port is open before, and only the service's own user (or root through the launcher,
+ * which runs as that user) can attach. {@code --jmx HOST:PORT} uses a port opened by hand instead.
  */
 public final class RouteControl {
 
     static final String USAGE = "usage: b3lb-node routes [--jmx HOST:PORT] list | stop ROUTE_ID | start ROUTE_ID";
-    static final String DEFAULT_JMX = "127.0.0.1:9010";
+
+    /** How to reach the service's MBean server. */
+    @FunctionalInterface
+    public interface Connection {
+        JMXConnector open() throws IOException, ServiceClient.NotRunning;
+    }
 
     private RouteControl() {
     }
 
-    public static void main(String[] args) {
-        System.exit(run(System.out, System.err, args));
+    /** The service's own JVM, found through its management port and attached to. */
+    public static Connection attach(ServiceClient service) {
+        return () -> {
+            Object pid = service.status().get("pid");
+            VirtualMachine vm;
+            try {
+                vm = VirtualMachine.attach(String.valueOf(pid));
+            } catch (AttachNotSupportedException | IOException e) {
+                throw new IOException("cannot attach to the service's process " + pid + " (" + e.getMessage()
+                        + "); run as the service's user (sudo -u bigbluebutton b3lb-node routes ...; the packaged"
+                        + " launcher does this for root), or open JMX by hand and pass --jmx HOST:PORT (README, JMX)");
+            }
+            try {
+                return JMXConnectorFactory.connect(new JMXServiceURL(vm.startLocalManagementAgent()));
+            } finally {
+                vm.detach();
+            }
+        };
     }
 
-    /** @return 0 done, 1 the service or route could not be reached, 2 bad usage */
-    public static int run(PrintStream out, PrintStream err, String... args) {
-        String jmx = DEFAULT_JMX;
-        int i = 0;
-        if (args.length > 1 && args[0].equals("--jmx")) {
-            jmx = args[1];
-            i = 2;
-        } else if (args.length > 0 && args[0].startsWith("--jmx=")) {
-            jmx = args[0].substring("--jmx=".length());
-            i = 1;
-        }
-        String command = i < args.length ? args[i] : "";
-        String id = i + 1 < args.length ? args[i + 1] : null;
-        boolean valid = (command.equals("list") && id == null && args.length == i + 1)
-                || ((command.equals("stop") || command.equals("start")) && id != null && args.length == i + 2);
-        if (!valid || !jmx.matches("[^:\\s]+:\\d{1,5}")) {
+    /** A JMX port opened by hand (jcmd ManagementAgent.start, or JVM options). */
+    public static Connection remote(String hostPort) {
+        return () -> {
+            try {
+                return JMXConnectorFactory.connect(new JMXServiceURL("service:jmx:rmi:///jndi/rmi://" + hostPort + "/jmxrmi"));
+            } catch (IOException e) {
+                throw new IOException("cannot reach JMX at " + hostPort + " (" + e.getClass().getSimpleName()
+                        + "); open it first: sudo -u bigbluebutton jcmd $(systemctl show -p MainPID --value b3lb-node)"
+                        + " ManagementAgent.start jmxremote.host=127.0.0.1 jmxremote.port=9010 jmxremote.rmi.port=9010"
+                        + " jmxremote.authenticate=false jmxremote.ssl=false", e);
+            }
+        };
+    }
+
+    /** @return 0 done, 1 the route could not be found or changed, 2 bad usage, 3 the service is not running */
+    public static int run(Connection connection, List<String> args, PrintStream out, PrintStream err) {
+        String command = args.isEmpty() ? "" : args.get(0);
+        boolean valid = (command.equals("list") && args.size() == 1)
+                || ((command.equals("stop") || command.equals("start")) && args.size() == 2);
+        if (!valid) {
             err.println(USAGE);
             return 2;
         }
-        JMXServiceURL url;
-        try {
-            url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://" + jmx + "/jmxrmi");
-        } catch (IOException e) {
-            err.println("b3lb-node routes: bad JMX address " + jmx);
-            return 2;
-        }
-        try (JMXConnector c = JMXConnectorFactory.connect(url)) {
+        String id = args.size() > 1 ? args.get(1) : null;
+        try (JMXConnector c = connection.open()) {
             MBeanServerConnection server = c.getMBeanServerConnection();
             Map<String, ObjectName> routes = routes(server);
             if (command.equals("list")) {
@@ -73,11 +96,11 @@ public final class RouteControl {
             server.invoke(route, command, null, null);
             out.println(id + " " + server.getAttribute(route, "State"));
             return 0;
+        } catch (ServiceClient.NotRunning e) {
+            err.println("b3lb-node routes: " + e.getMessage());
+            return 3;
         } catch (IOException e) {
-            err.println("b3lb-node routes: cannot reach JMX at " + jmx + " (" + e.getClass().getSimpleName()
-                    + "); open it first: sudo -u bigbluebutton jcmd $(systemctl show -p MainPID --value b3lb-node)"
-                    + " ManagementAgent.start jmxremote.host=127.0.0.1 jmxremote.port=9010 jmxremote.rmi.port=9010"
-                    + " jmxremote.authenticate=false jmxremote.ssl=false");
+            err.println("b3lb-node routes: " + e.getMessage());
             return 1;
         } catch (JMException e) {
             err.println("b3lb-node routes: " + command + " failed: " + e.getMessage());

@@ -29,7 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The admin's JMX path, over a real remote JMX connection: the JDK's management agent opened on
  * loopback by the README's own command, {@code jcmd PID ManagementAgent.start ...}, run against
- * this test's JVM, then {@code b3lb-node routes} (RouteControl) stopping and starting every route.
+ * this test's JVM, then {@code b3lb-node routes --jmx} (RouteControl) stopping and starting every route.
+ * The default path, attaching to the service's process, is RoutesFromTheJarTest's.
  */
 class JmxRouteControlTest {
 
@@ -109,27 +110,26 @@ class JmxRouteControlTest {
         assertThat(unknown.err).contains("no route 'nope'").contains("load");
 
         int closed = AvailablePortFinder.getNextAvailable();
-        Out unreachable = run("--jmx", "127.0.0.1:" + closed, "list");
+        Out unreachable = run("127.0.0.1:" + closed, "list");
         assertThat(unreachable.exit).isEqualTo(1);
         assertThat(unreachable.err).contains("cannot reach JMX at 127.0.0.1:" + closed).contains("ManagementAgent.start");
 
-        assertThat(run("list", "extra").exit).isEqualTo(2);
-        assertThat(run("stop").exit).isEqualTo(2);
+        assertThat(routes("list", "extra").exit).isEqualTo(2);
+        assertThat(routes("stop").exit).isEqualTo(2);
     }
 
     record Out(int exit, String out, String err) {
     }
 
     private static Out routes(String... args) {
-        List<String> all = new java.util.ArrayList<>(List.of("--jmx", "127.0.0.1:" + jmxPort));
-        all.addAll(List.of(args));
-        return run(all.toArray(String[]::new));
+        return run("127.0.0.1:" + jmxPort, args);
     }
 
-    private static Out run(String... args) {
+    private static Out run(String jmx, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = RouteControl.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
+        int exit = RouteControl.run(RouteControl.remote(jmx), List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Out(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 }

@@ -58,11 +58,17 @@ class LauncherTest {
     }
 
     @Test
-    void routesRunsTheJmxClientWithoutConfig() throws Exception {
-        assertThat(launch(Map.of(), "routes", "--jmx", "127.0.0.1:9010", "stop", "upload"))
-                .containsSubsequence("arg=-cp", "arg=/usr/share/b3lb-node/b3lb-node.jar", "arg=org.b3lb.node.ops.RouteControl",
-                        "arg=--jmx", "arg=127.0.0.1:9010", "arg=stop", "arg=upload")
-                .doesNotContain("arg=--config", "arg=-jar", "arg=routes");
+    void statusAndRoutesRunTheJarWithASmallHeapAndThePackagedConfig() throws Exception {
+        // the same command set as java -jar: the jar finds the management port in the config
+        assertThat(launch(Map.of(), "routes", "stop", "upload"))
+                .containsSubsequence("arg=-Xmx32m", "arg=-jar", "arg=/usr/share/b3lb-node/b3lb-node.jar", "arg=routes", "arg=stop",
+                        "arg=upload", "arg=--config", "arg=/etc/b3lb-node/application.properties")
+                .doesNotContain("arg=-Xmx96m");
+        assertThat(launch(Map.of(), "status", "--json"))
+                .containsSubsequence("arg=-Xmx32m", "arg=-jar", "arg=/usr/share/b3lb-node/b3lb-node.jar", "arg=status", "arg=--json",
+                        "arg=--config", "arg=/etc/b3lb-node/application.properties");
+        assertThat(launch(Map.of(), "--version")).containsSubsequence("arg=-Xmx32m", "arg=-jar", "arg=--version");
+        assertThat(launch(Map.of("JAVA_OPTS_CLIENT", "-Xmx40m"), "status")).contains("arg=-Xmx40m").doesNotContain("arg=-Xmx32m");
     }
 
     @Test

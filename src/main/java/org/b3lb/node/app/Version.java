@@ -1,0 +1,38 @@
+package org.b3lb.node.app;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+
+/** This build's version: the jar manifest's Implementation-Version, else the Maven-filtered resource. */
+public final class Version {
+
+    private static final String VALUE = read();
+
+    private Version() {
+    }
+
+    public static String get() {
+        return VALUE;
+    }
+
+    private static String read() {
+        String v = Version.class.getPackage().getImplementationVersion();
+        if (v != null && !v.isBlank()) {
+            return v;
+        }
+        try (InputStream in = Version.class.getResourceAsStream("/b3lb/version.properties")) {
+            if (in != null) {
+                Properties p = new Properties();
+                p.load(in);
+                String f = p.getProperty("version", "");
+                if (!f.isBlank() && !f.startsWith("${")) {
+                    return f;
+                }
+            }
+        } catch (IOException e) {
+            // fall through: an unreadable resource only costs the version string
+        }
+        return "unknown";
+    }
+}

@@ -1,0 +1,210 @@
+package org.b3lb.node.ops;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.component.quartz.QuartzEndpoint;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckHelper;
+import org.apache.camel.util.json.JsonArray;
+import org.apache.camel.util.json.JsonObject;
+import org.quartz.Scheduler;
+import org.quartz.Trigger;
+
+/**
+ * Everything {@code b3lb-node status} shows, gathered in the running service as one JSON object:
+ * what Camel knows (routes, health checks, the cleanup's Quartz trigger), the meters, the
+ * recording directory and, through {@link RecordingStates}, the upload route's view of each
+ * waiting recording. {@code status} is {@code UP} or {@code DEGRADED}, with the reasons in
+ * {@code problems}.
+ */
+public final class NodeStatus {
+
+    /** A recording waiting this long, or with a failed attempt, is listed as stuck. */
+    public static final Duration STUCK_AFTER = Duration.ofMinutes(10);
+
+    private final CamelContext camel;
+    private final MeterRegistry meters;
+    private final PendingRecordings pending;
+    private final String version;
+    private final Clock clock;
+
+    public NodeStatus(CamelContext camel, MeterRegistry meters, PendingRecordings pending, String version, Clock clock) {
+        this.camel = camel;
+        this.meters = meters;
+        this.pending = pending;
+        this.version = version;
+        this.clock = clock;
+    }
+
+    public JsonObject snapshot() {
+        Instant now = clock.instant();
+        List<String> problems = new ArrayList<>();
+        JsonObject s = new JsonObject();
+        s.put("status", "UP");
+        s.put("problems", problems);
+        s.put("version", version);
+        s.put("pid", ProcessHandle.current().pid());
+        Instant started = Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime());
+        s.put("startedAt", started.toString());
+        s.put("uptimeSeconds", Duration.between(started, now).toSeconds());
+        s.put("routes", routes());
+        s.put("health", health(problems));
+        s.put("load", load(problems));
+        s.put("pending", pending(now, problems));
+        s.put("cleanup", cleanup());
+        s.put("disk", disk(problems));
+        if (!problems.isEmpty()) {
+            s.put("status", "DEGRADED");
+        }
+        return s;
+    }
+
+    private JsonArray routes() {
+        JsonArray a = new JsonArray();
+        camel.getRoutes().stream().sorted(Comparator.comparing(Route::getRouteId)).forEach(r -> {
+            JsonObject o = new JsonObject();
+            o.put("id", r.getRouteId());
+            o.put("state", String.valueOf(camel.getRouteController().getRouteStatus(r.getRouteId())));
+            o.put("autoStartup", !Boolean.FALSE.equals(r.isAutoStartup()));
+            a.add(o);
+        });
+        return a;
+    }
+
+    private JsonArray health(List<String> problems) {
+        JsonArray a = new JsonArray();
+        List<HealthCheck.Result> results = new ArrayList<>(HealthCheckHelper.invoke(camel));
+        results.sort(Comparator.comparing(r -> r.getCheck().getId()));
+        for (HealthCheck.Result r : results) {
+            JsonObject o = new JsonObject();
+            o.put("id", r.getCheck().getId());
+            o.put("state", r.getState().name());
+            r.getMessage().ifPresent(m -> o.put("message", m));
+            a.add(o);
+            if (r.getState() == HealthCheck.State.DOWN) {
+                problems.add("health check " + r.getCheck().getId() + " is DOWN" + r.getMessage().map(m -> ": " + m).orElse(""));
+            }
+        }
+        return a;
+    }
+
+    private JsonObject load(List<String> problems) {
+        JsonObject o = new JsonObject();
+        Gauge g = meters.find("b3lb.load.percent").gauge();
+        double p = g == null ? -1 : g.value();
+        o.put("percent", p < 0 || Double.isNaN(p) ? null : Math.round(p * 100) / 100.0);
+        if (o.get("percent") == null) {
+            problems.add("the load figure cannot be read");
+        }
+        return o;
+    }
+
+    private JsonObject pending(Instant now, List<String> problems) {
+        PendingRecordings.Scan scan = pending.scan();
+        RecordingStates states = camel.getRegistry().lookupByNameAndType(RecordingStates.BEAN_NAME, RecordingStates.class);
+        JsonObject o = new JsonObject();
+        o.put("dir", pending.dir().toString());
+        o.put("count", scan.count());
+        o.put("totalBytes", scan.totalBytes());
+        o.put("oldestAgeSeconds", scan.oldestAge(now).toSeconds());
+        o.put("stuckAfterSeconds", STUCK_AFTER.toSeconds());
+        o.put("statesKnown", states != null);
+        if (scan.error() != null) {
+            o.put("error", scan.error());
+            problems.add(scan.error());
+        }
+        JsonArray stuck = new JsonArray();
+        for (PendingRecordings.Entry e : scan.oldest()) {
+            Optional<RecordingStates.State> st = states == null ? Optional.empty() : states.of(e.id());
+            Duration age = Duration.between(e.markedAt(), now);
+            boolean failed = st.map(x -> x.lastError() != null).orElse(false);
+            if (!failed && age.compareTo(STUCK_AFTER) < 0) {
+                continue;
+            }
+            JsonObject r = new JsonObject();
+            r.put("id", e.id());
+            r.put("bytes", e.tarBytes() < 0 ? null : e.tarBytes());
+            r.put("ageSeconds", age.toSeconds());
+            r.put("attempts", st.map(RecordingStates.State::attempts).orElse(null));
+            r.put("lastError", st.map(RecordingStates.State::lastError).orElse(null));
+            r.put("nextAttempt", st.map(RecordingStates.State::nextAttempt).map(Instant::toString).orElse(null));
+            stuck.add(r);
+        }
+        o.put("stuck", stuck);
+        o.put("listedOf", Math.min(scan.count(), PendingRecordings.KEPT));
+        if (!stuck.isEmpty()) {
+            problems.add(stuck.size() + " recording" + (stuck.size() == 1 ? "" : "s") + " stuck (waiting over "
+                    + STUCK_AFTER.toMinutes() + " min or failed)");
+        }
+        return o;
+    }
+
+    private JsonObject cleanup() {
+        JsonObject o = new JsonObject();
+        double last = gauge("b3lb.cleanup.last.pass.timestamp");
+        o.put("lastPassAt", last > 0 ? Instant.ofEpochMilli((long) (last * 1000)).toString() : null);
+        o.put("lastPassDurationSeconds", last > 0 ? gauge("b3lb.cleanup.last.pass.duration") : null);
+        o.put("deletedSinceStart", (long) counter("b3lb.cleanup.deleted"));
+        o.put("freedBytesSinceStart", (long) counter("b3lb.cleanup.freed"));
+        o.put("errorsSinceStart", (long) counter("b3lb.cleanup.errors"));
+        o.put("nextPassAt", nextCleanup());
+        return o;
+    }
+
+    /** The cleanup route's Quartz trigger, so the answer follows the cron, its zone and a stopped route. */
+    private String nextCleanup() {
+        Route route = camel.getRoute("cleanup");
+        if (route == null || !camel.getRouteController().getRouteStatus("cleanup").isStarted()
+                || !(route.getEndpoint() instanceof QuartzEndpoint q)) {
+            return null;
+        }
+        try {
+            Scheduler scheduler = q.getComponent().getScheduler();
+            Trigger t = scheduler == null ? null : scheduler.getTrigger(q.getTriggerKey());
+            Date next = t == null || scheduler.getTriggerState(q.getTriggerKey()) == Trigger.TriggerState.PAUSED
+                    ? null : t.getNextFireTime();
+            return next == null ? null : next.toInstant().toString();
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private JsonObject disk(List<String> problems) {
+        JsonObject o = new JsonObject();
+        o.put("dir", pending.dir().toString());
+        try {
+            FileStore fs = Files.getFileStore(pending.dir());
+            o.put("freeBytes", fs.getUsableSpace());
+            o.put("totalBytes", fs.getTotalSpace());
+        } catch (IOException | RuntimeException e) {
+            o.put("error", "cannot read the filesystem of " + pending.dir() + ": " + e.getMessage());
+            problems.add(String.valueOf(o.get("error")));
+        }
+        return o;
+    }
+
+    private double gauge(String name) {
+        Gauge g = meters.find(name).gauge();
+        return g == null ? 0 : g.value();
+    }
+
+    private double counter(String name) {
+        Counter c = meters.find(name).counter();
+        return c == null ? 0 : c.count();
+    }
+}

@@ -1,0 +1,115 @@
+package org.b3lb.node.ops;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+
+/**
+ * The recordings waiting for upload, read from the directory itself ({@code <id>.ready} markers
+ * and their tars), so status and metrics also see markers the route has not polled yet. One scan
+ * keeps only totals and the {@link #KEPT} oldest entries, so a backlog of 100,000 markers costs
+ * the same memory as one of 10; scans are reused for {@link #MAX_AGE} so scrapes and status calls
+ * in a burst read the directory once.
+ */
+public final class PendingRecordings {
+
+    static final int KEPT = 50;
+    static final Duration MAX_AGE = Duration.ofSeconds(5);
+    private static final String MARKER = ".ready";
+
+    /** One pending recording: its marker's age counts from when the hook finished the tar. */
+    public record Entry(String id, Instant markedAt, long tarBytes) {
+    }
+
+    /**
+     * @param oldest the oldest pending recordings, oldest first, at most {@link #KEPT}
+     * @param error  why the directory could not be read, or null
+     */
+    public record Scan(Instant takenAt, int count, long totalBytes, List<Entry> oldest, String error) {
+
+        public Duration oldestAge(Instant now) {
+            return oldest.isEmpty() ? Duration.ZERO : Duration.between(oldest.get(0).markedAt(), now);
+        }
+    }
+
+    private final Path dir;
+    private final Clock clock;
+    private volatile Scan last;
+
+    public PendingRecordings(Path dir, Clock clock) {
+        this.dir = dir;
+        this.clock = clock;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** @return a scan at most {@link #MAX_AGE} old */
+    public Scan scan() {
+        Scan s = last;
+        Instant now = clock.instant();
+        if (s == null || Duration.between(s.takenAt(), now).compareTo(MAX_AGE) >= 0 || now.isBefore(s.takenAt())) {
+            s = read(now);
+            last = s;
+        }
+        return s;
+    }
+
+    private Scan read(Instant now) {
+        Comparator<Entry> newestFirst = Comparator.comparing(Entry::markedAt).reversed();
+        PriorityQueue<Entry> oldest = new PriorityQueue<>(newestFirst);
+        int count = 0;
+        long total = 0;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*" + MARKER)) {
+            for (Path marker : ds) {
+                String name = marker.getFileName().toString();
+                if (name.startsWith(".")) {
+                    continue;
+                }
+                Entry e = entry(name.substring(0, name.length() - MARKER.length()), marker);
+                if (e == null) {
+                    continue;
+                }
+                count++;
+                total += Math.max(0, e.tarBytes());
+                oldest.add(e);
+                if (oldest.size() > KEPT) {
+                    oldest.poll();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return new Scan(now, 0, 0, List.of(), "cannot read " + dir + ": " + e);
+        }
+        List<Entry> sorted = new ArrayList<>(oldest);
+        sorted.sort(Comparator.comparing(Entry::markedAt));
+        return new Scan(now, count, total, List.copyOf(sorted), null);
+    }
+
+    private Entry entry(String id, Path marker) {
+        try {
+            Instant markedAt = Files.readAttributes(marker, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                    .lastModifiedTime().toInstant();
+            long size;
+            try {
+                size = Files.readAttributes(dir.resolve(id + ".tar"), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).size();
+            } catch (NoSuchFileException e) {
+                size = -1; // the route logs and drops such a marker on its next poll
+            }
+            return new Entry(id, markedAt, size);
+        } catch (IOException e) {
+            return null; // uploaded (marker deleted) between the listing and now
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package org.b3lb.node.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.camel.test.AvailablePortFinder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as an admin types it: help, version, bad usage, the secret refused. */
+class CliTest {
+
+    @TempDir
+    Path dir;
+    final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream stdout;
+    PrintStream stderr;
+
+    @BeforeEach
+    void capture() {
+        stdout = System.out;
+        stderr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(stdout);
+        System.setErr(stderr);
+    }
+
+    static String pomVersion() throws Exception {
+        // the project's own version, not the first <version> of a plugin or dependency
+        Matcher m = Pattern.compile("<artifactId>b3lb-node</artifactId>\\s*<version>([^<]+)</version>")
+                .matcher(Files.readString(Path.of("pom.xml")));
+        assertThat(m.find()).isTrue();
+        return m.group(1);
+    }
+
+    @Test
+    void helpListsEveryCommandAndNeedsNoConfig() {
+        for (String[] args : new String[][] {{"--help"}, {"help"}, {"-h"}, {"status", "--help"}, {"--help", "--config", "/nonexistent"}}) {
+            out.reset();
+            assertThat(App.run(args)).as(String.join(" ", args)).isZero();
+            String help = out.toString(StandardCharsets.UTF_8);
+            assertThat(help).contains("usage: b3lb-node");
+            for (String command : new String[] {"run", "status [--json]", "routes list", "routes stop ID", "routes start ID",
+                    "push --once", "clean [--dry-run]", "--version", "--config PATH", "--jmx HOST:PORT"}) {
+                assertThat(help).as(String.join(" ", args)).contains(command);
+            }
+        }
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void versionIsTheProjectVersion() throws Exception {
+        assertThat(App.run("--version")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("b3lb-node " + pomVersion() + "\n");
+        assertThat(Version.get()).isEqualTo(pomVersion());
+    }
+
+    @Test
+    void theSecretOnTheCommandLineIsRefusedWithoutEchoingIt() {
+        for (String[] args : new String[][] {{"--b3lb.upload.secret=hunter2-topsecret"}, {"push", "--once", "--b3lb.upload.secret=hunter2-topsecret"},
+                {"--b3lb.upload.secret", "hunter2-topsecret"}}) {
+            err.reset();
+            assertThat(App.run(args)).isEqualTo(2);
+            String e = err.toString(StandardCharsets.UTF_8);
+            assertThat(e.lines()).hasSize(1);
+            assertThat(e).contains("b3lb.upload.secret is refused on the command line").contains("/etc/b3lb-node/secret")
+                    .doesNotContain("hunter2");
+        }
+        // the file key is fine: it names a file, not the secret
+        assertThat(App.run("--help", "--b3lb.upload.secret-file=/srv/secret")).isZero();
+    }
+
+    @Test
+    void statusAndRoutesSayTheServiceIsNotRunning() {
+        int port = AvailablePortFinder.getNextAvailable();
+        out.reset();
+        assertThat(App.run("status", "--b3lb.management.port=" + port, "--b3lb.recording-dir=" + dir)).isEqualTo(3);
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("b3lb-node status: b3lb-node is not running: nothing answers on 127.0.0.1:"
+                + port + " (b3lb.management.host/port); systemctl status b3lb-node\n");
+        err.reset();
+        assertThat(App.run("status", "--json", "--b3lb.management.port=" + port)).isEqualTo(3);
+        err.reset();
+        assertThat(App.run("routes", "list", "--b3lb.management.port=" + port)).isEqualTo(3);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("not running").contains("127.0.0.1:" + port);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void badUsageExitsTwo() {
+        assertThat(App.run("status", "--jsn")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown option '--jsn' for 'status'");
+        assertThat(App.run("status", "extra")).isEqualTo(2);
+        assertThat(App.run("routes", "stop")).isEqualTo(2);
+        assertThat(App.run("routes", "list", "--verbose")).isEqualTo(2);
+        assertThat(App.run("bogus")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown command 'bogus'");
+    }
+}
