@@ -27,6 +27,7 @@ class LauncherTest {
         Path java = Files.writeString(bin.resolve("java"), """
                 #!/bin/sh
                 echo "secret-file=${B3LB_UPLOAD_SECRET_FILE:-unset}"
+                echo "locale=${LC_ALL:-}|${LC_CTYPE:-}|${LANG:-}"
                 for a in "$@"; do echo "arg=$a"; done
                 """);
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -63,6 +64,14 @@ class LauncherTest {
                 .containsSubsequence("arg=-cp", "arg=/usr/share/b3lb-node/b3lb-node.jar", "arg=org.b3lb.node.ops.RouteControl",
                         "arg=--jmx", "arg=127.0.0.1:9010", "arg=stop", "arg=upload")
                 .doesNotContain("arg=--config", "arg=-jar", "arg=routes");
+    }
+
+    @Test
+    void setsAUtf8LocaleWhereNoneIsSet() throws Exception {
+        // a JVM on the C locale cannot map a marker named ünï.ready (issue 10, D2)
+        assertThat(launch(Map.of("LANG", "", "LC_ALL", "", "LC_CTYPE", ""), "push", "--once")).contains("locale=C.UTF-8||");
+        assertThat(launch(Map.of("LANG", "C", "LC_ALL", "", "LC_CTYPE", ""))).contains("locale=C.UTF-8||C");
+        assertThat(launch(Map.of("LANG", "de_DE.UTF-8", "LC_ALL", "", "LC_CTYPE", ""))).contains("locale=||de_DE.UTF-8");
     }
 
     @Test
