@@ -76,7 +76,7 @@ public final class App {
                 default -> throw new ConfigException("unknown command '" + cl.command() + "'; " + CommandLine.USAGE);
             };
         } catch (ConfigException e) {
-            System.err.println("b3lb-node: " + e.getMessage());
+            System.err.println("b3lb-node: " + oneLine(e.getMessage()));
             return 2;
         }
     }
@@ -84,6 +84,23 @@ public final class App {
     private static ServiceClient client(Settings settings) {
         ManagementConfig m = ManagementConfig.from(settings);
         return new ServiceClient(m.host(), m.port());
+    /** A value quoted in the message may hold a line break (from an environment variable): keep the error one line. */
+    static String oneLine(String message) {
+        StringBuilder b = new StringBuilder(message.length());
+        message.codePoints().forEach(c -> {
+            if (c == '\n') {
+                b.append("\\n");
+            } else if (c == '\r') {
+                b.append("\\r");
+            } else if (c == '\t') {
+                b.append("\\t");
+            } else if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029) {
+                b.append(String.format("\\u%04x", c));
+            } else {
+                b.appendCodePoint(c);
+            }
+        });
+        return b.toString();
     }
 
     private static int push(Settings settings) {
@@ -113,6 +130,10 @@ public final class App {
             }
             System.err.println("b3lb-node: failed to start: " + root.getMessage() + "; see the log lines above");
             return 1;
+        } finally {
+            // marks the run as over: Camel's JVM shutdown hook otherwise logs "triggered by SIGTERM"
+            // when System.exit ends a failed start, though no signal was sent
+            main.getShutdownStrategy().shutdown();
         }
         return main.getExitCode();
     }

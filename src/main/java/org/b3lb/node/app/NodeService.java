@@ -51,7 +51,11 @@ public final class NodeService {
         boolean reloadRoutes = s.bool("b3lb.routes.reload");
         LoadConfig load = LoadConfig.from(s);
         ManagementConfig management = ManagementConfig.from(s);
-        s.path("b3lb.recording-dir");
+        Path recordingDir = s.path("b3lb.recording-dir");
+        if (Files.exists(recordingDir) && !Files.isDirectory(recordingDir)) {
+            throw new ConfigException("recording directory " + recordingDir + " is not a directory (b3lb.recording-dir, from "
+                    + s.source("b3lb.recording-dir") + "); point b3lb.recording-dir at the directory the hook writes to");
+        }
         CleanupConfig cleanup = CleanupConfig.from(s);
         GuardConfig guard = GuardConfig.from(s);
         RemovalConfig removal = RemovalConfig.from(s);
@@ -168,6 +172,17 @@ public final class NodeService {
             throw new ConfigException("routes directory " + dir + " does not exist (b3lb.routes-dir, from "
                     + s.source("b3lb.routes-dir") + "); create it or point b3lb.routes-dir at the *.camel.yaml files");
         }
+        // without its file an enabled route would silently not exist while health still says UP
+        requireRouteFile(s, dir, "b3lb.load.enabled", "load.camel.yaml");
+        requireRouteFile(s, dir, "b3lb.cleaner.enabled", "cleanup.camel.yaml");
         return dir;
+    }
+
+    private static void requireRouteFile(Settings s, Path dir, String enabledKey, String file) {
+        if (s.bool(enabledKey) && !Files.isRegularFile(dir.resolve(file))) {
+            throw new ConfigException("routes directory " + dir + " (b3lb.routes-dir, from " + s.source("b3lb.routes-dir")
+                    + ") has no " + file + " but " + enabledKey + "=true; restore it (apt-get install --reinstall"
+                    + " -o Dpkg::Options::=--force-confmiss b3lb-node) or set " + enabledKey + "=false");
+        }
     }
 }

@@ -35,9 +35,25 @@ public record CleanupConfig(Path recordingDir, boolean enabled, String cron, Zon
                     + " day-of-month month day-of-week, one of the day fields '?'), e.g. '0 0 3 * * ?' for 03:00 daily; "
                     + e.getMessage());
         }
+        ZoneId zone = zone(s);
+        if (neverFires(cron, zone)) {
+            // Quartz refuses such a trigger only when the route starts, with a 50-line trace
+            throw s.invalid("b3lb.cleaner.cron", "never fires (a date that does not exist, such as 31 February);"
+                    + " give a schedule that does, e.g. '0 0 3 * * ?' for 03:00 daily");
+        }
         int days = s.intRange("b3lb.cleaner.retention-days", MIN_RETENTION_DAYS, MAX_RETENTION_DAYS);
-        return new CleanupConfig(s.path("b3lb.recording-dir"), enabled, cron, zone(s), days,
+        return new CleanupConfig(s.path("b3lb.recording-dir"), enabled, cron, zone, days,
                 s.bool("b3lb.cleaner.dry-run"));
+    }
+
+    private static boolean neverFires(String cron, ZoneId zone) {
+        try {
+            CronExpression e = new CronExpression(cron);
+            e.setTimeZone(TimeZone.getTimeZone(zone == null ? ZoneId.systemDefault() : zone));
+            return e.getNextValidTimeAfter(new java.util.Date()) == null;
+        } catch (ParseException e) {
+            return false;
+        }
     }
 
     private static ZoneId zone(Settings s) {

@@ -3,6 +3,7 @@ package org.b3lb.node.config;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +43,13 @@ public final class Settings {
 
     static final String B3LB_PROFILE_SOURCE = "b3lb.protocol=b3lb profile";
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)?");
+    private static final Pattern DURATION = Pattern.compile("([0-9]+)(ms|s|m|h|d)?");
+
+    /** ASCII digits only: Integer.parseInt also takes Arabic-Indic and other Unicode digits. */
+    private static final Pattern WHOLE_NUMBER = Pattern.compile("[+-]?[0-9]{1,18}");
+
+    /** Longest duration any setting takes: 100 years; beyond it a value is a typo, and it could overflow. */
+    public static final Duration MAX_DURATION = Duration.ofDays(36_500);
 
     private final Map<String, String> values;
     private final Map<String, String> sources;
@@ -211,13 +218,11 @@ public final class Settings {
 
     private int intRange(String key, int min, int max, String allowed) {
         String v = string(key);
-        try {
-            int n = Integer.parseInt(v);
+        if (WHOLE_NUMBER.matcher(v).matches()) {
+            long n = Long.parseLong(v);
             if (n >= min && n <= max) {
-                return n;
+                return (int) n;
             }
-        } catch (NumberFormatException e) {
-            // falls through to the one-line message below
         }
         throw invalid(key, allowed);
     }
@@ -228,15 +233,19 @@ public final class Settings {
         if (!m.matches()) {
             throw invalid(key, "must be a duration such as 500ms, 5s, 10m, 2h or 7d");
         }
-        long n = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "s" : m.group(2);
-        return switch (unit) {
-            case "ms" -> Duration.ofMillis(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            case "d" -> Duration.ofDays(n);
-            default -> Duration.ofSeconds(n);
-        };
+        // compared in milliseconds of a BigInteger: 99999999999999999999 or 9999999999999d must not overflow
+        BigInteger millis = new BigInteger(m.group(1)).multiply(BigInteger.valueOf(switch (unit) {
+            case "ms" -> 1L;
+            case "m" -> 60_000L;
+            case "h" -> 3_600_000L;
+            case "d" -> 86_400_000L;
+            default -> 1_000L;
+        }));
+        if (millis.compareTo(BigInteger.valueOf(MAX_DURATION.toMillis())) > 0) {
+            throw invalid(key, "must be at most 36500d (100 years), e.g. 5s, 10m or 7d");
+        }
+        return Duration.ofMillis(millis.longValueExact());
     }
 
     /** A path; relative paths are taken from the working directory. */

@@ -1,6 +1,7 @@
 package org.b3lb.node.upload;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,16 +67,29 @@ public record UploadConfig(boolean enabled, Path recordingDir, URI endpoint, Str
                 + "(B3LB_UPLOAD_SECRET_FILE) at a file holding it, or set b3lb.upload.enabled=false");
     }
 
+    /** A node secret is a short token; a bigger file (or /dev/zero) is a wrong path, and is never read past this. */
+    static final int MAX_SECRET_FILE_BYTES = 4096;
+
     private static String readSecretFile(Settings s, Path file, String what) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            // checked before opening: a FIFO would block the start, a device never end
+            throw new ConfigException("the node secret file " + file + ", " + what + ", is not a regular file; "
+                    + "point it at a file holding the node secret");
+        }
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(MAX_SECRET_FILE_BYTES + 1);
         } catch (IOException | RuntimeException e) {
             // the exception's own message may name the path but never the content
             throw new ConfigException("cannot read the node secret from " + file + ", " + what + " ("
                     + (Files.exists(file) ? "permission denied or not a text file" : "no such file")
                     + "); create it with the node secret or fix its permissions for the service's user");
         }
+        if (bytes.length > MAX_SECRET_FILE_BYTES) {
+            throw new ConfigException("the node secret file " + file + ", " + what + ", is larger than "
+                    + MAX_SECRET_FILE_BYTES + " bytes, so it is not a secret file; point it at the file holding the node secret");
+        }
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
         if (text.endsWith("\n")) {
             text = text.substring(0, text.length() - 1);
             if (text.endsWith("\r")) {
@@ -90,12 +104,19 @@ public record UploadConfig(boolean enabled, Path recordingDir, URI endpoint, Str
         return text;
     }
 
-    /** An HTTP header value cannot carry control characters; refusing them here beats a confusing 400. */
+    /**
+     * The secret travels as an HTTP header, which carries only ASCII safely (Java sends other
+     * characters as '?'); line breaks and control characters would split the header. So one line
+     * of printable ASCII, which every B3LB-generated secret is.
+     */
     private static void checkHeaderSafe(Settings s, String key, String secret) {
         for (int i = 0; i < secret.length(); i++) {
             char c = secret.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
-                throw s.invalid(key, "the secret contains a line break or control character; it must be one line of text");
+            if (c < 0x20 || c > 0x7e) {
+                throw s.invalid(key, c < 0x20 || c == 0x7f
+                        ? "the secret contains a line break or control character; it must be one line of text"
+                        : "the secret must be printable ASCII (letters, digits, punctuation, spaces): HTTP headers"
+                        + " carry nothing else; copy it again from B3LB");
             }
         }
     }
@@ -105,14 +126,15 @@ public record UploadConfig(boolean enabled, Path recordingDir, URI endpoint, Str
         try {
             URI u = URI.create(v);
             if (("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null
-                    && u.getUserInfo() == null && u.getFragment() == null) {
+                    && u.getUserInfo() == null && u.getFragment() == null && u.getPort() <= 65535 && u.getPort() != 0
+                    && v.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
                 return u;
             }
         } catch (IllegalArgumentException e) {
             // falls through to the one-line message below
         }
         throw s.invalid("b3lb.upload.endpoint",
-                "must be an http:// or https:// URL without user info, e.g. https://bbb.example.com/b3lb/b/recording/upload");
+                "must be an http:// or https:// URL without user info, of ASCII characters, with a port 1-65535 if any, e.g. https://bbb.example.com/b3lb/b/recording/upload");
     }
 
     private static Duration positive(Settings s, String key) {

@@ -118,4 +118,79 @@ class StartupFailureTest {
         assertThat(o.stderr.lines()).singleElement().asString()
                 .contains("routes directory " + dir.resolve("nope") + " does not exist");
     }
+
+    @Test
+    void hugeDurationFromTheEnvironmentIsOneLine() throws Exception {
+        Outcome o = launch(Map.of("B3LB_UPLOAD_IDLE_TIMEOUT", "99999999999999999999"), base());
+        assertThat(o.exitCode).isEqualTo(2);
+        assertThat(o.stderr.lines()).containsExactly("b3lb-node: invalid b3lb.upload.idle-timeout='99999999999999999999' "
+                + "(from environment variable B3LB_UPLOAD_IDLE_TIMEOUT): must be at most 36500d (100 years), e.g. 5s, 10m or 7d");
+    }
+
+    @Test
+    void aCronThatNeverFiresStopsBeforeCamelStarts() throws Exception {
+        Outcome o = launch(Map.of("B3LB_CLEANER_CRON", "0 0 3 31 2 ?"), base());
+        assertThat(o.exitCode).isEqualTo(2);
+        assertThat(o.stderr.lines()).singleElement().asString().contains("b3lb.cleaner.cron='0 0 3 31 2 ?'", "never fires");
+        assertThat(o.stdout).doesNotContain("Apache Camel");
+    }
+
+    @Test
+    void aSecretFileThatNeverEndsIsRefusedWithoutReadingIt() throws Exception {
+        List<String> args = new ArrayList<>(List.of(base()));
+        args.remove("--b3lb.upload.enabled=false");
+        Outcome o = launch(Map.of("B3LB_UPLOAD_SECRET_FILE", "/dev/zero"), args.toArray(String[]::new));
+        assertThat(o.exitCode).isEqualTo(2);
+        assertThat(o.stderr.lines()).singleElement().asString().contains("/dev/zero", "is not a regular file");
+    }
+
+    @Test
+    void aRoutesDirectoryWithoutTheEnabledRoutesFilesIsRefused() throws Exception {
+        Path routes = Files.createDirectories(dir.resolve("routes"));
+        Outcome o = launch(Map.of(), "--b3lb.routes-dir=" + routes, "--b3lb.recording-dir=" + dir,
+                "--b3lb.upload.enabled=false");
+        assertThat(o.exitCode).isEqualTo(2);
+        assertThat(o.stderr.lines()).singleElement().asString()
+                .contains("has no load.camel.yaml but b3lb.load.enabled=true");
+        Files.copy(RunningNode.REPO_ROUTES.resolve("load.camel.yaml"), routes.resolve("load.camel.yaml"));
+        Outcome o2 = launch(Map.of(), "--b3lb.routes-dir=" + routes, "--b3lb.recording-dir=" + dir,
+                "--b3lb.upload.enabled=false");
+        assertThat(o2.exitCode).isEqualTo(2);
+        assertThat(o2.stderr.lines()).singleElement().asString()
+                .contains("has no cleanup.camel.yaml but b3lb.cleaner.enabled=true");
+    }
+
+    @Test
+    void aRecordingDirectoryThatIsAFileIsNotCalledMissing() throws Exception {
+        Path file = Files.writeString(dir.resolve("passwd"), "root:x:0:0\n");
+        Outcome o = launch(Map.of(), base("--b3lb.recording-dir=" + file));
+        assertThat(o.exitCode).isEqualTo(2);
+        assertThat(o.stderr.lines()).singleElement().asString()
+                .contains("recording directory " + file + " is not a directory (b3lb.recording-dir");
+    }
+
+    @Test
+    void aListenAddressOfAnotherMachineIsNotCalledAPortInUse() throws Exception {
+        // 192.0.2.1 is TEST-NET-1: never an address of this machine
+        Outcome o = launch(Map.of(), base("--b3lb.load.host=192.0.2.1"));
+        assertThat(o.exitCode).isEqualTo(2);
+        assertThat(o.stderr.lines()).singleElement().asString()
+                .contains("192.0.2.1 is not an address of this machine", "b3lb.load.host")
+                .doesNotContain("other process");
+    }
+
+    @Test
+    void aFailedStartIsNotReportedAsASignal() throws Exception {
+        Path routes = Files.createDirectories(dir.resolve("routes"));
+        for (String f : List.of("load.camel.yaml", "cleanup.camel.yaml")) {
+            Files.copy(RunningNode.REPO_ROUTES.resolve(f), routes.resolve(f));
+        }
+        Files.writeString(routes.resolve("broken.camel.yaml"), "- route: {id: x, from: {uri: 'timer:x'}, steps: []}\n");
+        Outcome o = launch(Map.of(), "--b3lb.routes-dir=" + routes, "--b3lb.recording-dir=" + dir,
+                "--b3lb.upload.enabled=false", "--b3lb.load.port=" + AvailablePortFinder.getNextAvailable(),
+                "--b3lb.management.port=" + AvailablePortFinder.getNextAvailable());
+        assertThat(o.exitCode).isEqualTo(1);
+        assertThat(o.stderr).contains("b3lb-node: failed to start");
+        assertThat(o.stdout + o.stderr).doesNotContain("SIGTERM");
+    }
 }

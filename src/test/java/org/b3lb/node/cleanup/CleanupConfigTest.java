@@ -75,4 +75,15 @@ class CleanupConfigTest {
         assertThatThrownBy(() -> config(Map.of("b3lb.cleaner.dry-run", "1"))).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("must be true or false");
     }
+
+    @Test
+    void aCronThatNeverFiresIsRefusedAtStartUp() {
+        // valid Quartz syntax, but 31 February never comes: Quartz itself only says so when the route starts
+        assertThatThrownBy(() -> config(Map.of("b3lb.cleaner.cron", "0 0 3 31 2 ?")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid b3lb.cleaner.cron='0 0 3 31 2 ?' (from argument --b3lb.cleaner.cron): never fires"
+                        + " (a date that does not exist, such as 31 February); give a schedule that does, e.g. '0 0 3 * * ?'"
+                        + " for 03:00 daily");
+        assertThat(config(Map.of("b3lb.cleaner.cron", "0 0 3 29 2 ?")).cron()).isEqualTo("0 0 3 29 2 ?");
+    }
 }

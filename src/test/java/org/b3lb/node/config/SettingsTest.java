@@ -188,5 +188,28 @@ class SettingsTest {
                         + "or b3lb (a stock B3LB 3.x)");
         assertThatThrownBy(() -> Settings.load(null, Map.of("B3LB_PROTOCOL", ""), Map.of()))
                 .hasMessageStartingWith("invalid b3lb.protocol='' (from environment variable B3LB_PROTOCOL)");
+    void hugeDurationsAreOneLineNotAnOverflow() {
+        Settings s = Settings.load(null, Map.of("B3LB_UPLOAD_POLL_DELAY", "99999999999999999999"),
+                Map.of("a.days", "9999999999999d", "a.cap", "36500d", "a.over", "36501d", "a.ms", "3153600000001ms"));
+        assertThatThrownBy(() -> s.duration("b3lb.upload.poll-delay")).isInstanceOf(ConfigException.class)
+                .hasMessage("invalid b3lb.upload.poll-delay='99999999999999999999' (from environment variable "
+                        + "B3LB_UPLOAD_POLL_DELAY): must be at most 36500d (100 years), e.g. 5s, 10m or 7d");
+        assertThatThrownBy(() -> s.duration("a.days")).isInstanceOf(ConfigException.class).hasMessageContaining("at most 36500d");
+        assertThatThrownBy(() -> s.duration("a.over")).isInstanceOf(ConfigException.class).hasMessageContaining("at most 36500d");
+        assertThatThrownBy(() -> s.duration("a.ms")).isInstanceOf(ConfigException.class).hasMessageContaining("at most 36500d");
+        assertThat(s.duration("a.cap")).isEqualTo(Duration.ofDays(36_500));
+    }
+
+    @Test
+    void onlyAsciiDigitsAreNumbers() {
+        // Integer.parseInt reads Arabic-Indic and other Unicode digits as a number
+        Settings s = Settings.load(null, Map.of(), Map.of("b3lb.load.port", "\u0668\u0660\u0668\u0660",
+                "a.wide", "\uff18\uff10", "a.dur", "\u0665s", "a.huge", "99999999999999999999", "a.plus", "+80"));
+        assertThatThrownBy(() -> s.port("b3lb.load.port")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("must be a TCP port number 1-65535");
+        assertThatThrownBy(() -> s.port("a.wide")).isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> s.duration("a.dur")).isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> s.port("a.huge")).isInstanceOf(ConfigException.class);
+        assertThat(s.port("a.plus")).isEqualTo(80);
     }
 }

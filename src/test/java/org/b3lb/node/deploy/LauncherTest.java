@@ -27,6 +27,7 @@ class LauncherTest {
         Path java = Files.writeString(bin.resolve("java"), """
                 #!/bin/sh
                 echo "secret-file=${B3LB_UPLOAD_SECRET_FILE:-unset}"
+                echo "locale=${LC_ALL:-}|${LC_CTYPE:-}|${LANG:-}"
                 for a in "$@"; do echo "arg=$a"; done
                 """);
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -69,6 +70,14 @@ class LauncherTest {
                         "arg=--config", "arg=/etc/b3lb-node/application.properties");
         assertThat(launch(Map.of(), "--version")).containsSubsequence("arg=-Xmx32m", "arg=-jar", "arg=--version");
         assertThat(launch(Map.of("JAVA_OPTS_CLIENT", "-Xmx40m"), "status")).contains("arg=-Xmx40m").doesNotContain("arg=-Xmx32m");
+    }
+
+    @Test
+    void setsAUtf8LocaleWhereNoneIsSet() throws Exception {
+        // a JVM on the C locale cannot map a marker named ünï.ready (issue 10, D2)
+        assertThat(launch(Map.of("LANG", "", "LC_ALL", "", "LC_CTYPE", ""), "push", "--once")).contains("locale=C.UTF-8||");
+        assertThat(launch(Map.of("LANG", "C", "LC_ALL", "", "LC_CTYPE", ""))).contains("locale=C.UTF-8||C");
+        assertThat(launch(Map.of("LANG", "de_DE.UTF-8", "LC_ALL", "", "LC_CTYPE", ""))).contains("locale=||de_DE.UTF-8");
     }
 
     @Test

@@ -58,6 +58,7 @@ class RouteReloadTest {
         try (RunningNode node = RunningNode.builder(dir.resolve("archived"))
                 .with("b3lb.routes-dir", routes.toString())
                 .with("b3lb.routes.reload", "true")
+                .with("b3lb.cleaner.enabled", "false") // this routes dir holds only load.camel.yaml
                 .start()) {
             assertThat(node.context().hasServices(ResourceReloadStrategy.class)).hasSize(1);
             assertThat(node.load("POST", "/").statusCode()).isEqualTo(405);

@@ -74,6 +74,8 @@ class SystemdUnitTest {
         // no B3LB_* variables: they would beat /etc/b3lb-node/application.properties, and admin
         // runs of the launcher would not see them
         assertThat(service.get("Environment")).noneMatch(e -> e.contains("B3LB_"));
+        // systemd gives a service no locale: the JVM would then fail on a file name such as ünï.ready
+        assertThat(service.get("Environment")).contains("LANG=C.UTF-8");
     }
 
     @Test

@@ -142,4 +142,51 @@ class UploadConfigTest {
     void toStringHidesTheSecret() {
         assertThat(config("b3lb.upload.secret", "hunter2-xyz").toString()).doesNotContain("hunter2-xyz").contains("(hidden)");
     }
+
+    @Test
+    void aSecretFileThatIsNoRegularFileOrTooBigIsRefusedWithoutReadingIt() throws Exception {
+        assertThatThrownBy(() -> config("b3lb.upload.secret-file", "/dev/zero"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("/dev/zero")
+                .hasMessageContaining("is not a regular file")
+                .hasMessageNotContaining("\n");
+        Path big = tmp.resolve("big");
+        Files.write(big, new byte[UploadConfig.MAX_SECRET_FILE_BYTES + 1]);
+        assertThatThrownBy(() -> config("b3lb.upload.secret-file", big.toString()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("larger than 4096 bytes");
+        Path atCap = tmp.resolve("cap");
+        Files.writeString(atCap, "a".repeat(UploadConfig.MAX_SECRET_FILE_BYTES - 1) + "\n");
+        assertThat(config("b3lb.upload.secret-file", atCap.toString()).secret()).hasSize(UploadConfig.MAX_SECRET_FILE_BYTES - 1);
+    }
+
+    @Test
+    void aSecretMustBeVisibleAscii() throws Exception {
+        // Java's HTTP client would send 'é' as '?': B3LB would answer 401 forever
+        assertThatThrownBy(() -> config("b3lb.upload.secret", "s\u00e9quoiaXY"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("printable ASCII")
+                .hasMessageNotContaining("quoia");
+        assertThatThrownBy(() -> config("b3lb.upload.secret", "\u0441ecret")).hasMessageContaining("printable ASCII");
+        Path file = tmp.resolve("secret");
+        Files.writeString(file, "s\u00e9cret\n", java.nio.charset.StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> config("b3lb.upload.secret-file", file.toString()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("b3lb.upload.secret-file")
+                .hasMessageContaining("printable ASCII");
+        assertThat(config("b3lb.upload.secret", "Ab0-_.~!$%&'()*+,;=:@/? x").secret()).isEqualTo("Ab0-_.~!$%&'()*+,;=:@/? x");
+    }
+
+    @Test
+    void anEndpointWithAnImpossiblePortOrNonAsciiPartsIsRefusedAtStartUp() {
+        for (String bad : new String[] {"http://b3lb.example.com:99999/upload", "http://b3lb.example.com:0/upload",
+                "https://b3lb.example.com/\u00fcpload", "https://b3lb.example.com/up load"}) {
+            assertThatThrownBy(() -> config("b3lb.upload.secret", "s", "b3lb.upload.endpoint", bad))
+                    .as(bad)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("invalid b3lb.upload.endpoint=");
+        }
+        assertThat(config("b3lb.upload.secret", "s", "b3lb.upload.endpoint", "http://10.0.0.1:65535/u?x=1").endpoint().getPort())
+                .isEqualTo(65535);
+    }
 }
