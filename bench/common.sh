@@ -1,7 +1,8 @@
 # Shared by the bench scripts: the service's JVM options, read from the systemd unit so the
 # figures are for what nodes really run, and a start helper on free loopback ports.
 ROOT=${ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
-JAR=$ROOT/target/b3lb-node.jar
+# JAR=/path/to/other.jar measures another build (e.g. a "before" build of main) with this tree's scripts
+JAR=${JAR:-$ROOT/target/b3lb-node.jar}
 UNIT_JAVA_OPTS=$(sed -n 's/^Environment="JAVA_OPTS=\(.*\)"$/\1/p' "$ROOT/systemd/b3lb-node.service")
 JAVA_OPTS=${JAVA_OPTS:-$UNIT_JAVA_OPTS}
 LOAD_PORT=${LOAD_PORT:-18765}
@@ -30,6 +31,12 @@ wait_for_load() {
 stop_node() {
     kill "$PID" 2>/dev/null || true
     wait "$PID" 2>/dev/null || true
+}
+
+# one counter of the service's Prometheus metrics (sum over its label sets), e.g.
+# metric 'jvm_gc_pause_seconds_count{action="end of major GC"' ; works without PerfData (no jstat)
+metric() {
+    curl -sf "http://127.0.0.1:$MGMT_PORT/observe/metrics" | awk -v m="$1" 'index($0, m) == 1 {s += $NF} END {printf "%d\n", s}'
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }

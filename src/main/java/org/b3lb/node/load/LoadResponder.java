@@ -1,5 +1,6 @@
 package org.b3lb.node.load;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -33,7 +34,9 @@ public final class LoadResponder implements Processor {
         }
         m.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         m.setHeader(Exchange.CONTENT_TYPE, "text/plain; charset=utf-8");
-        // bytes, not a String: platform-http then sends Content-Length instead of chunked encoding
-        m.setBody(body);
+        // a ByteBuffer: platform-http (4.18) sends it with Content-Length in one write on the event
+        // loop, while a byte[] takes its fallback path (converted to an InputStream, pumped by
+        // blocking reads on worker threads): ~2x the CPU per request and most of the garbage
+        m.setBody(ByteBuffer.wrap(body));
     }
 }

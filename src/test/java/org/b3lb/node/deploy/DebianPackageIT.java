@@ -191,6 +191,73 @@ class DebianPackageIT {
         assertThat(recording).hasContent("tar");
     }
 
+    /**
+     * The class-data archive as postinst makes it (its own make_cds_archive, run on a copy of the
+     * packaged jar with the packaged unit's JVM options and a real training start), and the JVM
+     * with the unit's options starting with it, with a stale one (jar changed), a corrupt one and
+     * none: an archive only ever costs start-up time, never the start.
+     */
+    @Test
+    void classDataArchiveFromTheTrainingStartAndStartsWithoutAGoodOne() throws Exception {
+        Path cds = Files.createDirectories(dir.resolve("cds"));
+        Path jar = Files.copy(dir.resolve("root/usr/share/b3lb-node/b3lb-node.jar"), cds.resolve("b3lb-node.jar"));
+        Path config = Files.writeString(cds.resolve("application.properties"),
+                "b3lb.routes-dir=" + dir.resolve("root/etc/b3lb-node/routes") + "\n");
+        Path unit = dir.resolve("root/lib/systemd/system/b3lb-node.service");
+        String postinst = Files.readString(dir.resolve("control/postinst"));
+        int start = postinst.indexOf("make_cds_archive() {");
+        assertThat(start).isPositive();
+        String function = postinst.substring(start, postinst.indexOf("\n}\n", start) + 3);
+        Path lib = cds.resolve("lib");
+        Path script = Files.writeString(cds.resolve("make.sh"), "ROOT=; UNIT=b3lb-node.service\n" + function
+                + "CDS_DIR=" + lib + " CDS_JAR=" + jar + " CDS_CONFIG=" + config + " CDS_UNIT_FILE=" + unit
+                + "\nmake_cds_archive\n");
+
+        Tools.Result made = Tools.run("sh", script.toString());
+        assertThat(made.exit()).as(made.output()).isZero();
+        assertThat(made.output()).doesNotContain("no class-data archive");
+        Path archive = lib.resolve("b3lb-node.jsa");
+        assertThat(archive).isRegularFile();
+        String env = "JDK_JAVA_OPTIONS=-XX:SharedArchiveFile=" + archive;
+        assertThat(lib.resolve("cds.env")).hasContent(env);
+
+        Path recordings = Files.createDirectories(cds.resolve("archived"));
+        List<String> unitOpts = List.of(SystemdUnitTest.section(Files.readAllLines(unit), "Service").get("Environment")
+                .stream().filter(e -> e.startsWith("\"JAVA_OPTS=")).findFirst().orElseThrow()
+                .replaceAll("^\"JAVA_OPTS=|\"$", "").split(" "));
+        // -Xshare:on: the JVM refuses to start unless it maps the archive, so this proves it is used
+        Tools.Result used = clean(env, unitOpts, List.of("-Xshare:on"), jar, config, recordings);
+        assertThat(used.exit()).as(used.output()).isZero();
+        assertThat(used.output()).contains("cleanup: would delete 0");
+
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
+        Tools.Result stale = clean(env, unitOpts, List.of(), jar, config, recordings);
+        assertThat(stale.exit()).as(stale.output()).isZero();
+        assertThat(stale.output()).contains("cleanup: would delete 0");
+
+        Files.delete(archive);
+        Files.write(archive, new byte[64 * 1024]);
+        Tools.Result corrupt = clean(env, unitOpts, List.of(), jar, config, recordings);
+        assertThat(corrupt.exit()).as(corrupt.output()).isZero();
+        assertThat(corrupt.output()).contains("cleanup: would delete 0");
+
+        Files.delete(archive);
+        Tools.Result absent = clean(env, unitOpts, List.of(), jar, config, recordings);
+        assertThat(absent.exit()).as(absent.output()).isZero();
+        assertThat(absent.output()).contains("cleanup: would delete 0");
+    }
+
+    /** `clean --dry-run` of the jar with the unit's JVM options and the environment cds.env sets. */
+    private static Tools.Result clean(String env, List<String> unitOpts, List<String> more, Path jar, Path config,
+            Path recordings) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("env", env, Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(unitOpts);
+        cmd.addAll(more);
+        cmd.addAll(List.of("-jar", jar.toString(), "clean", "--dry-run", "--config", config.toString(),
+                "--b3lb.recording-dir=" + recordings));
+        return Tools.run(cmd.toArray(String[]::new));
+    }
+
     private static String[] with(List<String> base, String... more) {
         List<String> all = new java.util.ArrayList<>(base);
         all.addAll(List.of(more));

@@ -104,6 +104,19 @@ class SystemdUnitTest {
         assertThat(m.group(1)).isEqualTo(unitOpts);
     }
 
+    @Test
+    void readsTheClassDataArchiveOptionFromWherePostinstWritesItAndKeepsTheFullJit() throws Exception {
+        String postinst = Files.readString(Path.of("src", "deb", "control", "postinst"));
+        Matcher dir = Pattern.compile("(?m)^CDS_DIR=(\\S+)$").matcher(postinst);
+        assertThat(dir.find()).isTrue();
+        // "-": a node without the archive (training failed, or not made yet) starts as before
+        assertThat(service.get("EnvironmentFile")).containsExactly("-" + dir.group(1) + "/cds.env");
+        assertThat(postinst).contains("echo \"JDK_JAVA_OPTIONS=-XX:SharedArchiveFile=$CDS_DIR/b3lb-node.jsa\" > \"$CDS_DIR/cds.env\"");
+        String unitOpts = service.get("Environment").stream().filter(e -> e.startsWith("\"JAVA_OPTS=")).findFirst().orElseThrow();
+        // C1 alone serves the load endpoint at ~0.6x (docs/benchmarks.md)
+        assertThat(unitOpts).doesNotContain("TieredStopAtLevel").contains("-XX:-UsePerfData");
+    }
+
     /** key -> values of one [section], in order; comments and blank lines dropped. */
     static Map<String, List<String>> section(List<String> lines, String name) {
         Map<String, List<String>> out = new LinkedHashMap<>();
