@@ -84,6 +84,8 @@ public final class App {
     private static ServiceClient client(Settings settings) {
         ManagementConfig m = ManagementConfig.from(settings);
         return new ServiceClient(m.host(), m.port());
+    }
+
     /** A value quoted in the message may hold a line break (from an environment variable): keep the error one line. */
     static String oneLine(String message) {
         StringBuilder b = new StringBuilder(message.length());

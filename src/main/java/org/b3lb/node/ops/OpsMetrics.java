@@ -9,9 +9,8 @@ import java.time.Clock;
 
 /**
  * The gauges the monitoring pack alerts on that no route owns:
- * {@code b3lb_pending_oldest_age_seconds} (0 when nothing waits), {@code b3lb_pending_bytes} and
- * {@code b3lb_disk_free_bytes} (usable bytes on the recording directory's filesystem, -1 when it
- * cannot be read).
+ * {@code b3lb_pending_oldest_age_seconds} (0 when nothing waits) and {@code b3lb_pending_bytes}.
+ * ({@code b3lb_disk_free_bytes} is the disk guard's, registered whether the guard is on or not.)
  */
 public final class OpsMetrics {
 
@@ -27,17 +26,5 @@ public final class OpsMetrics {
                 .baseUnit("bytes")
                 .description("size of the tars of the recordings waiting for upload")
                 .register(registry);
-        Gauge.builder("b3lb.disk.free", pending.dir(), OpsMetrics::freeBytes)
-                .baseUnit("bytes")
-                .description("usable bytes on the filesystem of b3lb.recording-dir")
-                .register(registry);
-    }
-
-    static double freeBytes(Path dir) {
-        try {
-            return Files.getFileStore(dir).getUsableSpace();
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
     }
 }

@@ -188,6 +188,9 @@ class SettingsTest {
                         + "or b3lb (a stock B3LB 3.x)");
         assertThatThrownBy(() -> Settings.load(null, Map.of("B3LB_PROTOCOL", ""), Map.of()))
                 .hasMessageStartingWith("invalid b3lb.protocol='' (from environment variable B3LB_PROTOCOL)");
+    }
+
+    @Test
     void hugeDurationsAreOneLineNotAnOverflow() {
         Settings s = Settings.load(null, Map.of("B3LB_UPLOAD_POLL_DELAY", "99999999999999999999"),
                 Map.of("a.days", "9999999999999d", "a.cap", "36500d", "a.over", "36501d", "a.ms", "3153600000001ms"));
