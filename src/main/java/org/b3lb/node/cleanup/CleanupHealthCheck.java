@@ -12,8 +12,9 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.quartz.CronExpression;
 
 /**
- * Health of the retention cleanup, shown by {@code /observe/health} as {@code b3lb:cleanup} (camel-health
- * picks up every HealthCheck bound in the registry). DOWN when a pass is overdue, i.e. the cron's
+ * Health of the retention cleanup, shown by {@code /observe/health} as {@code cleanup}, with its
+ * message and details under {@code /observe/health?data=true} (camel-health picks up every
+ * HealthCheck bound in the registry). DOWN when a pass is overdue, i.e. the cron's
  * next fire time after the last pass (or after start-up, before the first pass) is more than an
  * hour ago, or when the last pass could not list the recording directory; UP otherwise, with the
  * last pass's figures and the next fire time as details. The route's own check already says

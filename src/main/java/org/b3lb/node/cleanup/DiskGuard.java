@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.b3lb.node.cleanup.RetentionRule.Verdict;
@@ -199,7 +198,7 @@ public final class DiskGuard implements Processor {
             if (dryRun) {
                 long size = c.size() + remover.metaSize(dir, c.id());
                 report.line("disk guard: would delete " + c.name() + " (" + CleanupPass.mib(c.size()) + ", uploaded "
-                        + age(now - c.mtime()) + " ago)" + remover.wouldAlso(dir, c.id()));
+                        + GuardReport.age(now - c.mtime()) + " ago)" + remover.wouldAlso(dir, c.id()));
                 expected += size;
                 freed += size;
                 deleted++;
@@ -209,7 +208,7 @@ public final class DiskGuard implements Processor {
                 RecordingRemover.Outcome o = remover.removeIfStillExpired(dir, c.path(), c.id(), youngRule, cutoff);
                 if (o.verdict() == Verdict.EXPIRED) {
                     report.line("disk guard: deleted " + c.name() + o.also() + " (" + CleanupPass.mib(o.freedBytes())
-                            + ", uploaded " + age(now - o.tar().lastModifiedTime().toMillis()) + " ago)");
+                            + ", uploaded " + GuardReport.age(now - o.tar().lastModifiedTime().toMillis()) + " ago)");
                     deleted++;
                     freed += o.freedBytes();
                     expected += o.freedBytes();
@@ -265,54 +264,17 @@ public final class DiskGuard implements Processor {
         }
     }
 
-    /** One line for a check below target: what it did or would do and whether the target is (would be) met. */
+    /** One line for a check: what it did or would do and whether the target is (would be) met. */
     public String summary(Check c) {
-        if (!c.enabled()) {
-            return "disk guard: off (b3lb.cleaner.min-free is empty)"
-                    + (c.freeBytes() < 0 ? "" : "; " + size(c.freeBytes()) + " free on " + dir);
-        }
-        String would = c.dryRun() ? "would " : "";
-        String head = String.format(Locale.ROOT, "disk guard: target b3lb.cleaner.min-free=%s (%s) on %s: ",
-                config.minFree().text(), size(c.targetBytes()), dir);
-        if (c.deleted() == 0 && !c.unmet()) {
-            return head + size(c.freeBytes()) + " free, " + (c.dryRun() ? "would delete" : "deleted") + " nothing";
-        }
-        String did = c.dryRun()
-                ? "would delete " + CleanupResult.recordings(c.deleted()) + " (would free " + size(c.freedBytes()) + ")"
-                : "deleted " + CleanupResult.recordings(c.deleted()) + " (" + size(c.freedBytes()) + " freed)";
-        String end = c.unmet()
-                ? "; target " + would + "still " + (c.dryRun() ? "be " : "") + "unmet with " + size(c.freeBytes())
-                        + " free: " + CleanupResult.recordings(c.pendingCount()) + " (" + size(c.pendingBytes())
-                        + ") await upload"
-                : "; " + size(c.freeBytes()) + " free" + (c.dryRun() ? " then" : " now");
-        return head + did + end + (c.errors() == 0 ? "" : ", " + c.errors() + (c.errors() == 1 ? " error" : " errors")
-                + " (see the lines above)");
+        return GuardReport.summary(c, config, dir);
     }
 
+    /** The ERROR logged once per check while the target is out of reach. */
     String unmetMessage(Check c) {
-        String cause = c.pendingCount() > 0
-                ? "likely cause: uploads are not getting through (journalctl -u b3lb-node | grep upload); recordings"
-                        + " awaiting upload are never deleted"
-                : "likely cause: the filesystem is filled by files other than uploaded recordings (BBB's raw and"
-                        + " published recordings, logs: du -sh /var/bigbluebutton/*; see b3lb.cleaner.delete-bbb-recording)";
-        return String.format(Locale.ROOT, "disk guard: only %s free on the filesystem of %s, below b3lb.cleaner.min-free=%s"
-                + " (%s), and nothing more can be deleted: %s (%s) await upload%s; %s; next check in %s",
-                size(c.freeBytes()), dir, config.minFree().text(), size(c.targetBytes()),
-                CleanupResult.recordings(c.pendingCount()), size(c.pendingBytes()),
-                c.recentCount() > 0 ? ", " + c.recentCount() + " changed in the last " + MIN_AGE.toMinutes() + " minutes" : "",
-                cause, config.interval().toString().substring(2).toLowerCase(Locale.ROOT));
+        return GuardReport.unmet(c, config, dir);
     }
 
     static String size(long bytes) {
-        if (bytes >= 1L << 30) {
-            return String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
-        }
-        return CleanupPass.mib(bytes);
-    }
-
-    private static String age(long millis) {
-        Duration d = Duration.ofMillis(Math.max(0, millis));
-        return d.toDays() > 0 ? d.toDays() + (d.toDays() == 1 ? " day" : " days")
-                : d.toHours() > 0 ? d.toHours() + " h" : d.toMinutes() + " min";
+        return GuardReport.size(bytes);
     }
 }

@@ -64,6 +64,36 @@ class CleanupCommandTest {
     }
 
     @Test
+    void dryRunAlsoReportsWhatTheDiskGuardWouldDeleteNow(@TempDir Path tmp) throws Exception {
+        try (Tmpfs fs = Tmpfs.mount(tmp.resolve("fs"), "4m")) {
+            int size = 400 * 1024;
+            for (int age = 1; age <= 8; age++) { // 3.2 MiB of uploads on 4 MiB, none past a 30-day retention
+                Fixture.file(fs.dir, "up-" + age + ".tar", java.time.Duration.ofDays(age), size);
+            }
+            Fixture.file(fs.dir, "pending.tar", java.time.Duration.ofDays(40), size);
+            Fixture.file(fs.dir, "pending.ready", Fixture.OLD, 0);
+
+            int code = clean(true, Map.of("b3lb.recording-dir", fs.dir.toString(), "b3lb.cleaner.retention-days", "30",
+                    "b3lb.cleaner.min-free", "1M"));
+
+            assertThat(code).isZero();
+            assertThat(printed()).contains("\ncleanup: would delete 0 recordings (would free 0.0 MiB), would keep 1 pending, in ");
+            assertThat(printed()).contains("\ndisk guard: would delete up-8.tar (0.4 MiB, uploaded 8 days ago)\n"
+                    + "disk guard: would delete up-7.tar (0.4 MiB, uploaded 7 days ago)\n"
+                    + "disk guard: target b3lb.cleaner.min-free=1M (1.0 MiB) on " + fs.dir
+                    + ": would delete 2 recordings (would free 0.8 MiB); 1.3 MiB free then\n");
+            assertThat(Fixture.names(fs.dir)).hasSize(10);
+
+            out.reset();
+            assertThat(clean(false, Map.of("b3lb.recording-dir", fs.dir.toString(), "b3lb.cleaner.retention-days", "30",
+                    "b3lb.cleaner.min-free", "1M"))).isZero();
+            assertThat(printed()).contains("disk guard: deleted up-8.tar (0.4 MiB, uploaded 8 days ago)\n")
+                    .contains(": deleted 2 recordings (0.8 MiB freed); 1.3 MiB free now\n");
+            assertThat(Fixture.names(fs.dir)).hasSize(8).doesNotContain("up-8.tar", "up-7.tar");
+        }
+    }
+
+    @Test
     void anErrorExitsOne() throws Exception {
         Path missing = dir.resolve("missing");
         int code = clean(true, Map.of("b3lb.recording-dir", missing.toString()));

@@ -28,6 +28,17 @@ class CleanupStartupTest {
     }
 
     @Test
+    void aBadGuardKeyStopsStartUpBeforeCamel() {
+        for (String[] kv : new String[][] {{"b3lb.cleaner.min-free", "lots"}, {"b3lb.cleaner.guard-interval", "0s"},
+                {"b3lb.cleaner.delete-bbb-recording", "maybe"}}) {
+            Settings s = Settings.load(null, Map.of(), Map.of("b3lb.recording-dir", dir.toString(),
+                    "b3lb.routes-dir", RunningNode.REPO_ROUTES.toString(), kv[0], kv[1]));
+            assertThatThrownBy(() -> NodeService.create(s)).isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith("invalid " + kv[0] + "='" + kv[1] + "'");
+        }
+    }
+
+    @Test
     void aDisabledCleanerLeavesItsRouteStoppedAndTheRestRunning() throws Exception {
         try (RunningNode node = RunningNode.builder(dir.resolve("archived")).with("b3lb.cleaner.enabled", "false").start()) {
             assertThat(node.context().getRouteController().getRouteStatus("cleanup")).isEqualTo(ServiceStatus.Stopped);

@@ -1,0 +1,63 @@
+package org.b3lb.node.cleanup;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+
+/** The disk guard's log and report lines, in an admin's words. */
+final class GuardReport {
+
+    private GuardReport() {
+    }
+
+    /** One line for a check: what it did or would do and whether the target is (would be) met. */
+    static String summary(DiskGuard.Check c, GuardConfig config, Path dir) {
+        if (!c.enabled()) {
+            return "disk guard: off (b3lb.cleaner.min-free is empty)"
+                    + (c.freeBytes() < 0 ? "" : "; " + size(c.freeBytes()) + " free on " + dir);
+        }
+        String would = c.dryRun() ? "would " : "";
+        String head = String.format(Locale.ROOT, "disk guard: target b3lb.cleaner.min-free=%s (%s) on %s: ",
+                config.minFree().text(), size(c.targetBytes()), dir);
+        if (c.deleted() == 0 && !c.unmet()) {
+            return head + size(c.freeBytes()) + " free, " + (c.dryRun() ? "would delete" : "deleted") + " nothing";
+        }
+        String did = c.dryRun()
+                ? "would delete " + CleanupResult.recordings(c.deleted()) + " (would free " + size(c.freedBytes()) + ")"
+                : "deleted " + CleanupResult.recordings(c.deleted()) + " (" + size(c.freedBytes()) + " freed)";
+        String end = c.unmet()
+                ? "; target " + would + "still " + (c.dryRun() ? "be " : "") + "unmet with " + size(c.freeBytes())
+                        + " free: " + CleanupResult.recordings(c.pendingCount()) + " (" + size(c.pendingBytes())
+                        + ") await upload"
+                : "; " + size(c.freeBytes()) + " free" + (c.dryRun() ? " then" : " now");
+        return head + did + end + (c.errors() == 0 ? "" : ", " + c.errors() + (c.errors() == 1 ? " error" : " errors")
+                + " (see the lines above)");
+    }
+
+    static String unmet(DiskGuard.Check c, GuardConfig config, Path dir) {
+        String cause = c.pendingCount() > 0
+                ? "likely cause: uploads are not getting through (journalctl -u b3lb-node | grep upload); recordings"
+                        + " awaiting upload are never deleted"
+                : "likely cause: the filesystem is filled by files other than uploaded recordings (BBB's raw and"
+                        + " published recordings, logs: du -sh /var/bigbluebutton/*; see b3lb.cleaner.delete-bbb-recording)";
+        return String.format(Locale.ROOT, "disk guard: only %s free on the filesystem of %s, below b3lb.cleaner.min-free=%s"
+                + " (%s), and nothing more can be deleted: %s (%s) await upload%s; %s; next check in %s",
+                size(c.freeBytes()), dir, config.minFree().text(), size(c.targetBytes()),
+                CleanupResult.recordings(c.pendingCount()), size(c.pendingBytes()),
+                c.recentCount() > 0 ? ", " + c.recentCount() + " changed in the last " + DiskGuard.MIN_AGE.toMinutes() + " minutes" : "",
+                cause, config.interval().toString().substring(2).toLowerCase(Locale.ROOT));
+    }
+
+    static String size(long bytes) {
+        if (bytes >= 1L << 30) {
+            return String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
+        }
+        return CleanupPass.mib(bytes);
+    }
+
+    static String age(long millis) {
+        Duration d = Duration.ofMillis(Math.max(0, millis));
+        return d.toDays() > 0 ? d.toDays() + (d.toDays() == 1 ? " day" : " days")
+                : d.toHours() > 0 ? d.toHours() + " h" : d.toMinutes() + " min";
+    }
+}
