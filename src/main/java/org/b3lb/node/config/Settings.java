@@ -94,6 +94,25 @@ public final class Settings {
         return new Settings(values, sources, configFile, known);
     }
 
+    /**
+     * Under {@code b3lb.protocol=b3lb}, the protocol-dependent keys that are set somewhere to the
+     * spec's default: almost always lines left from an older config file, which silently keep the
+     * spec's behaviour (a load B3LB cannot parse, a wrong upload URL).
+     */
+    public List<String> specLeftovers() {
+        if (protocol() != Protocol.B3LB) {
+            return List.of();
+        }
+        Properties spec = profile(Protocol.SPEC);
+        Properties b3lb = profile(Protocol.B3LB);
+        return spec.stringPropertyNames().stream()
+                .filter(k -> !B3LB_PROFILE_SOURCE.equals(source(k)) && spec.getProperty(k).equals(string(k)))
+                .sorted()
+                .map(k -> k + "=" + string(k) + " (from " + source(k) + ") keeps the spec's default under b3lb.protocol=b3lb; "
+                        + "remove it to get " + b3lb.getProperty(k) + ", unless you mean it")
+                .toList();
+    }
+
     /** The protocol spoken with B3LB, validated when the settings were loaded. */
     public Protocol protocol() {
         return Protocol.valueOf(string(PROTOCOL).toUpperCase(Locale.ROOT));

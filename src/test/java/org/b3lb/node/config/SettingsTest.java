@@ -189,4 +189,20 @@ class SettingsTest {
         assertThatThrownBy(() -> Settings.load(null, Map.of("B3LB_PROTOCOL", ""), Map.of()))
                 .hasMessageStartingWith("invalid b3lb.protocol='' (from environment variable B3LB_PROTOCOL)");
     }
+
+    @Test
+    void specValuesLeftInTheFileUnderB3lbAreNamed() throws Exception {
+        // a config file from before b3lb.protocol: every key an active line
+        Path file = dir.resolve("application.properties");
+        Files.writeString(file, "b3lb.protocol=b3lb\nb3lb.load.format=percent\nb3lb.upload.field=recording\n"
+                + "b3lb.upload.endpoint=https://lb.example.org/b3lb/b/record/upload\n");
+        Settings s = Settings.load(file, Map.of(), Map.of());
+        assertThat(s.specLeftovers()).containsExactly(
+                "b3lb.load.format=percent (from " + file + ") keeps the spec's default under b3lb.protocol=b3lb; "
+                        + "remove it to get integer, unless you mean it",
+                "b3lb.upload.field=recording (from " + file + ") keeps the spec's default under b3lb.protocol=b3lb; "
+                        + "remove it to get file, unless you mean it");
+        assertThat(Settings.load(null, Map.of(), Map.of("b3lb.load.format", "percent")).specLeftovers()).isEmpty();
+        assertThat(Settings.load(null, Map.of("B3LB_PROTOCOL", "b3lb"), Map.of()).specLeftovers()).isEmpty();
+    }
 }
