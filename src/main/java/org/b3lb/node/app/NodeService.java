@@ -66,6 +66,9 @@ public final class NodeService {
         for (String unknown : s.unknownKeys()) {
             LOG.warn("unknown setting {} is ignored: check its spelling against the README's key table", unknown);
         }
+        for (String leftover : s.specLeftovers()) {
+            LOG.warn("{}", leftover);
+        }
 
         Main main = new Main();
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -74,12 +74,11 @@ public final class Settings {
         Properties defaults = readResource(DEFAULTS_RESOURCE);
         put(values, sources, defaults, "built-in default");
         Properties file = configFile == null ? new Properties() : readFile(configFile);
-        Protocol protocol = protocol(defaults, file, configFile, env, overrides);
-        put(values, sources, profile(protocol),
-                protocol == Protocol.SPEC ? "built-in default" : B3LB_PROFILE_SOURCE);
+        Protocol protocol = Protocol.resolve(defaults, file, configFile, env, overrides);
+        put(values, sources, protocol.profile(), protocol.profileSource());
         Set<String> known = new TreeSet<>(defaults.stringPropertyNames());
         for (Protocol p : Protocol.values()) {
-            known.addAll(profile(p).stringPropertyNames());
+            known.addAll(p.profile().stringPropertyNames());
         }
         if (configFile != null) {
             put(values, sources, file, configFile.toString());
@@ -101,48 +100,28 @@ public final class Settings {
         return new Settings(values, sources, configFile, known);
     }
 
+    /**
+     * Under {@code b3lb.protocol=b3lb}, the protocol-dependent keys that are set somewhere to the
+     * spec's default: almost always lines left from an older config file, which silently keep the
+     * spec's behaviour (a load B3LB cannot parse, a wrong upload URL).
+     */
+    public List<String> specLeftovers() {
+        if (protocol() != Protocol.B3LB) {
+            return List.of();
+        }
+        Properties spec = Protocol.SPEC.profile();
+        Properties b3lb = Protocol.B3LB.profile();
+        return spec.stringPropertyNames().stream()
+                .filter(k -> !Protocol.B3LB.profileSource().equals(source(k)) && spec.getProperty(k).equals(string(k)))
+                .sorted()
+                .map(k -> k + "=" + string(k) + " (from " + source(k) + ") keeps the spec's default under b3lb.protocol=b3lb; "
+                        + "remove it to get " + b3lb.getProperty(k) + ", unless you mean it")
+                .toList();
+    }
+
     /** The protocol spoken with B3LB, validated when the settings were loaded. */
     public Protocol protocol() {
-        return Protocol.valueOf(string(PROTOCOL).toUpperCase(Locale.ROOT));
-    }
-
-    /** Which B3LB the node talks to: the written spec's, or a stock B3LB 3.x as deployed. */
-    public enum Protocol {
-        SPEC, B3LB
-    }
-
-    /**
-     * The protocol decides which defaults apply, so it is resolved from the same layers (argument,
-     * environment, file, default) before the others, and a bad value stops start-up here.
-     */
-    private static Protocol protocol(Properties defaults, Properties file, Path configFile, Map<String, String> env,
-            Map<String, String> overrides) {
-        String value;
-        String source;
-        String name = environmentName(PROTOCOL);
-        if (overrides.containsKey(PROTOCOL)) {
-            value = overrides.get(PROTOCOL);
-            source = "argument --" + PROTOCOL;
-        } else if (env.get(name) != null) {
-            value = env.get(name);
-            source = "environment variable " + name;
-        } else if (file.getProperty(PROTOCOL) != null) {
-            value = file.getProperty(PROTOCOL);
-            source = configFile.toString();
-        } else {
-            value = defaults.getProperty(PROTOCOL, "spec");
-            source = "built-in default";
-        }
-        return switch (value.trim()) {
-            case "spec" -> Protocol.SPEC;
-            case "b3lb" -> Protocol.B3LB;
-            default -> throw new ConfigException("invalid " + PROTOCOL + "='" + value + "' (from " + source
-                    + "): must be spec (the written spec's protocol) or b3lb (a stock B3LB 3.x)");
-        };
-    }
-
-    static Properties profile(Protocol protocol) {
-        return readResource(String.format(PROFILE_RESOURCE, protocol.name().toLowerCase(Locale.ROOT)));
+        return Protocol.valueOf(string(Protocol.KEY).toUpperCase(Locale.ROOT));
     }
 
     /** Camel's convention: upper case, dots and dashes become underscores. */
@@ -274,7 +253,7 @@ public final class Settings {
         }
     }
 
-    private static Properties readResource(String resource) {
+    static Properties readResource(String resource) {
         Properties p = new Properties();
         try (InputStream in = Settings.class.getResourceAsStream(resource)) {
             if (in == null) {

@@ -109,7 +109,7 @@ class SettingsTest {
     @Test
     void specIsTheDefaultProtocolAndKeepsTheSpecsDefaults() {
         Settings s = Settings.load(null, Map.of(), Map.of());
-        assertThat(s.protocol()).isEqualTo(Settings.Protocol.SPEC);
+        assertThat(s.protocol()).isEqualTo(Protocol.SPEC);
         assertThat(s.string("b3lb.load.format")).isEqualTo("percent");
         assertThat(s.string("b3lb.load.source")).isEqualTo("loadavg");
         assertThat(s.string("b3lb.upload.endpoint")).isEqualTo("https://bbb.example.com/b3lb/b/recording/upload");
@@ -123,7 +123,7 @@ class SettingsTest {
         Path file = dir.resolve("application.properties");
         Files.writeString(file, "b3lb.protocol=b3lb\n");
         Settings s = Settings.load(file, Map.of(), Map.of());
-        assertThat(s.protocol()).isEqualTo(Settings.Protocol.B3LB);
+        assertThat(s.protocol()).isEqualTo(Protocol.B3LB);
         assertThat(s.string("b3lb.load.format")).isEqualTo("integer");
         assertThat(s.string("b3lb.load.source")).isEqualTo("cpu");
         assertThat(s.string("b3lb.upload.endpoint")).isEqualTo("https://b3lb.example.com/b3lb/b/record/upload");
@@ -155,10 +155,10 @@ class SettingsTest {
         Path file = dir.resolve("application.properties");
         Files.writeString(file, "b3lb.protocol=b3lb\n");
         Settings env = Settings.load(file, Map.of("B3LB_PROTOCOL", "spec"), Map.of());
-        assertThat(env.protocol()).isEqualTo(Settings.Protocol.SPEC);
+        assertThat(env.protocol()).isEqualTo(Protocol.SPEC);
         assertThat(env.string("b3lb.load.format")).isEqualTo("percent");
         Settings arg = Settings.load(file, Map.of("B3LB_PROTOCOL", "spec"), Map.of("b3lb.protocol", "b3lb"));
-        assertThat(arg.protocol()).isEqualTo(Settings.Protocol.B3LB);
+        assertThat(arg.protocol()).isEqualTo(Protocol.B3LB);
         assertThat(arg.string("b3lb.load.format")).isEqualTo("integer");
         assertThat(arg.source("b3lb.protocol")).isEqualTo("argument --b3lb.protocol");
     }
@@ -170,12 +170,12 @@ class SettingsTest {
         Files.writeString(file, Files.readString(Path.of("config/application.properties"))
                 .replace("\nb3lb.protocol=spec\n", "\nb3lb.protocol=b3lb\n"));
         Settings s = Settings.load(file, Map.of(), Map.of());
-        assertThat(s.protocol()).isEqualTo(Settings.Protocol.B3LB);
-        for (String key : Settings.profile(Settings.Protocol.B3LB).stringPropertyNames()) {
+        assertThat(s.protocol()).isEqualTo(Protocol.B3LB);
+        for (String key : Protocol.B3LB.profile().stringPropertyNames()) {
             assertThat(s.source(key)).as(key).isEqualTo("b3lb.protocol=b3lb profile");
         }
-        assertThat(Settings.profile(Settings.Protocol.B3LB).stringPropertyNames())
-                .containsExactlyInAnyOrderElementsOf(Settings.profile(Settings.Protocol.SPEC).stringPropertyNames());
+        assertThat(Protocol.B3LB.profile().stringPropertyNames())
+                .containsExactlyInAnyOrderElementsOf(Protocol.SPEC.profile().stringPropertyNames());
     }
 
     @Test
@@ -214,5 +214,21 @@ class SettingsTest {
         assertThatThrownBy(() -> s.duration("a.dur")).isInstanceOf(ConfigException.class);
         assertThatThrownBy(() -> s.port("a.huge")).isInstanceOf(ConfigException.class);
         assertThat(s.port("a.plus")).isEqualTo(80);
+    }
+
+    @Test
+    void specValuesLeftInTheFileUnderB3lbAreNamed() throws Exception {
+        // a config file from before b3lb.protocol: every key an active line
+        Path file = dir.resolve("application.properties");
+        Files.writeString(file, "b3lb.protocol=b3lb\nb3lb.load.format=percent\nb3lb.upload.field=recording\n"
+                + "b3lb.upload.endpoint=https://lb.example.org/b3lb/b/record/upload\n");
+        Settings s = Settings.load(file, Map.of(), Map.of());
+        assertThat(s.specLeftovers()).containsExactly(
+                "b3lb.load.format=percent (from " + file + ") keeps the spec's default under b3lb.protocol=b3lb; "
+                        + "remove it to get integer, unless you mean it",
+                "b3lb.upload.field=recording (from " + file + ") keeps the spec's default under b3lb.protocol=b3lb; "
+                        + "remove it to get file, unless you mean it");
+        assertThat(Settings.load(null, Map.of(), Map.of("b3lb.load.format", "percent")).specLeftovers()).isEmpty();
+        assertThat(Settings.load(null, Map.of("B3LB_PROTOCOL", "b3lb"), Map.of()).specLeftovers()).isEmpty();
     }
 }

@@ -55,4 +55,19 @@ class CpuSamplerTest {
             logger.detachAppender(log);
         }
     }
+
+    @Test
+    void withoutTheRoutesSamplesTheFigureIsReadOnDemandInsteadOfFreezing() throws Exception {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        Path stat = Files.writeString(dir.resolve("stat"), "cpu  1000 0 0 1000 0 0 0 0 0 0\n");
+        CpuSampler s = new CpuSampler(stat, now::get);
+        assertThat(s.percent()).isEqualTo(50.0);
+        Files.writeString(stat, "cpu  1000 0 0 2000 0 0 0 0 0 0\n");
+        // a fresh sample is served as it is
+        now.set(CpuSampler.STALE_NANOS - 1);
+        assertThat(s.percent()).isEqualTo(50.0);
+        // three periods without one (load-sample stopped over JMX): read now
+        now.set(CpuSampler.STALE_NANOS);
+        assertThat(s.percent()).isEqualTo(0.0);
+    }
 }
