@@ -66,10 +66,11 @@ final class SafeRouteReload extends RouteWatcherReloadStrategy {
         try {
             super.onRouteReload(resources, removeAllRoutes);
         } catch (RuntimeException e) {
+            // restored first: the line says the routes run as before, so it must be true when read
+            restore(resources);
             LOG.error("Route file {} not applied, the routes keep running as before (fix the file and save it again): {}",
                     names(resources), rootMessage(e));
             LOG.debug("Reload failure", e);
-            restore(resources);
             return;
         }
         if (resources != null) {

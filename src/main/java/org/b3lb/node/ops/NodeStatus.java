@@ -63,8 +63,9 @@ public final class NodeStatus {
         s.put("startedAt", started.toString());
         s.put("uptimeSeconds", Duration.between(started, now).toSeconds());
         s.put("routes", routes());
-        s.put("health", health(problems));
-        s.put("load", load(problems));
+        List<HealthCheck.Result> checks = checks();
+        s.put("health", health(checks, problems));
+        s.put("load", load(checks, problems));
         s.put("pending", pending(now, problems));
         s.put("cleanup", cleanup());
         s.put("disk", disk(problems));
@@ -86,10 +87,14 @@ public final class NodeStatus {
         return a;
     }
 
-    private JsonArray health(List<String> problems) {
-        JsonArray a = new JsonArray();
+    private List<HealthCheck.Result> checks() {
         List<HealthCheck.Result> results = new ArrayList<>(HealthCheckHelper.invoke(camel));
         results.sort(Comparator.comparing(r -> r.getCheck().getId()));
+        return results;
+    }
+
+    private static JsonArray health(List<HealthCheck.Result> results, List<String> problems) {
+        JsonArray a = new JsonArray();
         for (HealthCheck.Result r : results) {
             JsonObject o = new JsonObject();
             o.put("id", r.getCheck().getId());
@@ -103,10 +108,13 @@ public final class NodeStatus {
         return a;
     }
 
-    private JsonObject load(List<String> problems) {
+    /** From the load check's details (the sampler the endpoint answers from), else the meter. */
+    private JsonObject load(List<HealthCheck.Result> checks, List<String> problems) {
         JsonObject o = new JsonObject();
+        Object detail = checks.stream().filter(r -> r.getCheck().getId().equals("load"))
+                .map(r -> r.getDetails().get("load.percent")).filter(v -> v instanceof Number).findFirst().orElse(null);
         Gauge g = meters.find("b3lb.load.percent").gauge();
-        double p = g == null ? -1 : g.value();
+        double p = detail != null ? ((Number) detail).doubleValue() : g == null ? -1 : g.value();
         o.put("percent", p < 0 || Double.isNaN(p) ? null : Math.round(p * 100) / 100.0);
         if (o.get("percent") == null) {
             problems.add("the load figure cannot be read");

@@ -44,7 +44,7 @@ public final class RouteControl {
             } catch (AttachNotSupportedException | IOException e) {
                 throw new IOException("cannot attach to the service's process " + pid + " (" + e.getMessage()
                         + "); run as the service's user (sudo -u bigbluebutton b3lb-node routes ...; the packaged"
-                        + " launcher does this for root), or open JMX by hand and pass --jmx HOST:PORT (README, JMX)");
+                        + " launcher does this for root), or open JMX by hand and pass --jmx HOST:PORT (README, \"Routes\")");
             }
             try {
                 return JMXConnectorFactory.connect(new JMXServiceURL(vm.startLocalManagementAgent()));

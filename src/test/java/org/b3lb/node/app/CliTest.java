@@ -109,4 +109,13 @@ class CliTest {
         assertThat(App.run("bogus")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown command 'bogus'");
     }
+
+    @Test
+    void fromACheckoutWithoutConfigItSaysWhichConfigToPass() {
+        // the test runs in the repository root, as an admin trying java -jar target/b3lb-node.jar would
+        assertThat(App.run("run", "--config", "config/application.properties")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("b3lb-node: routes directory "
+                + Path.of("config", "routes").toAbsolutePath() + " does not exist; this is a checkout: run with"
+                + " --config config/dev.properties (or pass --b3lb.routes-dir=routes)\n");
+    }
 }
