@@ -53,6 +53,7 @@ public final class NodeService {
         boolean reloadRoutes = s.bool("b3lb.routes.reload");
         LoadConfig load = LoadConfig.from(s);
         ManagementConfig management = ManagementConfig.from(s);
+        HttpLimits httpLimits = HttpLimits.from(s);
         Path recordingDir = s.path("b3lb.recording-dir");
         if (Files.exists(recordingDir) && !Files.isDirectory(recordingDir)) {
             throw new ConfigException("recording directory " + recordingDir + " is not a directory (b3lb.recording-dir, from "
@@ -73,6 +74,16 @@ public final class NodeService {
         Main main = new Main();
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         main.bind(METRICS_REGISTRY, meters);
+
+        // both HTTP servers take this Vert.x from the registry: idle timeout, connection cap, Host check
+        io.vertx.core.Vertx vertx = httpLimits.vertx();
+        main.bind("vertx", vertx);
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport m) {
+                m.getCamelContext().addLifecycleStrategy(HttpLimits.closeWithContext(vertx));
+            }
+        });
 
         CpuSampler cpu = new CpuSampler();
         main.bind("cpuSampler", cpu);
@@ -100,7 +111,6 @@ public final class NodeService {
         quartz.setProperties(Map.of("org.quartz.threadPool.threadCount", "1",
                 "org.quartz.jobStore.misfireThreshold", "60000"));
         main.bind("quartz", quartz);
-        main.addMainListener(new SharedVertx());
 
         Properties p = new Properties();
         p.put("camel.main.name", "b3lb-node");

@@ -49,6 +49,8 @@ class ConfigFuzzTest {
         // "0" is 0.0.0.0 for the resolver: every local address
         ACCEPTED.put("b3lb.load.host", "0"::equals);
         ACCEPTED.put("b3lb.management.host", "0"::equals);
+        ACCEPTED.put("b3lb.http.idle-timeout", v -> false);
+        ACCEPTED.put("b3lb.http.max-connections", v -> false);
         ACCEPTED.put("b3lb.load.port", v -> false);
         ACCEPTED.put("b3lb.management.port", v -> false);
         ACCEPTED.put("b3lb.load.format", v -> false);

@@ -1,0 +1,171 @@
+package org.b3lb.node.app;
+
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.impl.VertxInternal;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.CamelContext;
+import org.apache.camel.support.LifecycleStrategySupport;
+import org.b3lb.node.config.Settings;
+
+/**
+ * Idle timeout, connection cap and a quiet 400 for a request without Host, on both HTTP servers
+ * (load and management). Hand-written because Camel 4.18's {@code camel.server.*} and
+ * {@code camel.management.*} offer none of them and its Vert.x server builds its
+ * {@link HttpServerOptions} itself; but it takes the {@link Vertx} from the registry, so a Vert.x
+ * bound there that adjusts each server it creates reaches both servers without replacing Camel's.
+ *
+ * @param idleTimeout    a connection with no traffic this long is closed (slow or abandoned clients)
+ * @param maxConnections open connections per server; one more is closed at once, so idle sockets
+ *                       cannot exhaust the process's file descriptors
+ */
+public record HttpLimits(Duration idleTimeout, int maxConnections) {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpLimits.class);
+
+    public static HttpLimits from(Settings s) {
+        Duration idle = s.duration("b3lb.http.idle-timeout");
+        if (idle.compareTo(Duration.ofSeconds(1)) < 0 || idle.compareTo(Duration.ofDays(1)) > 0) {
+            throw s.invalid("b3lb.http.idle-timeout", "must be between 1s and 1d, e.g. 30s");
+        }
+        return new HttpLimits(idle, s.intRange("b3lb.http.max-connections", 1, 100_000));
+    }
+
+    /** Camel runs each load request on a worker (its routes may block): a few suffice on a node's cores. */
+    static final int WORKERS = 4;
+
+    /**
+     * One small Vert.x for both servers: otherwise each creates its own with default pools (two
+     * event loops per core, a blocked-thread checker ticking every second, 20 workers each).
+     */
+    static VertxOptions options() {
+        return new VertxOptions()
+                // the answers are a few bytes: one event loop keeps up with wrk -c50 on loopback
+                .setEventLoopPoolSize(1)
+                .setWorkerPoolSize(WORKERS)
+                .setInternalBlockingPoolSize(2)
+                // a blocked-thread warning within 10 s is soon enough; every tick is CPU an idle node reports as load
+                .setBlockedThreadCheckInterval(10)
+                .setBlockedThreadCheckIntervalUnit(TimeUnit.SECONDS);
+    }
+
+    /** The Vert.x instance to bind in Camel's registry; the real one is created on first use. */
+    public Vertx vertx() {
+        return (Vertx) Proxy.newProxyInstance(VertxInternal.class.getClassLoader(), new Class<?>[] {VertxInternal.class},
+                new LimitingVertx(this));
+    }
+
+    /** Closes the real Vert.x with the Camel context: Camel closes only a Vert.x it created itself. */
+    public static LifecycleStrategySupport closeWithContext(Vertx proxy) {
+        return new LifecycleStrategySupport() {
+            @Override
+            public void onContextStopped(CamelContext context) {
+                ((LimitingVertx) Proxy.getInvocationHandler(proxy)).close();
+            }
+        };
+    }
+
+    private static final class LimitingVertx implements InvocationHandler {
+        private final HttpLimits limits;
+        private Vertx real;
+
+        LimitingVertx(HttpLimits limits) {
+            this.limits = limits;
+        }
+
+        private synchronized Vertx real() {
+            if (real == null) {
+                real = Vertx.vertx(options());
+            }
+            return real;
+        }
+
+        synchronized void close() {
+            if (real != null) {
+                real.close();
+                real = null;
+            }
+        }
+
+        @Override
+        public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+            switch (method.getName()) {
+                case "equals":
+                    return proxy == args[0];
+                case "hashCode":
+                    return System.identityHashCode(proxy);
+                case "toString":
+                    return "Vert.x with " + limits;
+                case "createHttpServer":
+                    HttpServerOptions options = args == null || args.length == 0
+                            ? new HttpServerOptions() : new HttpServerOptions((HttpServerOptions) args[0]);
+                    options.setIdleTimeout((int) limits.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+                            // with h2c on, Vert.x creates the connection (and counts it) only after the first
+                            // bytes, so silent sockets escaped the cap; nginx and B3LB speak HTTP/1.1 anyway
+                            .setHttp2ClearTextEnabled(false);
+                    return limited(real().createHttpServer(options));
+                default:
+                    return call(real(), method, args);
+            }
+        }
+
+        private HttpServer limited(HttpServer server) {
+            AtomicInteger open = new AtomicInteger();
+            server.connectionHandler(connection -> {
+                connection.closeHandler(v -> open.decrementAndGet());
+                if (open.incrementAndGet() > limits.maxConnections()) {
+                    refuse(connection);
+                }
+            });
+            return (HttpServer) Proxy.newProxyInstance(HttpServer.class.getClassLoader(), new Class<?>[] {HttpServer.class},
+                    (proxy, method, args) -> {
+                        if (method.getName().equals("requestHandler") && args != null && args.length == 1) {
+                            @SuppressWarnings("unchecked")
+                            Handler<HttpServerRequest> routes = (Handler<HttpServerRequest>) args[0];
+                            server.requestHandler(request -> hostRequired(request, routes));
+                            return proxy;
+                        }
+                        Object result = call(server, method, args);
+                        return result == server ? proxy : result;
+                    });
+        }
+
+        private void refuse(HttpConnection connection) {
+            LOG.debug("closing a connection from {}: {} open, the limit (b3lb.http.max-connections)",
+                    connection.remoteAddress(), limits.maxConnections());
+            connection.close();
+        }
+
+        /** Vert.x's router throws (and logs an ERROR with a trace) for an HTTP/1.1 request without Host. */
+        private static void hostRequired(HttpServerRequest request, Handler<HttpServerRequest> routes) {
+            if (request.version() == HttpVersion.HTTP_1_1 && !request.headers().contains(HttpHeaders.HOST)) {
+                request.response().setStatusCode(400).putHeader(HttpHeaders.CONNECTION, "close")
+                        .end("Bad Request: HTTP/1.1 needs a Host header\n")
+                        .onComplete(done -> request.connection().close());
+                return;
+            }
+            routes.handle(request);
+        }
+
+        private static Object call(Object target, Method method, Object[] args) throws Throwable {
+            try {
+                return method.invoke(target, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        }
+    }
+}
