@@ -63,9 +63,11 @@ public final class NodeService {
 
         main.bind("cleanupPass", new CleanupPass(cleanup, cleanup.dryRun(), new CleanupMetrics(meters),
                 CleanupPass.Report.log()));
-        // one daily job: Quartz's default pool of 10 idle workers is only threads and wake-ups
+        // one daily job: Quartz's default pool of 10 idle workers is only threads and wake-ups;
+        // the other two lines are Quartz's own defaults, which a given map replaces
         QuartzComponent quartz = new QuartzComponent();
         quartz.setProperties(Map.of("org.quartz.threadPool.threadCount", "1",
+                "org.quartz.threadPool.threadsInheritContextClassLoaderOfInitializingThread", "true",
                 "org.quartz.jobStore.misfireThreshold", "60000"));
         main.bind("quartz", quartz);
         main.addMainListener(new SharedVertx());
