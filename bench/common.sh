@@ -16,8 +16,9 @@ now_ms() { date +%s%3N; }
 start_node() {
     cd "$ROOT"
     # shellcheck disable=SC2086
+    # NODE_ARGS: more --key=value settings, e.g. NODE_ARGS=--camel.main.exchange-factory=pooled
     java $JAVA_OPTS -jar "$JAR" run --config config/dev.properties \
-        --b3lb.load.port="$LOAD_PORT" --b3lb.management.port="$MGMT_PORT" "$@" >"${LOG:-/dev/null}" 2>&1 &
+        --b3lb.load.port="$LOAD_PORT" --b3lb.management.port="$MGMT_PORT" ${NODE_ARGS:-} "$@" >"${LOG:-/dev/null}" 2>&1 &
     PID=$!
 }
 

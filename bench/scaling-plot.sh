@@ -17,6 +17,12 @@ guide() { # column title colour -> a gnuplot plot clause, or nothing when the co
     echo "$f" | awk -v t="$2" -v c="$3" \
         '{printf ", %s * x / %s with lines dashtype 2 lc rgb \"%s\" title \"linear from n = %s (%s)\"", $2, $1, c, $1, t}'
 }
+series() { # column title colour point -> a gnuplot plot clause, or nothing when the column is empty
+    [ -n "$(first "$1")" ] || return 0
+    echo ", \"$CSV\" using 1:$1 with linespoints pt $4 lc rgb \"$3\" title \"$2\""
+}
+drain_series=$(series 2 'drain n pending (service running)' '#1f77b4' 7)
+cleanup_series=$(series 3 'cleanup pass over n pending (service running)' '#d62728' 5)
 drain_guide=$(guide 2 drain '#1f77b4')
 cleanup_guide=$(guide 3 cleanup '#d62728')
 
@@ -31,8 +37,6 @@ set logscale xy
 set grid
 set key top left
 set xrange [500:200000]
-plot "$CSV" using 1:(\$2 > 0 ? \$2 : NaN) with linespoints pt 7 lc rgb '#1f77b4' title 'drain n pending (service running)', \
-     "$CSV" using 1:(\$3 > 0 ? \$3 : NaN) with linespoints pt 5 lc rgb '#d62728' title 'cleanup pass over n (clean --dry-run)' \
-     $drain_guide $cleanup_guide
+plot 1/0 notitle $drain_series $cleanup_series $drain_guide $cleanup_guide
 GP
 echo "wrote $PNG from $CSV"

@@ -36,7 +36,7 @@ public final class LoadResponder implements Processor {
         m.setHeader(Exchange.CONTENT_TYPE, "text/plain; charset=utf-8");
         // a ByteBuffer: platform-http (4.18) sends it with Content-Length in one write on the event
         // loop, while a byte[] takes its fallback path (converted to an InputStream, pumped by
-        // blocking reads on worker threads): ~2x the CPU per request and most of the garbage
+        // blocking reads on worker threads), most of the CPU and garbage per request (docs/benchmarks.md)
         m.setBody(ByteBuffer.wrap(body));
     }
 }

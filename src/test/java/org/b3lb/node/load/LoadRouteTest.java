@@ -85,6 +85,17 @@ class LoadRouteTest {
     }
 
     @Test
+    void loadAndManagementServersRunOnTheOneSharedVertx() throws Exception {
+        assertThat(node.load("GET", "/").statusCode()).isEqualTo(200);
+        assertThat(node.management("/observe/health").statusCode()).isEqualTo(200);
+        io.vertx.core.Vertx shared = node.context().getRegistry().lookupByNameAndType("vertx", io.vertx.core.Vertx.class);
+        assertThat(shared).isNotNull();
+        // each server would otherwise have made its own Vert.x, with its own event loops and timers
+        assertThat(((io.vertx.core.impl.VertxInternal) shared).sharedHttpServers().keySet())
+                .extracting(id -> id.port).containsExactlyInAnyOrder(node.loadPort(), node.managementPort());
+    }
+
+    @Test
     void metricsHaveRouteJvmAndLoadGauge() throws Exception {
         node.load("GET", "/");
         String metrics = node.management("/observe/metrics").body();
