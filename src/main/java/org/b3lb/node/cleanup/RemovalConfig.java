@@ -13,7 +13,7 @@ public record RemovalConfig(boolean deleteBbbRecording, String bbbRecordCommand)
     public static RemovalConfig from(Settings s) {
         boolean delete = s.bool("b3lb.cleaner.delete-bbb-recording");
         String command = s.string("b3lb.cleaner.bbb-record-command");
-        if (command.isEmpty() || command.contains(" ")) {
+        if (!command.matches("[^\\s\\p{Cntrl}]+")) {
             throw s.invalid("b3lb.cleaner.bbb-record-command", "must be the path of BBB's bbb-record program,"
                     + " such as /usr/bin/bbb-record (no arguments: the cleanup adds --delete <id>)");
         }

@@ -16,6 +16,8 @@ import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import org.apache.camel.CamelContext;
+import org.b3lb.node.cleanup.CleanupPass;
+import org.b3lb.node.cleanup.CleanupResult;
 import org.apache.camel.Route;
 import org.apache.camel.component.quartz.QuartzEndpoint;
 import org.apache.camel.health.HealthCheck;
@@ -164,9 +166,12 @@ public final class NodeStatus {
 
     private JsonObject cleanup() {
         JsonObject o = new JsonObject();
-        double last = gauge("b3lb.cleanup.last.pass.timestamp");
-        o.put("lastPassAt", last > 0 ? Instant.ofEpochMilli((long) (last * 1000)).toString() : null);
-        o.put("lastPassDurationSeconds", last > 0 ? gauge("b3lb.cleanup.last.pass.duration") : null);
+        // from the pass itself: the last-pass gauge starts at the start-up time so that alerts on its age
+        // do not fire before the first pass, which would read here as a pass that never ran
+        CleanupPass pass = camel.getRegistry().lookupByNameAndType("cleanupPass", CleanupPass.class);
+        CleanupResult last = pass == null ? null : pass.lastResult();
+        o.put("lastPassAt", last == null ? null : last.startedAt().toString());
+        o.put("lastPassDurationSeconds", last == null ? null : last.durationMillis() / 1000.0);
         o.put("deletedSinceStart", (long) counter("b3lb.cleanup.deleted"));
         o.put("freedBytesSinceStart", (long) counter("b3lb.cleanup.freed"));
         o.put("errorsSinceStart", (long) counter("b3lb.cleanup.errors"));

@@ -131,7 +131,7 @@ class RoutesFromTheJarTest {
 
         Out unknown = app("routes", "stop", "nope");
         assertThat(unknown.exit).isEqualTo(1);
-        assertThat(unknown.err).contains("no route 'nope'; routes: cleanup, load, upload");
+        assertThat(unknown.err).contains("no route 'nope'; routes: cleanup, disk-guard, load, load-sample, upload");
     }
 
     @Test

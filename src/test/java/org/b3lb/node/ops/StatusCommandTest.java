@@ -102,7 +102,7 @@ class StatusCommandTest {
         assertThat(j.getLong("pid")).isEqualTo(ProcessHandle.current().pid());
         assertThat(j.getLong("uptimeSeconds")).isGreaterThanOrEqualTo(0);
         assertThat(((JsonArray) j.get("routes")).stream().map(r -> ((JsonObject) r).getString("id") + "=" + ((JsonObject) r).getString("state")))
-                .containsExactly("cleanup=Started", "load=Started", "upload=Started");
+                .containsExactly("cleanup=Started", "disk-guard=Stopped", "load=Started", "load-sample=Stopped", "upload=Started");
         JsonObject pending = (JsonObject) j.get("pending");
         assertThat(pending.getInteger("count")).isEqualTo(3);
         assertThat(pending.getLong("totalBytes")).isEqualTo(3 * 1024 * 1024 + 1000 + 10);
