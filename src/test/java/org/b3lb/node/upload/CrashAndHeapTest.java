@@ -47,13 +47,20 @@ class CrashAndHeapTest {
         sink.close();
     }
 
+    private int loadPort;
+
     private Process startFork(String maxHeap) throws Exception {
+        return startFork(maxHeap, sink.endpoint());
+    }
+
+    private Process startFork(String maxHeap, String endpoint) throws Exception {
+        loadPort = AvailablePortFinder.getNextAvailable();
         Path cfg = Files.writeString(tmp.resolve("application.properties"), String.join("\n",
                 "b3lb.recording-dir=" + dir,
                 "b3lb.routes-dir=" + RunningNode.REPO_ROUTES,
-                "b3lb.load.port=" + AvailablePortFinder.getNextAvailable(),
+                "b3lb.load.port=" + loadPort,
                 "b3lb.management.port=" + AvailablePortFinder.getNextAvailable(),
-                "b3lb.upload.endpoint=" + sink.endpoint(),
+                "b3lb.upload.endpoint=" + endpoint,
                 "b3lb.upload.secret=fork-secret",
                 "b3lb.upload.poll-delay=100ms",
                 "b3lb.upload.initial-delay=100ms",
@@ -115,6 +122,35 @@ class CrashAndHeapTest {
         assertThat(sink.received("heap-1").get(0).sha256()).isEqualTo(zerosSha256(size));
         await().atMost(WAIT).until(() -> forkLog().contains("uploaded heap-1: 512.0 MiB in "));
         assertThat(forkLog()).doesNotContain("OutOfMemoryError");
+    }
+
+    /**
+     * Issue 10 D1: 20,000 pending recordings and B3LB unreachable. Each failing exchange used to
+     * be held while it waited out its backoff, and the service died of OutOfMemoryError in 25 s
+     * under -Xmx64m (and systemd restarted it into the same crash). Now a waiting recording is a
+     * few bytes in the schedule, and the route holds a bounded number of exchanges.
+     */
+    @Test
+    void twentyThousandPendingRecordingsWithNoReceiverKeepTheServiceUp() throws Exception {
+        byte[] kib = new byte[1024];
+        for (int i = 0; i < 20_000; i++) {
+            String id = String.format("backlog-%05d", i);
+            Path tar = Files.write(dir.resolve(id + ".tar"), kib);
+            Files.setLastModifiedTime(tar, Recordings.OLD);
+            Files.write(dir.resolve(id + ".ready"), new byte[0]);
+        }
+        String nobody = "http://127.0.0.1:" + AvailablePortFinder.getNextAvailable() + "/b3lb/b/recording/upload";
+        fork = startFork("64m", nobody);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpRequest load = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + loadPort + "/"))
+                .timeout(Duration.ofSeconds(10)).build();
+        await().atMost(WAIT).until(() -> forkLog().contains("upload failed"));
+        // ~30 s of connection refusals across the whole backlog: the JVM stays, the load endpoint answers
+        await().during(Duration.ofSeconds(30)).atMost(Duration.ofSeconds(60)).until(() -> fork.isAlive()
+                && http.send(load, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+        assertThat(forkLog()).doesNotContain("OutOfMemoryError");
+        assertThat(dir.resolve("backlog-00000.ready")).exists();
+        assertThat(dir.resolve("backlog-19999.ready")).exists();
     }
 
     private static String zerosSha256(long size) {
