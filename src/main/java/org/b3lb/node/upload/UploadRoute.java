@@ -57,7 +57,7 @@ public final class UploadRoute extends RouteBuilder {
 
     /** Exchanges the route may hold at once (queued for a worker or running): the memory bound of a backlog. */
     int bound() {
-        return Math.max(20, 10 * config.concurrency());
+        return Math.max(100, 25 * config.concurrency());
     }
 
     @Override

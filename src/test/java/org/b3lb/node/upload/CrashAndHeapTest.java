@@ -54,6 +54,11 @@ class CrashAndHeapTest {
     }
 
     private Process startFork(String maxHeap, String endpoint) throws Exception {
+        return startFork(maxHeap, endpoint, false);
+    }
+
+    /** @param cLocale run as a systemd service without LANG does: file names are decoded as ASCII */
+    private Process startFork(String maxHeap, String endpoint, boolean cLocale) throws Exception {
         loadPort = AvailablePortFinder.getNextAvailable();
         Path cfg = Files.writeString(tmp.resolve("application.properties"), String.join("\n",
                 "b3lb.recording-dir=" + dir,
@@ -67,11 +72,16 @@ class CrashAndHeapTest {
                 "b3lb.upload.max-delay=1s",
                 "") + "\n");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xmx" + maxHeap, "-cp", System.getProperty("java.class.path"),
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx" + maxHeap, "-cp", System.getProperty("java.class.path"),
                 "org.b3lb.node.app.App", "run", "--config", cfg.toString())
                 .redirectErrorStream(true)
-                .redirectOutput(tmp.resolve("fork.log").toFile())
-                .start();
+                .redirectOutput(tmp.resolve("fork.log").toFile());
+        if (cLocale) {
+            pb.environment().keySet().removeIf(k -> k.startsWith("LC_") || k.equals("LANG") || k.equals("LANGUAGE"));
+            pb.environment().put("LANG", "C");
+            pb.environment().put("LC_ALL", "C");
+        }
+        return pb.start();
     }
 
     private String forkLog() throws Exception {
@@ -151,6 +161,28 @@ class CrashAndHeapTest {
         assertThat(forkLog()).doesNotContain("OutOfMemoryError");
         assertThat(dir.resolve("backlog-00000.ready")).exists();
         assertThat(dir.resolve("backlog-19999.ready")).exists();
+    }
+
+    /**
+     * Issue 10 D2: under a C locale one marker named {@code ünï.ready} made every poll fail
+     * (InvalidPathException), so nothing at all was uploaded. Now it is one WARN and skipped.
+     */
+    @Test
+    void aMarkerNameTheJvmCannotMapUnderACLocaleIsSkippedNotBlockingOthers() throws Exception {
+        Recordings.ready(dir, "plain-1", 2000);
+        // the name's bytes are UTF-8, whatever this JVM's own encoding is
+        Process touch = new ProcessBuilder("sh", "-c", "printf x > \"$1/$(printf '\\303\\274n\\303\\257.tar')\"; "
+                + ": > \"$1/$(printf '\\303\\274n\\303\\257.ready')\"", "sh", dir.toString()).start();
+        assertThat(touch.waitFor()).isZero();
+        fork = startFork("128m", sink.endpoint(), true);
+        await().atMost(WAIT).until(() -> sink.accepted("plain-1") && !Files.exists(dir.resolve("plain-1.ready")));
+        Recordings.ready(dir, "plain-2", 2000);
+        await().atMost(WAIT).until(() -> sink.accepted("plain-2") && !Files.exists(dir.resolve("plain-2.ready")));
+        await().atMost(WAIT).until(() -> forkLog().contains("is not uploaded: its id breaks the hook's rule"));
+        assertThat(forkLog()).doesNotContain("InvalidPathException").doesNotContain("Malformed input");
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            assertThat(files.filter(p -> p.getFileName().toString().endsWith(".ready")).count()).isEqualTo(1);
+        }
     }
 
     private static String zerosSha256(long size) {
