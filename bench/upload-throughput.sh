@@ -67,7 +67,8 @@ echo "b3lb-node ($HEAP), $RUNS runs (seconds from the route's 'uploaded' line):"
 : > "$WORK/node.txt"; : > "$WORK/rss.txt"
 for i in $(seq "$RUNS"); do
   peak=$(upload "n$i")
-  line=$(grep "uploaded n$i:" "$WORK/node.log")
+  # the marker goes before the log line is written: wait for the line
+  until line=$(grep "uploaded n$i:" "$WORK/node.log"); do sleep 0.05; done
   t=$(sed -E 's/.* in ([0-9.]+)(ms|s) .*/\1 \2/' <<< "$line" | awk '{print ($2=="ms") ? $1/1000 : $1}')
   echo "  $t s   peak RSS $((peak / 1024)) MiB   ($line)"
   echo "$t" >> "$WORK/node.txt"; echo "$((peak - idle))" >> "$WORK/rss.txt"
