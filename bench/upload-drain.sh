@@ -50,7 +50,8 @@ fi
 NODE=
 cleanup() { kill "$SINK_PID" 2>/dev/null || true; [ -n "$NODE" ] && kill "$NODE" 2>/dev/null || true; }
 trap cleanup EXIT
-sleep 0.5
+# the sink may take seconds to start on a busy machine (pyenv shims): wait for its port, not a fixed time
+for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.1; done
 URL="http://127.0.0.1:$PORT/b3lb/b/recording/upload"
 
 mark() { for t in "$DIR"/*.tar; do : > "${t%.tar}.ready"; done; }

@@ -24,7 +24,8 @@ python3 bench/sink.py "$PORT" 204 & SINK=$!
 NODE=
 cleanup() { kill "$SINK" 2>/dev/null || true; [ -n "$NODE" ] && kill "$NODE" 2>/dev/null || true; }
 trap cleanup EXIT
-sleep 0.5
+# the sink may take seconds to start on a busy machine (pyenv shims): wait for its port, not a fixed time
+for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.1; done
 URL="http://127.0.0.1:$PORT/b3lb/b/recording/upload"
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
@@ -66,7 +67,8 @@ echo "b3lb-node ($HEAP), $RUNS runs (seconds from the route's 'uploaded' line):"
 : > "$WORK/node.txt"; : > "$WORK/rss.txt"
 for i in $(seq "$RUNS"); do
   peak=$(upload "n$i")
-  line=$(grep "uploaded n$i:" "$WORK/node.log")
+  # the marker goes before the log line is written: wait for the line
+  until line=$(grep "uploaded n$i:" "$WORK/node.log"); do sleep 0.05; done
   t=$(sed -E 's/.* in ([0-9.]+)(ms|s) .*/\1 \2/' <<< "$line" | awk '{print ($2=="ms") ? $1/1000 : $1}')
   echo "  $t s   peak RSS $((peak / 1024)) MiB   ($line)"
   echo "$t" >> "$WORK/node.txt"; echo "$((peak - idle))" >> "$WORK/rss.txt"

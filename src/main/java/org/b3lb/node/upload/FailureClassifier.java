@@ -61,4 +61,33 @@ public final class FailureClassifier {
             return null;
         }
     }
+
+    /**
+     * The first line of an error answer, short, as {@code " (server said: ...)"}: enough to
+     * recognise a B3LB or proxy message. Nothing of a 401/403 answer (it may echo what was sent),
+     * and any 4+ character piece of the secret's start is masked: a body cut short may hold only part of it.
+     */
+    public static String snippet(int status, String body, String secret) {
+        if (body == null || body.isBlank() || status == 401 || status == 403) {
+            return "";
+        }
+        String s = body.length() > 200 ? body.substring(0, 200) : body;
+        s = s.strip();
+        int nl = s.indexOf('\n');
+        s = (nl >= 0 ? s.substring(0, nl) : s).replaceAll("\\p{Cntrl}", " ").strip();
+        s = maskSecret(s, secret);
+        return s.isEmpty() ? "" : " (server said: " + s + ")";
+    }
+
+    /** Masks the secret and every prefix of it of at least 4 characters. */
+    static String maskSecret(String text, String secret) {
+        if (secret == null || secret.length() < 4) {
+            return secret == null || secret.isEmpty() ? text : text.replace(secret, "(hidden)");
+        }
+        String out = text;
+        for (int len = secret.length(); len >= 4; len--) {
+            out = out.replace(secret.substring(0, len), "(hidden)");
+        }
+        return out;
+    }
 }

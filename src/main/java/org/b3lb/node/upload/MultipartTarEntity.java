@@ -7,52 +7,70 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.AbstractHttpEntity;
+import org.apache.hc.core5.http.message.BasicNameValuePair;
 
 /**
- * {@code multipart/form-data} with one file part, streamed from disk with a Content-Length known
- * up front (B3LB's nginx and Django need no chunked decoding, and a proxy can refuse an oversize
- * body before it arrives). Written in 1 MiB slices: httpclient5's FileBody writes 4 KiB at a time,
- * which cost more than half of curl's throughput on loopback; 1 MiB bypasses the client's own
- * buffer and goes to the socket in one call. The heap needed is the slice, whatever the tar's size.
+ * {@code multipart/form-data} of file parts streamed from disk with a Content-Length known up
+ * front (B3LB's nginx and Django need no chunked decoding, and a proxy can refuse an oversize
+ * body before it arrives). Hand-written because httpclient5's FileBody writes 4 KiB at a time,
+ * which cost more than half of curl's throughput on loopback; 1 MiB slices bypass the client's
+ * buffer and go to the socket in one call. The heap needed is one slice, whatever the size. Files
+ * are opened without following symbolic links: a link planted in the recording directory must
+ * never send a file from elsewhere.
  */
 public final class MultipartTarEntity extends AbstractHttpEntity {
 
     static final int SLICE = 1 << 20;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final Recording recording;
-    private final long size;
-    private final byte[] head;
+    /** One file part; B3LB 3.x sends several per request. */
+    public record Part(String name, String filename, String contentType, Path path, long size) {
+    }
+
+    private final List<Part> parts;
+    private final List<byte[]> heads = new ArrayList<>();
     private final byte[] tail;
     private final UploadProgress progress;
+    private final long length;
 
-    private MultipartTarEntity(Recording recording, long size, String boundary, byte[] head, byte[] tail, UploadProgress progress) {
-        super(ContentType.create("multipart/form-data").withParameters(
-                new org.apache.hc.core5.http.message.BasicNameValuePair("boundary", boundary)), null, false);
-        this.recording = recording;
-        this.size = size;
-        this.head = head;
-        this.tail = tail;
+    private MultipartTarEntity(List<Part> parts, String boundary, UploadProgress progress) {
+        super(ContentType.create("multipart/form-data").withParameters(new BasicNameValuePair("boundary", boundary)), null, false);
+        this.parts = List.copyOf(parts);
         this.progress = progress;
+        long n = 0;
+        for (int i = 0; i < parts.size(); i++) {
+            Part p = parts.get(i);
+            byte[] head = ((i == 0 ? "" : "\r\n") + "--" + boundary + "\r\n"
+                    + "Content-Disposition: form-data; name=\"" + quoted(p.name()) + "\"; filename=\"" + quoted(p.filename()) + "\"\r\n"
+                    + "Content-Type: " + p.contentType() + "\r\n"
+                    + "\r\n").getBytes(StandardCharsets.UTF_8);
+            heads.add(head);
+            n += head.length + p.size();
+        }
+        this.tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
+        this.length = n + tail.length;
     }
 
     /**
-     * @param size the tar's size when the attempt started: exactly that many bytes are sent,
-     *             so the declared length can never disagree with the body
+     * @param parts the files, each sent with exactly {@code size} bytes (its size when the attempt
+     *              started), so the declared length can never disagree with the body
      */
+    public static MultipartTarEntity of(List<Part> parts, UploadProgress progress) {
+        return new MultipartTarEntity(parts, "b3lb-" + HexFormat.of().formatHex(randomBytes()), progress);
+    }
+
+    /** The spec's request: the recording's tar as the one part {@code field}. */
     public static MultipartTarEntity of(Recording recording, long size, String field, UploadProgress progress) {
-        String boundary = "b3lb-" + HexFormat.of().formatHex(randomBytes());
-        byte[] head = ("--" + boundary + "\r\n"
-                + "Content-Disposition: form-data; name=\"" + field + "\"; filename=\"" + quoted(recording.fileName()) + "\"\r\n"
-                + "Content-Type: application/x-tar\r\n"
-                + "\r\n").getBytes(StandardCharsets.UTF_8);
-        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
-        return new MultipartTarEntity(recording, size, boundary, head, tail, progress);
+        return of(List.of(new Part(field, recording.fileName(), "application/x-tar", recording.tar(), size)), progress);
     }
 
     private static byte[] randomBytes() {
@@ -62,16 +80,20 @@ public final class MultipartTarEntity extends AbstractHttpEntity {
     }
 
     /**
-     * The file name as browsers send it (HTML's multipart/form-data encoding): UTF-8 as is, with
-     * the three characters that would break the header percent-encoded.
+     * A name as browsers send it (HTML's multipart/form-data encoding): UTF-8 as is, with the
+     * three characters that would break the header percent-encoded.
      */
     static String quoted(String name) {
         return name.replace("\"", "%22").replace("\r", "%0D").replace("\n", "%0A");
     }
 
+    UploadProgress progress() {
+        return progress;
+    }
+
     @Override
     public long getContentLength() {
-        return head.length + size + tail.length;
+        return length;
     }
 
     @Override
@@ -91,18 +113,28 @@ public final class MultipartTarEntity extends AbstractHttpEntity {
 
     @Override
     public void writeTo(OutputStream out) throws IOException {
-        out.write(head);
-        progress.add(head.length);
-        byte[] slice = new byte[(int) Math.min(SLICE, Math.max(size, 1))];
+        long largest = parts.stream().mapToLong(Part::size).max().orElse(1);
+        byte[] slice = new byte[(int) Math.min(SLICE, Math.max(largest, 1))];
+        for (int i = 0; i < parts.size(); i++) {
+            out.write(heads.get(i));
+            progress.add(heads.get(i).length);
+            write(parts.get(i), slice, out);
+        }
+        out.write(tail);
+        out.flush();
+        progress.add(tail.length);
+    }
+
+    private void write(Part part, byte[] slice, OutputStream out) throws IOException {
         ByteBuffer buf = ByteBuffer.wrap(slice);
         FileChannel ch;
         try {
-            ch = FileChannel.open(recording.tar(), StandardOpenOption.READ);
+            ch = FileChannel.open(part.path(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
             throw new TarReadException(e);
         }
         try (ch) {
-            long left = size;
+            long left = part.size();
             while (left > 0) {
                 buf.clear().limit((int) Math.min(slice.length, left));
                 int n;
@@ -112,17 +144,14 @@ public final class MultipartTarEntity extends AbstractHttpEntity {
                     throw new TarReadException(e);
                 }
                 if (n < 0) {
-                    throw new TarReadException(new EOFException(recording.tar() + " shrank from " + size + " to "
-                            + (size - left) + " bytes while being uploaded; is something rewriting it?"));
+                    throw new TarReadException(new EOFException(part.path() + " shrank from " + part.size() + " to "
+                            + (part.size() - left) + " bytes while being uploaded; is something rewriting it?"));
                 }
                 out.write(slice, 0, n);
                 left -= n;
-                progress.add(n);
+                progress.addTar(n);
             }
         }
-        out.write(tail);
-        out.flush();
-        progress.add(tail.length);
     }
 
     @Override

@@ -1,15 +1,23 @@
 package org.b3lb.node.upload;
 
+import java.io.IOException;
 import java.net.Socket;
 import org.apache.hc.client5.http.io.ManagedHttpClientConnection;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.impl.io.DefaultBHttpClientConnection;
 import org.apache.hc.core5.http.io.HttpConnectionFactory;
+import org.apache.hc.core5.io.CloseMode;
 
 /**
- * Connections that never log request headers or wire bytes. httpclient5's own connection logs
- * every header (org.apache.hc.client5.http.headers) and every byte (.wire) at DEBUG, and the node
- * secret travels in a header: an admin raising the log level to chase a problem must not leak it.
+ * Connections that never log request headers or wire bytes, and that tell an upload's
+ * {@link UploadProgress} its status line and how to abort them. Hand-written because
+ * httpclient5's own connection logs every header (org.apache.hc.client5.http.headers) at DEBUG,
+ * the node secret travels in a header, and Camel has no hook at connection level: the idle
+ * watchdog must close the socket of a write that a server stopped reading (a blocked socket write
+ * has no timeout in Java).
  */
 final class QuietConnectionFactory implements HttpConnectionFactory<ManagedHttpClientConnection> {
 
@@ -20,8 +28,29 @@ final class QuietConnectionFactory implements HttpConnectionFactory<ManagedHttpC
 
     static final class QuietConnection extends DefaultBHttpClientConnection implements ManagedHttpClientConnection {
 
+        private volatile UploadProgress current;
+
         QuietConnection() {
             super(Http1Config.DEFAULT);
+        }
+
+        @Override
+        public void sendRequestHeader(ClassicHttpRequest request) throws HttpException, IOException {
+            current = request.getEntity() instanceof MultipartTarEntity m ? m.progress() : null;
+            if (current != null) {
+                current.attach(() -> close(CloseMode.IMMEDIATE));
+            }
+            super.sendRequestHeader(request);
+        }
+
+        @Override
+        public ClassicHttpResponse receiveResponseHeader() throws HttpException, IOException {
+            ClassicHttpResponse response = super.receiveResponseHeader();
+            UploadProgress p = current;
+            if (p != null && response.getCode() >= 200) {
+                p.answered(response.getCode());
+            }
+            return response;
         }
 
         @Override
@@ -31,7 +60,7 @@ final class QuietConnectionFactory implements HttpConnectionFactory<ManagedHttpC
 
         @Override
         public void passivate() {
-            // idle pooled connections keep their socket timeout; the pool validates before reuse
+            current = null; // idle pooled connections keep their socket timeout; the pool validates before reuse
         }
 
         @Override

@@ -1,23 +1,35 @@
 package org.b3lb.node.upload;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
  * Per-recording memory between polls: when the next attempt may start, how many attempts in a
- * row failed (so the backoff keeps growing across polls), and what the tar looked like at the
- * previous poll (so a tar that is still growing is not sent). Kept in memory on purpose: after a
+ * row failed (so the backoff keeps growing across polls), why the last one failed, and what the
+ * tar looked like at the previous poll (so a tar that is still growing is not sent). Hand-written
+ * because Camel keeps redelivery state per exchange, and a recording that waits here has no
+ * exchange: that is what keeps 100,000 waiting recordings cheap. In memory on purpose: after a
  * restart every marker is eligible at once, which is what an admin restarting expects.
  */
 public final class RecordingSchedule {
 
     private static final class State {
         long notBeforeMillis;
+        long firstFailureMillis;
         int failures;
+        boolean refused;
+        String lastError;
         long size = -1;
         long mtimeMillis = -1;
+    }
+
+    /** What a status page shows for a recording that is waiting: which, why, since when, until when. */
+    public record Waiting(String id, int failures, String lastError, Instant firstFailure, Instant nextAttempt, boolean refused) {
     }
 
     private final Map<String, State> states = new ConcurrentHashMap<>();
@@ -45,10 +57,14 @@ public final class RecordingSchedule {
      * previous poll, or untouched for longer than the settle time when seen for the first time.
      */
     public boolean stable(String id, long size, long mtimeMillis) {
-        State s = states.computeIfAbsent(id, k -> new State());
+        boolean settled = clock.getAsLong() - mtimeMillis >= settle.toMillis();
+        State s = states.get(id);
+        if (s == null && settled) {
+            return true; // the common case costs no memory
+        }
+        s = states.computeIfAbsent(id, k -> new State());
         synchronized (s) {
             boolean unchanged = s.size == size && s.mtimeMillis == mtimeMillis;
-            boolean settled = clock.getAsLong() - mtimeMillis >= settle.toMillis();
             s.size = size;
             s.mtimeMillis = mtimeMillis;
             return unchanged || settled;
@@ -57,9 +73,13 @@ public final class RecordingSchedule {
 
     /** Records a failed attempt and returns the wait before the next one. */
     public Duration failed(String id, Duration retryAfter) {
+        return failed(id, retryAfter, null);
+    }
+
+    public Duration failed(String id, Duration retryAfter, String error) {
         State s = states.computeIfAbsent(id, k -> new State());
         synchronized (s) {
-            s.failures++;
+            note(s, error, false);
             Duration wait = backoff.after(s.failures, retryAfter);
             s.notBeforeMillis = clock.getAsLong() + wait.toMillis();
             return wait;
@@ -68,12 +88,24 @@ public final class RecordingSchedule {
 
     /** A permanent failure waits max-delay: an admin has to fix something first. */
     public Duration rejected(String id) {
+        return rejected(id, null);
+    }
+
+    public Duration rejected(String id, String error) {
         State s = states.computeIfAbsent(id, k -> new State());
         synchronized (s) {
-            s.failures++;
+            note(s, error, true);
             s.notBeforeMillis = clock.getAsLong() + backoff.max().toMillis();
             return backoff.max();
         }
+    }
+
+    private void note(State s, String error, boolean refused) {
+        if (s.failures++ == 0) {
+            s.firstFailureMillis = clock.getAsLong();
+        }
+        s.lastError = error;
+        s.refused = refused;
     }
 
     /** How long until the next attempt may start. */
@@ -85,6 +117,20 @@ public final class RecordingSchedule {
     public int failures(String id) {
         State s = states.get(id);
         return s == null ? 0 : s.failures;
+    }
+
+    /** Recordings that failed at least once and are not uploaded yet, for a status endpoint. */
+    public List<Waiting> snapshot() {
+        List<Waiting> out = new ArrayList<>();
+        states.forEach((id, s) -> {
+            synchronized (s) {
+                if (s.failures > 0) {
+                    out.add(new Waiting(id, s.failures, s.lastError, Instant.ofEpochMilli(s.firstFailureMillis),
+                            Instant.ofEpochMilli(s.notBeforeMillis), s.refused));
+                }
+            }
+        });
+        return out;
     }
 
     /** The route was (re)started: an admin restarting it expects every marker to be tried now. */

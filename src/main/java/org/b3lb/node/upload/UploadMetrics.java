@@ -23,8 +23,10 @@ public final class UploadMetrics {
     private final Counter missingTar;
     private final Counter bytes;
     private final Timer duration;
+    private final MeterRegistry registry;
 
     public UploadMetrics(MeterRegistry registry, Path recordingDir) {
+        this.registry = registry;
         success = outcome(registry, "success");
         retry = outcome(registry, "retry");
         failed = outcome(registry, "failed");
@@ -33,6 +35,13 @@ public final class UploadMetrics {
         duration = Timer.builder("b3lb.upload.duration").description("time of successful uploads").register(registry);
         Gauge.builder("b3lb.pending.recordings", recordingDir, UploadMetrics::markers)
                 .description("<id>.ready markers waiting in b3lb.recording-dir")
+                .register(registry);
+    }
+
+    /** {@code b3lb_skipped_markers}: markers the route leaves alone (bad names, hidden, directories). */
+    void watch(MarkerAudit audit) {
+        Gauge.builder("b3lb.skipped.markers", audit, MarkerAudit::skippedCount)
+                .description("<id>.ready entries the upload route will not take: a name outside the hook's id rule, hidden, or a directory")
                 .register(registry);
     }
 

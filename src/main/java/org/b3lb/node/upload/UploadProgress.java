@@ -2,16 +2,24 @@ package org.b3lb.node.upload;
 
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Bytes of one attempt put on the wire, and when the last of them went, for the idle watchdog and progress lines. */
+/**
+ * One attempt of one recording as the connection sees it: bytes put on the wire (for the idle
+ * watchdog and progress lines), the status line that came back (a 2xx means stored, even if the
+ * rest of the answer never arrives), and how to abort the connection carrying it.
+ */
 public final class UploadProgress {
 
     private final Recording recording;
     private final long total;
     private final long startNanos = System.nanoTime();
     private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong tarSent = new AtomicLong();
     private volatile long lastProgressNanos = startNanos;
     volatile long lastReportNanos = startNanos;
+    private volatile int status;
+    private volatile Runnable abort = () -> { };
 
+    /** @param total the tar's size: what the admin calls the recording's size (the framing is not counted) */
     public UploadProgress(Recording recording, long total) {
         this.recording = recording;
         this.total = total;
@@ -22,9 +30,33 @@ public final class UploadProgress {
         lastProgressNanos = System.nanoTime();
     }
 
-    /** Called when an answer arrives, so waiting for the server's verdict counts from the last byte. */
+    void addTar(long bytes) {
+        tarSent.addAndGet(bytes);
+        add(bytes);
+    }
+
+    /** Called when a status line arrives, so waiting for the server's verdict counts from then. */
+    void answered(int code) {
+        status = code;
+        touch();
+    }
+
     void touch() {
         lastProgressNanos = System.nanoTime();
+    }
+
+    /** The connection carrying this attempt registers how to close it. */
+    void attach(Runnable abortConnection) {
+        abort = abortConnection;
+    }
+
+    void abort() {
+        abort.run();
+    }
+
+    /** The final status line received, 0 while none has arrived. */
+    public int status() {
+        return status;
     }
 
     public Recording recording() {
@@ -35,8 +67,14 @@ public final class UploadProgress {
         return total;
     }
 
+    /** Every byte of the request body, framing included. */
     public long sent() {
         return sent.get();
+    }
+
+    /** Bytes of the tar itself. */
+    public long tarSent() {
+        return tarSent.get();
     }
 
     public long startNanos() {

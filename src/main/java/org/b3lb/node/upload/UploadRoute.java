@@ -1,135 +1,110 @@
 package org.b3lb.node.upload;
 
-import java.io.File;
-import java.nio.file.Files;
-import org.apache.camel.Exchange;
+import java.util.function.BiConsumer;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.support.EventNotifierSupport;
-import org.apache.camel.support.service.ServiceHelper;
+import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 
 /**
- * Route {@code upload}: polls {@code b3lb.recording-dir} for {@code <id>.ready} markers and sends
- * each {@code <id>.tar} to B3LB. The consumer runs with {@code noop} (it never moves, renames or
- * deletes anything; the attempt deletes a marker after a 2xx) and without an idempotent
- * repository, so a marker that failed is seen again on later polls; Camel's in-progress
- * repository keeps a marker out of new polls while its exchange (redeliveries included) runs,
- * and {@link ReadyMarkerFilter} keeps it out while its backoff runs.
+ * Route {@code upload}: polls {@code b3lb.recording-dir} for {@code <id>.ready} markers and posts
+ * each {@code <id>.tar} to B3LB with camel-http, {@code b3lb.upload.concurrency} at a time.
+ *
+ * <p>The file consumer runs with {@code noop} and without an idempotent repository: it never
+ * moves, renames or deletes anything (the route deletes a marker after a 2xx) and a marker that
+ * failed is seen again on later polls. Camel's in-progress repository keeps a marker out of new
+ * polls while its exchange runs; {@link ReadyMarkerFilter} keeps it out while its backoff runs
+ * and takes no marker while the route already holds its bound of exchanges.
  */
 public final class UploadRoute extends RouteBuilder {
 
     public static final String ROUTE_ID = "upload";
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UploadRoute.class);
 
     private final UploadConfig config;
     private final UploadMetrics metrics;
-    private final String from;
     private final RecordingSchedule schedule;
-    private final UploadAttempt attempt;
+    private final Attempt attempt;
+    private final Failures failures;
+    private final RedeliveryPolicy redelivery;
+    private final UploadHttp http;
+    private final MarkerAudit audit;
 
-    /** The service's route: polls the recording directory. */
+    /** The service's route. */
     public UploadRoute(UploadConfig config, UploadMetrics metrics) {
-        this(config, metrics, null);
+        this(config, metrics, (id, outcome) -> { });
     }
 
-    /**
-     * @param from an endpoint to take markers (as {@link File} bodies) from instead of polling,
-     *             for {@code push --once}; null to poll the recording directory
-     */
-    public UploadRoute(UploadConfig config, UploadMetrics metrics, String from) {
+    /** @param outcomes told each recording's outcome (success, failed, missing_tar, deferred, pending, gone) */
+    public UploadRoute(UploadConfig config, UploadMetrics metrics, BiConsumer<String, String> outcomes) {
         this.config = config;
         this.metrics = metrics;
-        this.from = from;
         this.schedule = new RecordingSchedule(new Backoff(config.initialDelay(), config.maxDelay()), config.pollDelay(),
                 System::currentTimeMillis);
-        this.attempt = new UploadAttempt(config, metrics, schedule, this::consumerRunning);
+        this.attempt = new Attempt(config, metrics, schedule, outcomes);
+        // exponential from initial-delay, doubling, capped at max-delay: Camel's own policy decides in-route waits
+        this.redelivery = new RedeliveryPolicy()
+                .maximumRedeliveries(config.maxRedeliveries())
+                .redeliveryDelay(config.initialDelay().toMillis())
+                .useExponentialBackOff().backOffMultiplier(2)
+                .maximumRedeliveryDelay(config.maxDelay().toMillis())
+                // a stop ends a worker's wait within a second (Camel checks while it sleeps); the marker stays
+                .allowRedeliveryWhileStopping(false)
+                .logRetryAttempted(false).logExhausted(false).logStackTrace(false).logRetryStackTrace(false)
+                .logHandled(false);
+        this.failures = new Failures(config, metrics, schedule, attempt, redelivery);
+        this.http = new UploadHttp(config, config::secret);
+        this.audit = new MarkerAudit(config.recordingDir());
+        metrics.watch(audit);
+    }
+
+    /** Exchanges the route may hold at once (queued for a worker or running): the memory bound of a backlog. */
+    int bound() {
+        return Math.max(100, 25 * config.concurrency());
     }
 
     @Override
-    public void configure() throws Exception {
+    public void configure() {
+        bindToRegistry("uploadConnections", http.connections());
+        bindToRegistry("uploadHttpConfigurer", http);
+        bindToRegistry("uploadMarkerFilter", new ReadyMarkerFilter(schedule,
+                () -> getContext().getInflightRepository().size(ROUTE_ID), bound(), audit));
+        bindToRegistry("uploadPollStrategy", audit);
+        bindToRegistry("uploadRedeliveryPolicy", redelivery);
+
         errorHandler(defaultErrorHandler().allowRedeliveryWhileStopping(false));
-        // Camel redelivers at once; the backoff (Retry-After included) is waited out by
-        // UploadAttempt on a timer it can cancel, so a backing-off recording holds up neither the
-        // poll, nor the other recordings, nor a shutdown.
-        onException(UploadFailure.Transient.class)
-                .maximumRedeliveries(config.maxRedeliveries())
-                .redeliveryDelay(0)
-                .logRetryAttempted(false).logExhausted(false).logStackTrace(false)
+        onException(Exception.class)
+                .onExceptionOccurred(failures::classify)
+                .retryWhile(failures::retryInRoute)
+                .redeliveryPolicyRef("uploadRedeliveryPolicy")
+                .onRedelivery(attempt)
                 .handled(true)
-                .process(attempt::exhausted);
-        onException(UploadFailure.Permanent.class, Exception.class)
-                .maximumRedeliveries(0)
-                .logExhausted(false).logStackTrace(false)
-                .handled(true)
-                .process(attempt::rejected);
+                .process(failures::settle);
 
-        String uri = from;
-        if (uri == null) {
-            if (!Files.isDirectory(config.recordingDir())) {
-                LOG.warn("recording directory {} does not exist (b3lb.recording-dir); nothing is uploaded until it does: "
-                        + "create it or fix the setting", config.recordingDir());
-            }
-            bindToRegistry("uploadMarkerFilter", new ReadyMarkerFilter(schedule));
-            long delay = config.pollDelay().toMillis();
-            uri = "file:" + config.recordingDir()
-                    + "?antInclude=*" + Recording.MARKER_SUFFIX
-                    + "&noop=true&idempotent=false&readLock=none"
-                    + "&autoCreate=false&startingDirectoryMustExist=false"
-                    + "&sortBy=file:modified"
-                    + "&filter=#uploadMarkerFilter"
-                    + "&initialDelay=" + Math.min(1000, delay) + "&delay=" + delay;
-        }
-        from(uri).routeId(ROUTE_ID)
+        from("file:" + config.recordingDir() + "?antInclude=*.ready&noop=true&idempotent=false&readLock=none"
+                + "&autoCreate=false&startingDirectoryMustExist=false&directoryMustExist=false"
+                + "&filter=#uploadMarkerFilter&pollStrategy=#uploadPollStrategy"
+                + "&maxMessagesPerPoll=" + bound() + "&eagerMaxMessagesPerPoll=true&greedy=true"
+                + "&initialDelay=" + Math.min(1000, config.pollDelay().toMillis()) + "&delay=" + config.pollDelay().toMillis())
+                .routeId(ROUTE_ID)
                 .description("uploads <id>.tar for each <id>.ready in b3lb.recording-dir to b3lb.upload.endpoint")
-                .process(UploadRoute::recording)
-                .process(attempt);
-
-        StopNotifier stop = new StopNotifier(attempt);
-        getContext().getManagementStrategy().addEventNotifier(stop);
-        ServiceHelper.startService(stop);
-    }
-
-    /**
-     * False once this route's consumer stops (route stopped over JMX, or shutdown): Camel stops the
-     * consumer first and then waits for in-flight exchanges, which is the moment to end backoffs.
-     */
-    private boolean consumerRunning() {
-        org.apache.camel.Route route = getContext().getRoute(ROUTE_ID);
-        if (route == null || !(route.getConsumer() instanceof org.apache.camel.StatefulService s)) {
-            return true;
-        }
-        return s.isStarting() || s.isStarted();
-    }
-
-    /** Moves what the attempt needs into a property and drops the file consumer's headers. */
-    static void recording(Exchange exchange) {
-        File marker = exchange.getIn().getBody(File.class);
-        Recording r = Recording.ofMarker(marker.toPath().toAbsolutePath());
-        exchange.setProperty(UploadAttempt.RECORDING, r);
-        exchange.getIn().removeHeaders("*");
-        exchange.getIn().setBody(r.id());
+                .threads(config.concurrency(), config.concurrency()).maxQueueSize(2 * bound()).threadName("upload")
+                .process(Attempt::takeMarker)
+                .choice()
+                    .when(attempt::markerGone).stop()
+                    .when(attempt::tarMissing).process(attempt::missingTar).stop()
+                .end()
+                .process(attempt)
+                .to("{{b3lb.upload.endpoint}}" + (config.endpoint().getRawQuery() == null ? "?" : "&")
+                        + "clientConnectionManager=#uploadConnections&httpClientConfigurer=#uploadHttpConfigurer"
+                        + "&throwExceptionOnFailure=true&followRedirects=false&skipRequestHeaders=true&skipResponseHeaders=true"
+                        + "&userAgent=b3lb-node&responseTimeout=" + config.idleTimeout().toMillis())
+                .process(attempt::uploaded);
     }
 
     public UploadMetrics metrics() {
         return metrics;
     }
 
-    /** Shutdown begins with the context: abort transfers and backoffs now instead of letting Camel wait for them. */
-    private static final class StopNotifier extends EventNotifierSupport {
-        private final UploadAttempt attempt;
-
-        StopNotifier(UploadAttempt attempt) {
-            this.attempt = attempt;
-        }
-
-        @Override
-        public boolean isEnabled(CamelEvent event) {
-            return event instanceof CamelEvent.CamelContextStoppingEvent;
-        }
-
-        @Override
-        public void notify(CamelEvent event) {
-            attempt.prepareStop();
-        }
+    /** Which recordings wait and why, for a status endpoint. */
+    public RecordingSchedule schedule() {
+        return schedule;
     }
 }

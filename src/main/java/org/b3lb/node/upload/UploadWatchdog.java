@@ -6,14 +6,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.apache.hc.core5.concurrent.Cancellable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Looks at every running attempt a few times per idle-timeout: aborts one that has moved no byte
- * for the idle timeout (a socket timeout alone cannot catch a server that stops reading, since a
- * blocked write has no timeout in Java), and logs progress of big tars at most every 10 s.
+ * Looks at every running attempt a few times per idle-timeout: closes the connection of one that
+ * has moved no byte for the idle timeout, and logs progress of big tars at most every 10 s.
+ * Hand-written because camel-http's timeouts are socket read timeouts: a server that stops
+ * reading blocks the client's write, and a blocked socket write has no timeout in Java.
  */
 final class UploadWatchdog implements AutoCloseable {
 
@@ -24,8 +24,7 @@ final class UploadWatchdog implements AutoCloseable {
     private final long idleNanos;
     private final long progressAbove;
     private final long progressEveryNanos;
-    private final Map<UploadProgress, Cancellable> running = new ConcurrentHashMap<>();
-    private final Map<UploadProgress, Boolean> abortedForIdle = new ConcurrentHashMap<>();
+    private final Map<UploadProgress, Boolean> running = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer;
 
     UploadWatchdog(Duration idleTimeout) {
@@ -45,34 +44,34 @@ final class UploadWatchdog implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::check, tick, tick, TimeUnit.MILLISECONDS);
     }
 
-    void watch(UploadProgress p, Cancellable request) {
-        running.put(p, request);
+    void watch(UploadProgress p) {
+        running.put(p, Boolean.FALSE);
     }
 
     /** @return true if the watchdog aborted this attempt for idleness */
     boolean done(UploadProgress p) {
-        running.remove(p);
-        return abortedForIdle.remove(p) != null;
+        return Boolean.TRUE.equals(running.remove(p));
     }
 
-    /** Shutdown: abort everything in flight; the markers stay, so the next start sends them again. */
+    /** Stop: close every connection in flight; the markers stay, so the next start sends them again. */
     void abortAll() {
-        running.values().forEach(Cancellable::cancel);
+        running.keySet().forEach(UploadProgress::abort);
     }
 
     private void check() {
         long now = System.nanoTime();
-        for (Map.Entry<UploadProgress, Cancellable> e : running.entrySet()) {
+        for (Map.Entry<UploadProgress, Boolean> e : running.entrySet()) {
             UploadProgress p = e.getKey();
             try {
                 if (p.idleNanos(now) >= idleNanos) {
-                    abortedForIdle.put(p, Boolean.TRUE);
-                    e.getValue().cancel();
+                    if (running.replace(p, Boolean.FALSE, Boolean.TRUE)) {
+                        p.abort();
+                    }
                 } else if (p.total() > progressAbove && now - p.lastReportNanos >= progressEveryNanos) {
                     p.lastReportNanos = now;
                     double seconds = (now - p.startNanos()) / 1e9;
-                    LOG.info("uploading {}: {} of {} ({}%) at {} MB/s", p.recording().id(), Sizes.bytes(p.sent()),
-                            Sizes.bytes(p.total()), p.sent() * 100 / p.total(), Sizes.mbPerSecond(p.sent(), seconds));
+                    LOG.info("uploading {}: {} of {} ({}%) at {} MB/s", p.recording().id(), Sizes.bytes(p.tarSent()),
+                            Sizes.bytes(p.total()), p.tarSent() * 100 / p.total(), Sizes.mbPerSecond(p.tarSent(), seconds));
                 }
             } catch (RuntimeException ex) {
                 LOG.warn("upload watchdog: {}", ex.toString());

@@ -47,24 +47,41 @@ class CrashAndHeapTest {
         sink.close();
     }
 
+    private int loadPort;
+
     private Process startFork(String maxHeap) throws Exception {
+        return startFork(maxHeap, sink.endpoint());
+    }
+
+    private Process startFork(String maxHeap, String endpoint) throws Exception {
+        return startFork(maxHeap, endpoint, false);
+    }
+
+    /** @param cLocale run as a systemd service without LANG does: file names are decoded as ASCII */
+    private Process startFork(String maxHeap, String endpoint, boolean cLocale) throws Exception {
+        loadPort = AvailablePortFinder.getNextAvailable();
         Path cfg = Files.writeString(tmp.resolve("application.properties"), String.join("\n",
                 "b3lb.recording-dir=" + dir,
                 "b3lb.routes-dir=" + RunningNode.REPO_ROUTES,
-                "b3lb.load.port=" + AvailablePortFinder.getNextAvailable(),
+                "b3lb.load.port=" + loadPort,
                 "b3lb.management.port=" + AvailablePortFinder.getNextAvailable(),
-                "b3lb.upload.endpoint=" + sink.endpoint(),
+                "b3lb.upload.endpoint=" + endpoint,
                 "b3lb.upload.secret=fork-secret",
                 "b3lb.upload.poll-delay=100ms",
                 "b3lb.upload.initial-delay=100ms",
                 "b3lb.upload.max-delay=1s",
                 "") + "\n");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xmx" + maxHeap, "-cp", System.getProperty("java.class.path"),
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx" + maxHeap, "-cp", System.getProperty("java.class.path"),
                 "org.b3lb.node.app.App", "run", "--config", cfg.toString())
                 .redirectErrorStream(true)
-                .redirectOutput(tmp.resolve("fork.log").toFile())
-                .start();
+                .redirectOutput(tmp.resolve("fork.log").toFile());
+        if (cLocale) {
+            pb.environment().keySet().removeIf(k -> k.startsWith("LC_") || k.equals("LANG") || k.equals("LANGUAGE"));
+            pb.environment().put("LANG", "C");
+            pb.environment().put("LC_ALL", "C");
+        }
+        return pb.start();
     }
 
     private String forkLog() throws Exception {
@@ -115,6 +132,57 @@ class CrashAndHeapTest {
         assertThat(sink.received("heap-1").get(0).sha256()).isEqualTo(zerosSha256(size));
         await().atMost(WAIT).until(() -> forkLog().contains("uploaded heap-1: 512.0 MiB in "));
         assertThat(forkLog()).doesNotContain("OutOfMemoryError");
+    }
+
+    /**
+     * Issue 10 D1: 20,000 pending recordings and B3LB unreachable. Each failing exchange used to
+     * be held while it waited out its backoff, and the service died of OutOfMemoryError in 25 s
+     * under -Xmx64m (and systemd restarted it into the same crash). Now a waiting recording is a
+     * few bytes in the schedule, and the route holds a bounded number of exchanges.
+     */
+    @Test
+    void twentyThousandPendingRecordingsWithNoReceiverKeepTheServiceUp() throws Exception {
+        byte[] kib = new byte[1024];
+        for (int i = 0; i < 20_000; i++) {
+            String id = String.format("backlog-%05d", i);
+            Path tar = Files.write(dir.resolve(id + ".tar"), kib);
+            Files.setLastModifiedTime(tar, Recordings.OLD);
+            Files.write(dir.resolve(id + ".ready"), new byte[0]);
+        }
+        String nobody = "http://127.0.0.1:" + AvailablePortFinder.getNextAvailable() + "/b3lb/b/recording/upload";
+        fork = startFork("64m", nobody);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpRequest load = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + loadPort + "/"))
+                .timeout(Duration.ofSeconds(10)).build();
+        await().atMost(WAIT).until(() -> forkLog().contains("upload failed"));
+        // ~30 s of connection refusals across the whole backlog: the JVM stays, the load endpoint answers
+        await().during(Duration.ofSeconds(30)).atMost(Duration.ofSeconds(60)).until(() -> fork.isAlive()
+                && http.send(load, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+        assertThat(forkLog()).doesNotContain("OutOfMemoryError");
+        assertThat(dir.resolve("backlog-00000.ready")).exists();
+        assertThat(dir.resolve("backlog-19999.ready")).exists();
+    }
+
+    /**
+     * Issue 10 D2: under a C locale one marker named {@code ünï.ready} made every poll fail
+     * (InvalidPathException), so nothing at all was uploaded. Now it is one WARN and skipped.
+     */
+    @Test
+    void aMarkerNameTheJvmCannotMapUnderACLocaleIsSkippedNotBlockingOthers() throws Exception {
+        Recordings.ready(dir, "plain-1", 2000);
+        // the name's bytes are UTF-8, whatever this JVM's own encoding is
+        Process touch = new ProcessBuilder("sh", "-c", "printf x > \"$1/$(printf '\\303\\274n\\303\\257.tar')\"; "
+                + ": > \"$1/$(printf '\\303\\274n\\303\\257.ready')\"", "sh", dir.toString()).start();
+        assertThat(touch.waitFor()).isZero();
+        fork = startFork("128m", sink.endpoint(), true);
+        await().atMost(WAIT).until(() -> sink.accepted("plain-1") && !Files.exists(dir.resolve("plain-1.ready")));
+        Recordings.ready(dir, "plain-2", 2000);
+        await().atMost(WAIT).until(() -> sink.accepted("plain-2") && !Files.exists(dir.resolve("plain-2.ready")));
+        await().atMost(WAIT).until(() -> forkLog().contains("is not uploaded: its id breaks the hook's rule"));
+        assertThat(forkLog()).doesNotContain("InvalidPathException").doesNotContain("Malformed input");
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            assertThat(files.filter(p -> p.getFileName().toString().endsWith(".ready")).count()).isEqualTo(1);
+        }
     }
 
     private static String zerosSha256(long size) {

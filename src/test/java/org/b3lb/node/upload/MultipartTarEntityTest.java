@@ -28,6 +28,8 @@ class MultipartTarEntityTest {
 
         assertThat((long) out.size()).isEqualTo(e.getContentLength());
         assertThat(p.sent()).isEqualTo(e.getContentLength());
+        // what the log calls the recording's progress: tar bytes, not framing (issue 10: "239.0 KiB of 238.8 KiB")
+        assertThat(p.tarSent()).isEqualTo(3L * MultipartTarEntity.SLICE + 17);
         assertThat(e.isChunked()).isFalse();
         String boundary = e.getContentType().substring(e.getContentType().indexOf("boundary=") + 9);
         String text = out.toString(StandardCharsets.ISO_8859_1);
@@ -59,6 +61,33 @@ class MultipartTarEntityTest {
         MultipartTarEntity e = MultipartTarEntity.of(r, 200, "recording", new UploadProgress(r, 200));
         assertThatThrownBy(() -> e.writeTo(OutputStream.nullOutputStream()))
                 .isInstanceOf(TarReadException.class).hasMessageContaining("shrank");
+    }
+
+    @Test
+    void aSymlinkedTarIsNotOpened() throws Exception {
+        Path outside = Recordings.tar(dir, "outside", 100);
+        java.nio.file.Files.createSymbolicLink(dir.resolve("linked.tar"), outside);
+        Recording r = Recording.ofMarker(dir.resolve("linked.ready"));
+        MultipartTarEntity e = MultipartTarEntity.of(r, 100, "recording", new UploadProgress(r, 100));
+        assertThatThrownBy(() -> e.writeTo(OutputStream.nullOutputStream())).isInstanceOf(TarReadException.class);
+    }
+
+    @Test
+    void severalFilePartsForB3lb3() throws Exception {
+        Path a = Recordings.tar(dir, "part-a", 10);
+        Path b = Recordings.tar(dir, "part-b", 20);
+        Recording r = Recording.ofMarker(dir.resolve("part-a.ready"));
+        UploadProgress p = new UploadProgress(r, 30);
+        MultipartTarEntity e = MultipartTarEntity.of(java.util.List.of(
+                new MultipartTarEntity.Part("file", "a.tar", "application/x-tar", a, 10),
+                new MultipartTarEntity.Part("meta", "b.xml", "application/xml", b, 20)), p);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        e.writeTo(out);
+        String text = out.toString(StandardCharsets.ISO_8859_1);
+        assertThat((long) out.size()).isEqualTo(e.getContentLength());
+        assertThat(text).contains("name=\"file\"; filename=\"a.tar\"\r\nContent-Type: application/x-tar")
+                .contains("name=\"meta\"; filename=\"b.xml\"\r\nContent-Type: application/xml");
+        assertThat(p.tarSent()).isEqualTo(30);
     }
 
     @Test

@@ -92,4 +92,16 @@ class RetryPolicyTest {
         assertThat(s.stable("new", 20, now[0])).isFalse();
         assertThat(s.stable("new", 20, now[0])).isTrue();
     }
+
+    @Test
+    void errorBodiesNeverCarryAPieceOfTheSecret() {
+        String secret = "t3st-s3cret-9f1c7e";
+        // a body cut at 200 bytes may hold only the secret's start (issue 10 D4)
+        assertThat(FailureClassifier.snippet(500, "bad token t3st-s3c", secret)).isEqualTo(" (server said: bad token (hidden))");
+        assertThat(FailureClassifier.snippet(500, "echo t3st-s3cret-9f1c7e!", secret)).doesNotContain("t3st");
+        assertThat(FailureClassifier.snippet(500, "line one\nline two", secret)).isEqualTo(" (server said: line one)");
+        // a refusal may echo what was sent: none of its body is logged
+        assertThat(FailureClassifier.snippet(401, "you sent t3st-s3cret-9f1c7e", secret)).isEmpty();
+        assertThat(FailureClassifier.snippet(403, "forbidden", secret)).isEmpty();
+    }
 }

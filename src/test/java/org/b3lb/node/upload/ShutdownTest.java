@@ -32,7 +32,7 @@ class ShutdownTest {
     void stopDuringABackoffKeepsTheMarkerAndDoesNotWaitForTheRetry() throws Exception {
         ListAppender<ILoggingEvent> log = new ListAppender<>();
         log.start();
-        ((Logger) LoggerFactory.getLogger(UploadAttempt.class)).addAppender(log);
+        ((Logger) LoggerFactory.getLogger("org.b3lb.node.upload")).addAppender(log);
         try (Sink sink = new Sink()) {
             sink.otherwise(Sink.Action.status(503));
             Recordings.ready(dir, "waiting", 1000);
@@ -53,7 +53,7 @@ class ShutdownTest {
     void routeStoppedOverJmxDuringABackoffKeepsTheMarkerAndResumesOnStart() throws Exception {
         ListAppender<ILoggingEvent> log = new ListAppender<>();
         log.start();
-        ((Logger) LoggerFactory.getLogger(UploadAttempt.class)).addAppender(log);
+        ((Logger) LoggerFactory.getLogger("org.b3lb.node.upload")).addAppender(log);
         try (Sink sink = new Sink()) {
             sink.script("paused", Sink.Action.status(503));
             Recordings.ready(dir, "paused", 1000);

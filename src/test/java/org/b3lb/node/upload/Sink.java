@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  */
 final class Sink implements AutoCloseable {
 
-    enum Kind { RESPOND, CLOSE_MID_BODY, HANG, STALL, HOLD }
+    enum Kind { RESPOND, CLOSE_MID_BODY, HANG, STALL, HOLD, OK_THEN_CUT, OK_THEN_STALL }
 
     record Action(Kind kind, int status, Map<String, String> headers) {
         static Action status(int status) {
@@ -50,6 +50,10 @@ final class Sink implements AutoCloseable {
         static final Action STALL = new Action(Kind.STALL, 0, Map.of());
         /** Reads the whole body, then answers 200 only once the test calls {@link Sink#release()}. */
         static final Action HOLD = new Action(Kind.HOLD, 0, Map.of());
+        /** Stores the body, sends "200" with a Content-Length of 100, 10 bytes of it, then closes. */
+        static final Action OK_THEN_CUT = new Action(Kind.OK_THEN_CUT, 200, Map.of());
+        /** Stores the body, sends "200" with a Content-Length of 100 and then nothing, connection open. */
+        static final Action OK_THEN_STALL = new Action(Kind.OK_THEN_STALL, 200, Map.of());
     }
 
     /** One request whose body arrived completely. */
@@ -72,6 +76,10 @@ final class Sink implements AutoCloseable {
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private volatile Action otherwise = Action.status(200);
+    private final AtomicInteger active = new AtomicInteger();
+    private final AtomicInteger maxActive = new AtomicInteger();
+    private final AtomicInteger total = new AtomicInteger();
+    private volatile long answerDelayMillis;
     private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
     private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
 
@@ -123,6 +131,22 @@ final class Sink implements AutoCloseable {
         return n == null ? 0 : n.get();
     }
 
+    /** Every answer waits this long after the body arrived, so uploads overlap. */
+    Sink answerDelay(long millis) {
+        answerDelayMillis = millis;
+        return this;
+    }
+
+    /** The most requests this sink was handling at the same moment. */
+    int maxConcurrent() {
+        return maxActive.get();
+    }
+
+    /** Requests whose part headers arrived, of every recording. */
+    int totalRequests() {
+        return total.get();
+    }
+
     int connections() {
         return connections.get();
     }
@@ -162,6 +186,15 @@ final class Sink implements AutoCloseable {
 
     /** @return false when the connection must not be reused */
     private boolean handle(String head, InputStream in, OutputStream out) throws IOException {
+        maxActive.accumulateAndGet(active.incrementAndGet(), Math::max);
+        try {
+            return handleCounted(head, in, out);
+        } finally {
+            active.decrementAndGet();
+        }
+    }
+
+    private boolean handleCounted(String head, InputStream in, OutputStream out) throws IOException {
         String[] lines = head.split("\r\n");
         String[] requestLine = lines[0].split(" ");
         Map<String, String> headers = new LinkedHashMap<>();
@@ -202,6 +235,7 @@ final class Sink implements AutoCloseable {
         Matcher tm = Pattern.compile("Content-Type: (\\S+)", Pattern.CASE_INSENSITIVE).matcher(ph);
         String partType = tm.find() ? tm.group(1) : null;
         requests.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+        total.incrementAndGet();
 
         Deque<Action> script = scripts.get(id);
         Action action = script == null || script.isEmpty() ? otherwise : script.poll();
@@ -250,6 +284,23 @@ final class Sink implements AutoCloseable {
                 // never answer; wait for the client to give up
             }
             return false;
+        }
+        if (action.kind() == Kind.OK_THEN_CUT || action.kind() == Kind.OK_THEN_STALL) {
+            received.add(new Received(id, requestLine[0], requestLine[1], field, filename, partType,
+                    headers.get("x-node-secret"), HexFormat.of().formatHex(sha.digest()), fileSize, 200));
+            out.write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            if (action.kind() == Kind.OK_THEN_STALL) {
+                try {
+                    closed.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return false;
+        }
+        if (answerDelayMillis > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(answerDelayMillis * 1_000_000);
         }
         received.add(new Received(id, requestLine[0], requestLine[1], field, filename, partType,
                 headers.get("x-node-secret"), HexFormat.of().formatHex(sha.digest()), fileSize, action.status()));

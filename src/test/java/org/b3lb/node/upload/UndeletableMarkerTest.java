@@ -34,7 +34,7 @@ class UndeletableMarkerTest {
                 RunningNode node = RunningNode.builder(dir)
                         .with("b3lb.upload.endpoint", sink.endpoint())
                         .with("b3lb.upload.initial-delay", "50ms")
-                        .with("b3lb.upload.max-delay", "3s")
+                        .with("b3lb.upload.max-delay", "8s")
                         .start()) {
             try {
                 await().atMost(Duration.ofSeconds(30)).until(() -> sink.requests("stuck") >= 1);

@@ -115,6 +115,30 @@ class UploadRouteTest {
     }
 
     @Test
+    void aTwoHundredWhoseBodyBreaksOffIsSuccessNotAResend() throws Exception {
+        // issue 10 D8: the status line says stored; a truncated or stalled answer after it must not resend 4 GiB
+        sink.script("rec-2xx-cut", Sink.Action.OK_THEN_CUT);
+        sink.script("rec-2xx-stall", Sink.Action.OK_THEN_STALL);
+        Recordings.ready(dir, "rec-2xx-cut", 5000);
+        Recordings.ready(dir, "rec-2xx-stall", 5000);
+        awaitUploaded("rec-2xx-cut");
+        awaitUploaded("rec-2xx-stall");
+        assertThat(sink.requests("rec-2xx-cut")).isEqualTo(1);
+        assertThat(sink.requests("rec-2xx-stall")).isEqualTo(1);
+        assertThat(logs.lines("INFO", "uploaded rec-2xx-stall: ")).hasSize(1);
+    }
+
+    @Test
+    void retryAfterBeyondMaxDelayIsCappedAndTheLogSaysSo() throws Exception {
+        // issue 10 D9: max-delay is 2s here; the server asks for an hour
+        sink.script("rec-ra-long", Sink.Action.status(503, "Retry-After", "3600"));
+        Recordings.ready(dir, "rec-ra-long", 1000);
+        awaitUploaded("rec-ra-long");
+        assertThat(logs.lines("WARN", "rec-ra-long: upload failed: HTTP 503")).singleElement().asString()
+                .contains("in 2.0s (server's Retry-After 1h0m, capped at b3lb.upload.max-delay)");
+    }
+
+    @Test
     void refusedSecretIsOneErrorWithTheFixAndNoRetryStorm() throws Exception {
         sink.script("rec-401", Sink.Action.status(401));
         Recordings.ready(dir, "rec-401", 5000);
@@ -188,15 +212,33 @@ class UploadRouteTest {
     }
 
     @Test
-    void idsWithSpacesUnicodeAndDotsKeepTheirNames() throws Exception {
-        List<String> ids = List.of("with space", "ünï-录音-çødé", "a.b.c", "x-1.2_3");
+    void idsTheHookWritesKeepTheirNamesOthersAreSkippedWithOneWarning() throws Exception {
+        // the hook's rule (issue 10 D6): letters, digits, '.', '_' and '-'; a space, unicode or a
+        // line break in a marker name is refused with one escaped WARN and the files stay untouched
+        List<String> ids = List.of("a.b.c", "x-1.2_3", "A9_-.z");
         for (String id : ids) {
+            Recordings.ready(dir, id, 3000);
+        }
+        List<String> refused = List.of("with space", "ünï-录音-çødé", "forged\nINFO uploaded x");
+        for (String id : refused) {
             Recordings.ready(dir, id, 3000);
         }
         for (String id : ids) {
             awaitUploaded(id);
             assertThat(sink.received(id).get(0).filename()).isEqualTo(id + ".tar");
             assertThat(sink.received(id).get(0).sha256()).isEqualTo(Recordings.sha256(dir.resolve(id + ".tar")));
+        }
+        await().atMost(WAIT).until(() -> logs.lines("WARN", "forged\\u000aINFO uploaded x.ready").size() == 1);
+        for (String id : refused) {
+            assertThat(dir.resolve(id + ".ready")).exists();
+            assertThat(sink.requests(id)).isZero();
+        }
+        assertThat(logs.lines("WARN", "with space.ready")).hasSize(1);
+        // our own lines (Camel's file consumer prints raw names at TRACE only)
+        assertThat(logs.lines()).filteredOn(l -> l.contains(" org.b3lb.")).noneMatch(l -> l.contains("forged\nINFO"));
+        assertThat(node.management("/observe/metrics").body()).containsPattern("(?m)^b3lb_skipped_markers 3");
+        for (String id : refused) {
+            Files.delete(dir.resolve(id + ".ready"));
         }
     }
 

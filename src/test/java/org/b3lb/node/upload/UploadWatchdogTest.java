@@ -23,7 +23,8 @@ class UploadWatchdogTest {
         try (UploadWatchdog w = new UploadWatchdog(Duration.ofMillis(200))) {
             UploadProgress p = new UploadProgress(r, 1000);
             AtomicBoolean cancelled = new AtomicBoolean();
-            w.watch(p, () -> cancelled.getAndSet(true) || true);
+            p.attach(() -> cancelled.set(true));
+            w.watch(p);
             p.add(10);
             await().atMost(Duration.ofSeconds(10)).untilTrue(cancelled);
             assertThat(w.done(p)).isTrue();
@@ -35,8 +36,9 @@ class UploadWatchdogTest {
         try (UploadWatchdog w = new UploadWatchdog(Duration.ofSeconds(30))) {
             UploadProgress p = new UploadProgress(r, 1000);
             AtomicBoolean cancelled = new AtomicBoolean();
-            w.watch(p, () -> cancelled.getAndSet(true) || true);
-            p.add(1000);
+            p.attach(() -> cancelled.set(true));
+            w.watch(p);
+            p.addTar(1000);
             assertThat(w.done(p)).isFalse();
             assertThat(cancelled).isFalse();
         }
@@ -49,8 +51,8 @@ class UploadWatchdogTest {
         ((Logger) LoggerFactory.getLogger(UploadWatchdog.class)).addAppender(log);
         try (UploadWatchdog w = new UploadWatchdog(Duration.ofSeconds(30), 100, Duration.ofMillis(50))) {
             UploadProgress p = new UploadProgress(r, 4000);
-            w.watch(p, () -> true);
-            p.add(1000);
+            w.watch(p);
+            p.addTar(1000);
             await().atMost(Duration.ofSeconds(10)).until(() -> !messages(log).isEmpty());
             assertThat(messages(log).get(0)).startsWith("uploading rec-w: 1000 B of 3.9 KiB (25%) at ").endsWith(" MB/s");
             w.done(p);

@@ -1,0 +1,188 @@
+package org.b3lb.node.upload;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.RejectedExecutionException;
+import org.apache.camel.Exchange;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The three hooks of the route's {@code onException}: {@link #classify} (onExceptionOccurred)
+ * turns what camel-http threw into an {@link UploadFailure}; {@link #retryInRoute} (retryWhile)
+ * decides whether Camel's redelivery policy waits on the worker or the recording goes back to
+ * the poll tier; {@link #settle} (after the exchange is handled) records the outcome.
+ *
+ * <p>The rule: a wait stays in the route (Camel's synchronous redelivery sleeps on the Threads
+ * EIP worker, which keeps the concurrency bound) only while it is at most {@link #IN_ROUTE_MAX},
+ * the server sent no Retry-After and fewer than max-redeliveries attempts in a row failed.
+ * Everything else ends the exchange and {@link RecordingSchedule} holds the recording back: a
+ * worker never sleeps through a server's Retry-After or a long backoff while other recordings wait.
+ */
+final class Failures {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Failures.class);
+    /** The longest wait a worker sleeps through; longer ones go back to the poll tier. */
+    static final Duration IN_ROUTE_MAX = Duration.ofSeconds(5);
+    static final String FAILURE = "b3lb.failure";
+    static final String ANSWERED_OK = "b3lb.answeredOk";
+    /** The poll tier's wait computed at the failure, so the log says exactly what the schedule holds. */
+    static final String WAIT = "b3lb.wait";
+
+    private final UploadConfig config;
+    private final UploadMetrics metrics;
+    private final RecordingSchedule schedule;
+    private final Attempt attempt;
+    private final RedeliveryPolicy policy;
+
+    Failures(UploadConfig config, UploadMetrics metrics, RecordingSchedule schedule, Attempt attempt, RedeliveryPolicy policy) {
+        this.config = config;
+        this.metrics = metrics;
+        this.schedule = schedule;
+        this.attempt = attempt;
+        this.policy = policy;
+    }
+
+    /** onExceptionOccurred: what went wrong, in words for the admin. A 2xx status line means stored. */
+    void classify(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        Recording r = Attempt.recording(exchange);
+        UploadProgress p = exchange.getProperty(Attempt.PROGRESS, UploadProgress.class);
+        boolean idle = p != null && attempt.watchdog().done(p);
+        if (p != null && FailureClassifier.success(p.status())) {
+            exchange.setProperty(ANSWERED_OK, true);
+            LOG.debug("{}: HTTP {} arrived, then the answer broke off ({}); the server has stored it", r.id(), p.status(), e.toString());
+            return;
+        }
+        exchange.setProperty(FAILURE, describe(r, e, idle, p));
+    }
+
+    private UploadFailure describe(Recording r, Exception e, boolean idle, UploadProgress p) {
+        String where = config.endpoint().getHost() + (config.endpoint().getPort() > 0 ? ":" + config.endpoint().getPort() : "");
+        if (e instanceof UploadFailure f) {
+            return f;
+        }
+        if (e instanceof HttpOperationFailedException h) {
+            int status = h.getStatusCode();
+            String body = FailureClassifier.snippet(status, h.getResponseBody(), config.secret());
+            if (FailureClassifier.transientStatus(status)) {
+                return new UploadFailure.Transient(r.id(), status,
+                        FailureClassifier.retryAfter(h.getResponseHeaders().entrySet().stream()
+                                .filter(x -> x.getKey().equalsIgnoreCase("Retry-After")).map(x -> x.getValue()).findFirst().orElse(null),
+                                Instant.now()),
+                        "HTTP " + status + body);
+            }
+            return new UploadFailure.Permanent(r.id(), status, "HTTP " + status + body + ": " + FailureClassifier.hint(status));
+        }
+        if (idle) {
+            return new UploadFailure.Transient(r.id(), 0, null, "no progress for " + Sizes.duration(config.idleTimeout())
+                    + " after " + Sizes.bytes(p.tarSent()) + " of " + Sizes.bytes(p.total()) + " (b3lb.upload.idle-timeout): aborted");
+        }
+        if (e instanceof TarReadException || e instanceof NoSuchFileException) {
+            Throwable c = e instanceof TarReadException ? e.getCause() : e;
+            if (c instanceof AccessDeniedException) {
+                return new UploadFailure.Permanent(r.id(), 0, "cannot read " + r.tar() + ": permission denied; "
+                        + "let the service's user read the recording directory");
+            }
+            if (c instanceof FileSystemException fs && fs.getReason() != null && fs.getReason().contains("symbolic link")) {
+                return new UploadFailure.Permanent(r.id(), 0, r.tar() + " became a symbolic link; refusing to send it");
+            }
+            return new UploadFailure.Transient(r.id(), 0, null, "reading " + r.tar() + " failed: " + c);
+        }
+        if (e instanceof ConnectException || e instanceof org.apache.hc.client5.http.ConnectTimeoutException) {
+            return new UploadFailure.Transient(r.id(), 0, null, "cannot connect to " + where + ": " + text(e));
+        }
+        if (e instanceof SocketTimeoutException) {
+            return new UploadFailure.Transient(r.id(), 0, null, "no answer from " + where + " within "
+                    + Sizes.duration(config.idleTimeout()) + " (b3lb.upload.idle-timeout)");
+        }
+        if (e instanceof IOException) {
+            String sent = p == null ? "" : " after " + Sizes.bytes(p.tarSent()) + " of " + Sizes.bytes(p.total());
+            return new UploadFailure.Transient(r.id(), 0, null, "connection to " + where + " failed" + sent + ": " + text(e));
+        }
+        return new UploadFailure.Permanent(r.id(), 0, "failed unexpectedly: " + e);
+    }
+
+    private static String text(Throwable e) {
+        String m = e.getMessage();
+        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
+
+    /** retryWhile, evaluated by Camel before each redelivery with its counter already raised. */
+    boolean retryInRoute(Exchange exchange) {
+        if (exchange.getProperty(ANSWERED_OK) != null || attempt.stopping()
+                || !(exchange.getProperty(FAILURE) instanceof UploadFailure.Transient f)) {
+            return false;
+        }
+        Recording r = Attempt.recording(exchange);
+        exchange.setProperty(WAIT, schedule.failed(r.id(), f.retryAfter(), f.getMessage()));
+        int failures = schedule.failures(r.id());
+        int counter = exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 1, Integer.class);
+        Duration wait = Duration.ofMillis(camelDelay(counter));
+        if (failures > config.maxRedeliveries() || f.retryAfter() != null || wait.compareTo(IN_ROUTE_MAX) > 0) {
+            return false;
+        }
+        metrics.retry();
+        LOG.warn("{}: upload failed: {}; retry {} of {} in {}", r.id(), f.getMessage(), failures, config.maxRedeliveries(),
+                Sizes.duration(wait));
+        return true;
+    }
+
+    /** The delay Camel's policy applies before redelivery number {@code counter}. */
+    private long camelDelay(int counter) {
+        long d = 0;
+        for (int i = 1; i <= counter; i++) {
+            d = policy.calculateRedeliveryDelay(d, i);
+        }
+        return d;
+    }
+
+    /** The exchange is over and handled: success after all, left for a later poll, refused, or left at a stop. */
+    void settle(Exchange exchange) {
+        Recording r = Attempt.recording(exchange);
+        Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        if (exchange.getProperty(ANSWERED_OK) != null) {
+            attempt.uploaded(exchange);
+            return;
+        }
+        exchange.getIn().setBody(null);
+        if (attempt.stopping() || caught instanceof RejectedExecutionException) {
+            LOG.info("{}: upload interrupted by a stop; it is sent again after the next start", r.id());
+            attempt.done(exchange, "pending");
+            return;
+        }
+        UploadFailure f = exchange.getProperty(FAILURE, UploadFailure.class);
+        if (!(f instanceof UploadFailure.Transient t)) {
+            Duration wait = schedule.rejected(r.id(), f == null ? String.valueOf(caught) : f.getMessage());
+            metrics.failed();
+            LOG.error("{}: upload refused: {}; the marker stays, next try in {}", r.id(), f == null ? caught : f.getMessage(),
+                    Sizes.duration(wait));
+            attempt.done(exchange, "failed");
+            return;
+        }
+        int failures = schedule.failures(r.id());
+        Duration wait = exchange.getProperty(WAIT, schedule.remaining(r.id()), Duration.class);
+        if (failures <= config.maxRedeliveries()) {
+            metrics.retry();
+            boolean capped = t.retryAfter() != null && t.retryAfter().compareTo(config.maxDelay()) > 0;
+            LOG.warn("{}: upload failed: {}; retry {} of {} in {}{}", r.id(), t.getMessage(), failures, config.maxRedeliveries(),
+                    Sizes.duration(wait), t.retryAfter() == null ? "" : capped
+                            ? " (server's Retry-After " + Sizes.duration(t.retryAfter()) + ", capped at b3lb.upload.max-delay)"
+                            : " (server's Retry-After)");
+            attempt.done(exchange, "deferred");
+            return;
+        }
+        metrics.failed();
+        LOG.warn("{}: upload failed {} times in a row, last: {}; the marker stays, next try in {}", r.id(), failures,
+                t.getMessage(), Sizes.duration(wait));
+        attempt.done(exchange, "failed");
+    }
+}

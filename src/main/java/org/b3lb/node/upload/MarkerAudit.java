@@ -1,0 +1,117 @@
+package org.b3lb.node.upload;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.Consumer;
+import org.apache.camel.Endpoint;
+import org.apache.camel.spi.PollingConsumerPollStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The file consumer's poll strategy: says once (not every poll) when the recording directory is
+ * missing, not a directory or unreadable, and once per marker the route will not take (a name
+ * that breaks the hook's id rule, a hidden or directory marker), and counts those markers for
+ * {@code b3lb_skipped_markers}. Hand-written because Camel's file consumer skips such entries
+ * silently, and an unreadable directory is an empty poll to it.
+ */
+public final class MarkerAudit implements PollingConsumerPollStrategy {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MarkerAudit.class);
+    private static final long RESCAN_NANOS = TimeUnit.MINUTES.toNanos(1);
+    /** Names remembered to log each once; beyond this the count still grows, the log stays quiet. */
+    private static final int REMEMBERED = 10_000;
+
+    private final Path dir;
+    private final Map<String, Boolean> skipped = new ConcurrentHashMap<>();
+    private final Set<String> stillThere = ConcurrentHashMap.newKeySet();
+    private volatile String dirProblem = "";
+    private volatile long lastScan = System.nanoTime() - RESCAN_NANOS;
+
+    public MarkerAudit(Path dir) {
+        this.dir = dir;
+    }
+
+    /** Number of markers the route leaves alone: {@code b3lb_skipped_markers}. */
+    public int skippedCount() {
+        return skipped.size();
+    }
+
+    void skipped(String name, String why) {
+        stillThere.add(name);
+        if (skipped.size() < REMEMBERED && skipped.putIfAbsent(name, Boolean.TRUE) == null) {
+            LOG.warn("marker \"{}\" in {} is not uploaded: {}; rename the recording's files or remove them", Recording.printable(name),
+                    dir, why);
+        }
+    }
+
+    @Override
+    public boolean begin(Consumer consumer, Endpoint endpoint) {
+        String problem = dirProblem();
+        if (!problem.equals(dirProblem)) {
+            dirProblem = problem;
+            if (problem.isEmpty()) {
+                LOG.info("recording directory {} is readable again; uploads resume", dir);
+            } else {
+                LOG.error("recording directory {} {}: nothing is uploaded until it is fixed (b3lb.recording-dir)", dir, problem);
+            }
+        }
+        if (problem.isEmpty() && System.nanoTime() - lastScan >= RESCAN_NANOS) {
+            lastScan = System.nanoTime();
+            scan();
+        }
+        return problem.isEmpty();
+    }
+
+    private String dirProblem() {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !Files.exists(dir)) {
+            return "does not exist: create it or fix the setting";
+        }
+        if (!Files.isDirectory(dir)) {
+            return "is not a directory: point the setting at the directory the hook writes to";
+        }
+        if (!Files.isReadable(dir) || !Files.isExecutable(dir)) {
+            return "cannot be read by the service's user: fix its permissions";
+        }
+        return "";
+    }
+
+    /** Markers the file consumer never shows the route: hidden ones and directories. */
+    private void scan() {
+        stillThere.clear();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*" + Recording.MARKER_SUFFIX)) {
+            for (Path p : ds) {
+                String name = p.getFileName().toString();
+                if (name.startsWith(".")) {
+                    skipped(name, "its name starts with a dot (hidden)");
+                } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    skipped(name, "it is a directory, not a file");
+                } else if (!Recording.validMarkerName(name)) {
+                    skipped(name, "its id breaks the hook's rule (letters, digits, '.', '_' and '-')");
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cannot list {}: {}", dir, e.toString());
+            return;
+        }
+        skipped.keySet().retainAll(stillThere);
+    }
+
+    @Override
+    public void commit(Consumer consumer, Endpoint endpoint, int polledMessages) {
+        // nothing to do after a good poll
+    }
+
+    @Override
+    public boolean rollback(Consumer consumer, Endpoint endpoint, int retryCounter, Exception cause) {
+        LOG.warn("polling {} failed: {}; trying again at the next poll", dir, cause.toString());
+        return false;
+    }
+}

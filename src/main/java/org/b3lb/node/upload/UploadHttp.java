@@ -1,0 +1,81 @@
+package org.b3lb.node.upload;
+
+import java.util.function.Supplier;
+import org.apache.camel.component.http.HttpClientConfigurer;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.message.BasicHeader;
+import org.apache.hc.core5.http.io.SocketConfig;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
+
+/**
+ * The two beans the route's camel-http endpoint is given ({@code clientConnectionManager=#...},
+ * {@code httpClientConfigurer=#...}): a pool of quiet connections sized to the concurrency, and a
+ * request interceptor that adds {@code X-Node-Secret} to the request on its way to the socket, so
+ * the secret never enters an exchange, a header, an endpoint URI, the tracer or JMX.
+ */
+final class UploadHttp implements HttpClientConfigurer {
+
+    static final String SECRET_HEADER = "X-Node-Secret";
+    /** Like curl: above this, ask the server first, so a wrong secret does not cost a 4 GiB transfer. */
+    static final long EXPECT_CONTINUE_ABOVE = 1L << 20;
+
+    private final UploadConfig config;
+    private final Supplier<String> secret;
+    private PoolingHttpClientConnectionManager connections;
+
+    UploadHttp(UploadConfig config, Supplier<String> secret) {
+        this.config = config;
+        this.secret = secret;
+    }
+
+    synchronized PoolingHttpClientConnectionManager connections() {
+        if (connections == null) {
+            Timeout idle = Timeout.of(config.idleTimeout());
+            connections = PoolingHttpClientConnectionManagerBuilder.create()
+                    .setConnectionFactory(new QuietConnectionFactory())
+                    .setMaxConnTotal(config.concurrency())
+                    .setMaxConnPerRoute(config.concurrency())
+                    .setDefaultConnectionConfig(ConnectionConfig.custom()
+                            .setConnectTimeout(Timeout.of(config.connectTimeout()))
+                            .setSocketTimeout(idle)
+                            .setValidateAfterInactivity(TimeValue.ofSeconds(2))
+                            .setTimeToLive(TimeValue.ofMinutes(10))
+                            .build())
+                    .setDefaultSocketConfig(SocketConfig.custom().setSoTimeout(idle).setTcpNoDelay(true).build())
+                    .build();
+        }
+        return connections;
+    }
+
+    @Override
+    public void configureHttpClient(HttpClientBuilder builder) {
+        builder.disableAutomaticRetries() // retries are the route's business: it knows the backoff
+                .disableRedirectHandling() // a redirected POST would lose its body; tell the admin instead
+                .disableCookieManagement()
+                .disableAuthCaching()
+                .disableContentCompression()
+                .evictIdleConnections(TimeValue.ofMinutes(1))
+                .addRequestInterceptorLast((request, entity, context) -> {
+                    if (entity != null && entity.getContentLength() > EXPECT_CONTINUE_ABOVE) {
+                        request.setHeader("Expect", "100-continue");
+                    }
+                    request.setHeader(new SecretHeader(secret.get()));
+                });
+    }
+
+    /** Defence in depth: should anything print this header, it shows no value. */
+    private static final class SecretHeader extends BasicHeader {
+        SecretHeader(String secret) {
+            super(SECRET_HEADER, secret, true);
+        }
+
+        @Override
+        public String toString() {
+            return SECRET_HEADER + ": (hidden)";
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package org.b3lb.node.upload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Issue 10 D10: what the file consumer skips silently is said once and counted. */
+class MarkerAuditTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aRecordingDirThatIsAFileIsOneErrorAndNoPoll() throws Exception {
+        Path file = Files.writeString(tmp.resolve("archived"), "x");
+        LogCapture logs = LogCapture.everything();
+        MarkerAudit audit = new MarkerAudit(file);
+        assertThat(audit.begin(null, null)).isFalse();
+        assertThat(audit.begin(null, null)).isFalse();
+        assertThat(logs.lines("ERROR", "recording directory " + file + " is not a directory")).hasSize(1);
+        Files.delete(file);
+        Files.createDirectory(file);
+        assertThat(audit.begin(null, null)).isTrue();
+        assertThat(logs.lines("INFO", "recording directory " + file + " is readable again")).hasSize(1);
+    }
+
+    @Test
+    void hiddenDirectoryAndBadlyNamedMarkersAreLoggedOnceAndCounted() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("archived"));
+        Files.write(dir.resolve(".hidden.ready"), new byte[0]);
+        Files.createDirectory(dir.resolve("adir.ready"));
+        Files.write(dir.resolve("two\nlines.ready"), new byte[0]);
+        Files.write(dir.resolve("fine.ready"), new byte[0]);
+        LogCapture logs = LogCapture.everything();
+        MarkerAudit audit = new MarkerAudit(dir);
+        assertThat(audit.begin(null, null)).isTrue();
+        audit.skipped("two\nlines.ready", "again, from the filter");
+        assertThat(audit.skippedCount()).isEqualTo(3);
+        assertThat(logs.lines("WARN", "\".hidden.ready\"")).singleElement().asString().contains("hidden");
+        assertThat(logs.lines("WARN", "\"adir.ready\"")).singleElement().asString().contains("directory");
+        assertThat(logs.lines("WARN", "\"two\\u000alines.ready\"")).hasSize(1);
+        assertThat(logs.lines()).noneMatch(l -> l.contains("two\nlines"));
+    }
+}
