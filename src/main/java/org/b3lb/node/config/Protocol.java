@@ -20,7 +20,7 @@ public enum Protocol {
     private static final String PROFILE_RESOURCE = "/b3lb/protocol-%s.properties";
 
     /** The protocol-dependent defaults. */
-    Properties profile() {
+    public Properties profile() {
         return Settings.readResource(String.format(PROFILE_RESOURCE, name().toLowerCase(Locale.ROOT)));
     }
 
