@@ -13,6 +13,7 @@ import org.b3lb.node.cleanup.CleanupMetrics;
 import org.b3lb.node.cleanup.CleanupPass;
 import org.b3lb.node.config.ConfigException;
 import org.b3lb.node.config.Settings;
+import org.b3lb.node.load.CpuSampler;
 import org.b3lb.node.load.LoadConfig;
 import org.b3lb.node.load.LoadMetrics;
 import org.b3lb.node.load.LoadResponder;
@@ -47,12 +48,18 @@ public final class NodeService {
         for (String unknown : s.unknownKeys()) {
             LOG.warn("unknown setting {} is ignored: check its spelling against the README's key table", unknown);
         }
+        for (String leftover : s.specLeftovers()) {
+            LOG.warn("{}", leftover);
+        }
 
         Main main = new Main();
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         main.bind(METRICS_REGISTRY, meters);
 
-        LoadSampler sampler = new LoadSampler(load.format());
+        CpuSampler cpu = new CpuSampler();
+        main.bind("cpuSampler", cpu);
+        LoadSampler sampler = load.source() == LoadConfig.Source.CPU ? new LoadSampler(cpu, load.format())
+                : new LoadSampler(load.format());
         main.bind("loadResponder", new LoadResponder(sampler));
         LoadMetrics.bind(meters, sampler);
         if (upload.enabled()) {
@@ -109,6 +116,8 @@ public final class NodeService {
         // derived, not an admin key: Quartz reads an empty or unknown zone as GMT, so the route
         // always gets a resolved zone id (the host's when b3lb.cleaner.time-zone is empty)
         p.put("b3lb.cleaner.quartz-time-zone", cleanup.quartzTimeZoneId());
+        // derived too: the load-sample route runs only when the load route answers from /proc/stat
+        p.put("b3lb.load.cpu-sampling", Boolean.toString(load.samplesCpu()));
         main.setOverrideProperties(p);
         return main;
     }

@@ -19,7 +19,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The effective configuration: built-in defaults, then the config file, then environment
+ * The effective configuration: built-in defaults, then the protocol profile
+ * ({@code b3lb.protocol=b3lb} replaces some defaults), then the config file, then environment
  * variables (Camel's convention: {@code b3lb.load.port} &lt;- {@code B3LB_LOAD_PORT}), then
  * {@code --key=value} arguments. Each value remembers where it came from, so that an error can
  * tell the admin which file or variable to fix.
@@ -28,6 +29,18 @@ public final class Settings {
 
     /** The built-in defaults: the same file that is installed as /etc/b3lb-node/application.properties. */
     static final String DEFAULTS_RESOURCE = "/b3lb/application.properties";
+
+    /** The switch that picks a profile of defaults; each key set explicitly still wins over it. */
+    public static final String PROTOCOL = "b3lb.protocol";
+
+    /**
+     * Defaults of the keys that differ per protocol, {@code protocol-<name>.properties}. They are not
+     * active lines of the installed config file: there they would count as set by the admin and
+     * hide the other protocol's defaults.
+     */
+    static final String PROFILE_RESOURCE = "/b3lb/protocol-%s.properties";
+
+    static final String B3LB_PROFILE_SOURCE = "b3lb.protocol=b3lb profile";
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)?");
 
@@ -51,10 +64,18 @@ public final class Settings {
     public static Settings load(Path configFile, Map<String, String> env, Map<String, String> overrides) {
         Map<String, String> values = new LinkedHashMap<>();
         Map<String, String> sources = new LinkedHashMap<>();
-        Properties defaults = readDefaults();
+        Properties defaults = readResource(DEFAULTS_RESOURCE);
         put(values, sources, defaults, "built-in default");
+        Properties file = configFile == null ? new Properties() : readFile(configFile);
+        Protocol protocol = protocol(defaults, file, configFile, env, overrides);
+        put(values, sources, profile(protocol),
+                protocol == Protocol.SPEC ? "built-in default" : B3LB_PROFILE_SOURCE);
+        Set<String> known = new TreeSet<>(defaults.stringPropertyNames());
+        for (Protocol p : Protocol.values()) {
+            known.addAll(profile(p).stringPropertyNames());
+        }
         if (configFile != null) {
-            put(values, sources, readFile(configFile), configFile.toString());
+            put(values, sources, file, configFile.toString());
         }
         Set<String> keys = new TreeSet<>(values.keySet());
         keys.addAll(overrides.keySet());
@@ -70,7 +91,70 @@ public final class Settings {
             values.put(o.getKey(), o.getValue());
             sources.put(o.getKey(), "argument --" + o.getKey());
         }
-        return new Settings(values, sources, configFile, defaults.stringPropertyNames());
+        return new Settings(values, sources, configFile, known);
+    }
+
+    /**
+     * Under {@code b3lb.protocol=b3lb}, the protocol-dependent keys that are set somewhere to the
+     * spec's default: almost always lines left from an older config file, which silently keep the
+     * spec's behaviour (a load B3LB cannot parse, a wrong upload URL).
+     */
+    public List<String> specLeftovers() {
+        if (protocol() != Protocol.B3LB) {
+            return List.of();
+        }
+        Properties spec = profile(Protocol.SPEC);
+        Properties b3lb = profile(Protocol.B3LB);
+        return spec.stringPropertyNames().stream()
+                .filter(k -> !B3LB_PROFILE_SOURCE.equals(source(k)) && spec.getProperty(k).equals(string(k)))
+                .sorted()
+                .map(k -> k + "=" + string(k) + " (from " + source(k) + ") keeps the spec's default under b3lb.protocol=b3lb; "
+                        + "remove it to get " + b3lb.getProperty(k) + ", unless you mean it")
+                .toList();
+    }
+
+    /** The protocol spoken with B3LB, validated when the settings were loaded. */
+    public Protocol protocol() {
+        return Protocol.valueOf(string(PROTOCOL).toUpperCase(Locale.ROOT));
+    }
+
+    /** Which B3LB the node talks to: the written spec's, or a stock B3LB 3.x as deployed. */
+    public enum Protocol {
+        SPEC, B3LB
+    }
+
+    /**
+     * The protocol decides which defaults apply, so it is resolved from the same layers (argument,
+     * environment, file, default) before the others, and a bad value stops start-up here.
+     */
+    private static Protocol protocol(Properties defaults, Properties file, Path configFile, Map<String, String> env,
+            Map<String, String> overrides) {
+        String value;
+        String source;
+        String name = environmentName(PROTOCOL);
+        if (overrides.containsKey(PROTOCOL)) {
+            value = overrides.get(PROTOCOL);
+            source = "argument --" + PROTOCOL;
+        } else if (env.get(name) != null) {
+            value = env.get(name);
+            source = "environment variable " + name;
+        } else if (file.getProperty(PROTOCOL) != null) {
+            value = file.getProperty(PROTOCOL);
+            source = configFile.toString();
+        } else {
+            value = defaults.getProperty(PROTOCOL, "spec");
+            source = "built-in default";
+        }
+        return switch (value.trim()) {
+            case "spec" -> Protocol.SPEC;
+            case "b3lb" -> Protocol.B3LB;
+            default -> throw new ConfigException("invalid " + PROTOCOL + "='" + value + "' (from " + source
+                    + "): must be spec (the written spec's protocol) or b3lb (a stock B3LB 3.x)");
+        };
+    }
+
+    static Properties profile(Protocol protocol) {
+        return readResource(String.format(PROFILE_RESOURCE, protocol.name().toLowerCase(Locale.ROOT)));
     }
 
     /** Camel's convention: upper case, dots and dashes become underscores. */
@@ -200,11 +284,11 @@ public final class Settings {
         }
     }
 
-    private static Properties readDefaults() {
+    private static Properties readResource(String resource) {
         Properties p = new Properties();
-        try (InputStream in = Settings.class.getResourceAsStream(DEFAULTS_RESOURCE)) {
+        try (InputStream in = Settings.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("built-in defaults " + DEFAULTS_RESOURCE + " missing from the jar");
+                throw new IllegalStateException("built-in defaults " + resource + " missing from the jar");
             }
             p.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
         } catch (IOException e) {

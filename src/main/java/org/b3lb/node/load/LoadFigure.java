@@ -27,12 +27,18 @@ public final class LoadFigure {
     }
 
     /**
-     * The same figure as a whole number on a 0..10000 scale ({@code "4532\n"} for 45.32 %): deployed
-     * B3LB 3.x reads {@code int(first line)} and silently ignores {@code "45.32"}.
+     * The same figure as a whole number on B3LB's 0..10000 scale ({@code "4532\n"} for 45.32 %):
+     * deployed B3LB 3.x reads {@code int(first line)} and silently ignores {@code "45.32"}. Capped at
+     * 10000: B3LB's own reporter never exceeds it, and its load polynomial makes a node answering far
+     * above it (an overloaded load average) look worse than a dead one.
      */
     public static String formatInteger(double percent) {
-        return BigDecimal.valueOf(percent).movePointRight(2).setScale(0, RoundingMode.HALF_UP).toPlainString() + "\n";
+        BigDecimal scaled = BigDecimal.valueOf(percent).movePointRight(2).setScale(0, RoundingMode.HALF_UP);
+        return scaled.max(BigDecimal.ZERO).min(BigDecimal.valueOf(INTEGER_MAX)).toPlainString() + "\n";
     }
+
+    /** 100 % on B3LB's scale ({@code cpu_load} "base 10000"). */
+    public static final int INTEGER_MAX = 10000;
 
     /** The answer formats an admin can choose with {@code b3lb.load.format}. */
     public enum Format {

@@ -11,7 +11,8 @@ public final class LoadMetrics {
 
     public static void bind(MeterRegistry registry, LoadSampler sampler) {
         Gauge.builder("b3lb.load.percent", sampler, LoadSampler::percent)
-                .description("1-minute load average / online CPUs * 100, as served on the load endpoint")
+                .description("the load figure in percent before formatting (load average / online CPUs * 100, or CPU "
+                        + "utilisation with b3lb.load.source=cpu), as served on the load endpoint")
                 .register(registry);
     }
 }

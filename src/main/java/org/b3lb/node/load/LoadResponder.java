@@ -6,12 +6,13 @@ import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
 /**
- * Turns a load request into the answer: {@code 200 text/plain "45.32\n"}, or 503 when the OS
- * reports no load average (the balancer then keeps its last value rather than reading garbage).
+ * Turns a load request into the answer: {@code 200 text/plain "45.32\n"}, or 503 when the source has
+ * no figure, no load average from the OS or no /proc/stat sample (the balancer then keeps its last
+ * value rather than reading garbage).
  */
 public final class LoadResponder implements Processor {
 
-    private static final byte[] UNAVAILABLE = "load average unavailable\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] UNAVAILABLE = "load figure unavailable\n".getBytes(StandardCharsets.US_ASCII);
 
     private final LoadSampler sampler;
 

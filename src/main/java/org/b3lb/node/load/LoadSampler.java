@@ -8,15 +8,15 @@ import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 /**
- * Reads the load figure from the OS, at most once per {@link #MAX_AGE_NANOS}: the kernel updates
- * the load average every 5 s, so a balancer polling hard must not cost a syscall per request.
+ * Reads the load figure from its source, at most once per {@link #MAX_AGE_NANOS}: the kernel updates
+ * the load average every 5 s (and the CPU sampler every 10 s), so a balancer polling hard must not
+ * cost a syscall per request.
  */
 public final class LoadSampler {
 
     static final long MAX_AGE_NANOS = 1_000_000_000L;
 
-    private final DoubleSupplier loadAverage;
-    private final IntSupplier cpus;
+    private final DoubleSupplier source;
     private final LongSupplier clock;
     private final LoadFigure.Format format;
     private volatile Sample last;
@@ -28,21 +28,30 @@ public final class LoadSampler {
         this(osLoadAverage(), CpuCount::online, System::nanoTime, format);
     }
 
+    /** {@code b3lb.load.source=cpu}: the figure is B3LB's CPU utilisation, sampled in the background. */
+    public LoadSampler(CpuSampler cpu, LoadFigure.Format format) {
+        this(cpu::percent, System::nanoTime, format);
+    }
+
     LoadSampler(DoubleSupplier loadAverage, IntSupplier cpus, LongSupplier clock, LoadFigure.Format format) {
-        this.loadAverage = loadAverage;
-        this.cpus = cpus;
+        this(() -> LoadFigure.percent(loadAverage.getAsDouble(), cpus.getAsInt()), clock, format);
+    }
+
+    /** @param percent the figure in percent, negative when unavailable */
+    LoadSampler(DoubleSupplier percent, LongSupplier clock, LoadFigure.Format format) {
+        this.source = percent;
         this.clock = clock;
         this.format = format;
     }
 
-    /** @return the figure in percent (whatever the answer's format), negative when the OS has no load average */
+    /** @return the figure in percent (whatever the answer's format), negative when the source has none */
     public double percent() {
         return sample().percent;
     }
 
     /**
      * @return the response body ({@code "45.32\n"} in ASCII), shared between callers who must not
-     *         modify it, or null when the OS has no load average
+     *         modify it, or null when the source has no figure
      */
     public byte[] body() {
         return sample().body;
@@ -53,7 +62,7 @@ public final class LoadSampler {
         Sample s = last;
         if (s == null || now - s.takenAt >= MAX_AGE_NANOS) {
             // concurrent refreshes are harmless: each computes the same figure
-            double p = LoadFigure.percent(loadAverage.getAsDouble(), cpus.getAsInt());
+            double p = source.getAsDouble();
             s = new Sample(now, p, p < 0 ? null : format.render(p).getBytes(StandardCharsets.US_ASCII));
             last = s;
         }

@@ -105,4 +105,104 @@ class SettingsTest {
                 .hasMessageStartingWith("cannot read config file " + dir.resolve("missing.properties") + ": no such file")
                 .hasMessageNotContaining("\n");
     }
+
+    @Test
+    void specIsTheDefaultProtocolAndKeepsTheSpecsDefaults() {
+        Settings s = Settings.load(null, Map.of(), Map.of());
+        assertThat(s.protocol()).isEqualTo(Settings.Protocol.SPEC);
+        assertThat(s.string("b3lb.load.format")).isEqualTo("percent");
+        assertThat(s.string("b3lb.load.source")).isEqualTo("loadavg");
+        assertThat(s.string("b3lb.upload.endpoint")).isEqualTo("https://bbb.example.com/b3lb/b/recording/upload");
+        assertThat(s.string("b3lb.upload.field")).isEqualTo("recording");
+        assertThat(s.source("b3lb.load.format")).isEqualTo("built-in default");
+        assertThat(s.unknownKeys()).isEmpty();
+    }
+
+    @Test
+    void b3lbProtocolInTheFileSwitchesTheDefaultsNobodySet() throws Exception {
+        Path file = dir.resolve("application.properties");
+        Files.writeString(file, "b3lb.protocol=b3lb\n");
+        Settings s = Settings.load(file, Map.of(), Map.of());
+        assertThat(s.protocol()).isEqualTo(Settings.Protocol.B3LB);
+        assertThat(s.string("b3lb.load.format")).isEqualTo("integer");
+        assertThat(s.string("b3lb.load.source")).isEqualTo("cpu");
+        assertThat(s.string("b3lb.upload.endpoint")).isEqualTo("https://b3lb.example.com/b3lb/b/record/upload");
+        assertThat(s.string("b3lb.upload.field")).isEqualTo("file");
+        assertThat(s.source("b3lb.load.format")).isEqualTo("b3lb.protocol=b3lb profile");
+        // keys outside the profile keep their built-in defaults
+        assertThat(s.port("b3lb.load.port")).isEqualTo(8765);
+        assertThat(s.source("b3lb.load.port")).isEqualTo("built-in default");
+        assertThat(s.unknownKeys()).isEmpty();
+    }
+
+    @Test
+    void eachKeySetExplicitlyWinsOverTheProfile() throws Exception {
+        Path file = dir.resolve("application.properties");
+        Files.writeString(file, "b3lb.protocol=b3lb\nb3lb.load.format=percent\n");
+        Settings s = Settings.load(file, Map.of("B3LB_LOAD_SOURCE", "loadavg"),
+                Map.of("b3lb.upload.endpoint", "https://lb.example.org/b3lb/b/record/upload"));
+        assertThat(s.string("b3lb.load.format")).isEqualTo("percent");
+        assertThat(s.source("b3lb.load.format")).isEqualTo(file.toString());
+        assertThat(s.string("b3lb.load.source")).isEqualTo("loadavg");
+        assertThat(s.source("b3lb.load.source")).isEqualTo("environment variable B3LB_LOAD_SOURCE");
+        assertThat(s.string("b3lb.upload.endpoint")).isEqualTo("https://lb.example.org/b3lb/b/record/upload");
+        assertThat(s.string("b3lb.upload.field")).isEqualTo("file");
+        assertThat(s.source("b3lb.upload.field")).isEqualTo("b3lb.protocol=b3lb profile");
+    }
+
+    @Test
+    void protocolFollowsTheUsualOrderFileThenEnvironmentThenArgument() throws Exception {
+        Path file = dir.resolve("application.properties");
+        Files.writeString(file, "b3lb.protocol=b3lb\n");
+        Settings env = Settings.load(file, Map.of("B3LB_PROTOCOL", "spec"), Map.of());
+        assertThat(env.protocol()).isEqualTo(Settings.Protocol.SPEC);
+        assertThat(env.string("b3lb.load.format")).isEqualTo("percent");
+        Settings arg = Settings.load(file, Map.of("B3LB_PROTOCOL", "spec"), Map.of("b3lb.protocol", "b3lb"));
+        assertThat(arg.protocol()).isEqualTo(Settings.Protocol.B3LB);
+        assertThat(arg.string("b3lb.load.format")).isEqualTo("integer");
+        assertThat(arg.source("b3lb.protocol")).isEqualTo("argument --b3lb.protocol");
+    }
+
+    @Test
+    void theInstalledConfigFileLeavesTheProfileKeysToTheProtocol() throws Exception {
+        // the shipped file with only the protocol line changed, as an admin of a stock B3LB does it
+        Path file = dir.resolve("application.properties");
+        Files.writeString(file, Files.readString(Path.of("config/application.properties"))
+                .replace("\nb3lb.protocol=spec\n", "\nb3lb.protocol=b3lb\n"));
+        Settings s = Settings.load(file, Map.of(), Map.of());
+        assertThat(s.protocol()).isEqualTo(Settings.Protocol.B3LB);
+        for (String key : Settings.profile(Settings.Protocol.B3LB).stringPropertyNames()) {
+            assertThat(s.source(key)).as(key).isEqualTo("b3lb.protocol=b3lb profile");
+        }
+        assertThat(Settings.profile(Settings.Protocol.B3LB).stringPropertyNames())
+                .containsExactlyInAnyOrderElementsOf(Settings.profile(Settings.Protocol.SPEC).stringPropertyNames());
+    }
+
+    @Test
+    void badProtocolIsOneLineNamingValueSourceAndChoices() throws Exception {
+        Path file = dir.resolve("application.properties");
+        Files.writeString(file, "b3lb.protocol=B3LB-3\n");
+        assertThatThrownBy(() -> Settings.load(file, Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid b3lb.protocol='B3LB-3' (from " + file + "): must be spec (the written spec's protocol) "
+                        + "or b3lb (a stock B3LB 3.x)");
+        assertThatThrownBy(() -> Settings.load(null, Map.of("B3LB_PROTOCOL", ""), Map.of()))
+                .hasMessageStartingWith("invalid b3lb.protocol='' (from environment variable B3LB_PROTOCOL)");
+    }
+
+    @Test
+    void specValuesLeftInTheFileUnderB3lbAreNamed() throws Exception {
+        // a config file from before b3lb.protocol: every key an active line
+        Path file = dir.resolve("application.properties");
+        Files.writeString(file, "b3lb.protocol=b3lb\nb3lb.load.format=percent\nb3lb.upload.field=recording\n"
+                + "b3lb.upload.endpoint=https://lb.example.org/b3lb/b/record/upload\n");
+        Settings s = Settings.load(file, Map.of(), Map.of());
+        assertThat(s.specLeftovers()).containsExactly(
+                "b3lb.load.format=percent (from " + file + ") keeps the spec's default under b3lb.protocol=b3lb; "
+                        + "remove it to get integer, unless you mean it",
+                "b3lb.upload.field=recording (from " + file + ") keeps the spec's default under b3lb.protocol=b3lb; "
+                        + "remove it to get file, unless you mean it");
+        assertThat(Settings.load(null, Map.of(), Map.of("b3lb.load.format", "percent")).specLeftovers()).isEmpty();
+        assertThat(Settings.load(null, Map.of("B3LB_PROTOCOL", "b3lb"), Map.of()).specLeftovers()).isEmpty();
+    }
 }

@@ -79,7 +79,10 @@ class DebianPackageIT {
         assertThat(files.get("/etc/b3lb-node/logback.xml")).extracting(Entry::mode).isEqualTo("-rw-r--r--");
         assertThat(files.get("/lib/systemd/system/b3lb-node.service")).extracting(Entry::mode).isEqualTo("-rw-r--r--");
         assertThat(files.get("/etc/bigbluebutton/nginx/b3lb-load.nginx")).extracting(Entry::mode).isEqualTo("-rw-r--r--");
+        // one hook in both stages: each run acts only under the protocol it serves
         assertThat(files.get("/usr/local/bigbluebutton/core/scripts/post_archive/b3lb-push-hook.rb"))
+                .extracting(Entry::mode).isEqualTo("-rwxr-xr-x");
+        assertThat(files.get("/usr/local/bigbluebutton/core/scripts/post_publish/b3lb-push-hook.rb"))
                 .extracting(Entry::mode).isEqualTo("-rwxr-xr-x");
         assertThat(files.values()).allSatisfy(e -> assertThat(e.owner()).as(e.path()).isEqualTo("root/root"));
         assertThat(files.values()).filteredOn(e -> e.mode().startsWith("d"))
@@ -152,6 +155,9 @@ class DebianPackageIT {
         // enabled for the next boot, as deb-systemd-helper does it, but started nowhere
         assertThat(r.resolve("etc/systemd/system/multi-user.target.wants/b3lb-node.service")).isSymbolicLink();
         assertThat(r.resolve("usr/bin/b3lb-node")).isExecutable();
+        List<Path> hooks = List.of(r.resolve("usr/local/bigbluebutton/core/scripts/post_archive/b3lb-push-hook.rb"),
+                r.resolve("usr/local/bigbluebutton/core/scripts/post_publish/b3lb-push-hook.rb"));
+        assertThat(hooks).allSatisfy(h -> assertThat(h).isExecutable());
 
         // the admin fills in the secret, edits the config and adds a route; BBB has recordings
         Files.writeString(secret, "node-secret\n");
@@ -170,6 +176,8 @@ class DebianPackageIT {
         Tools.Result remove = Tools.run(with(dpkgRoot, "--remove", "b3lb-node"));
         assertThat(remove.exit()).as(remove.output()).isZero();
         assertThat(r.resolve("usr/share/b3lb-node/b3lb-node.jar")).doesNotExist();
+        // BBB would go on running a hook left behind for a service that is gone
+        assertThat(hooks).allSatisfy(h -> assertThat(h).doesNotExist());
         assertThat(secret).hasContent("node-secret");
         assertThat(config).exists();
 
@@ -198,7 +206,8 @@ class DebianPackageIT {
                 "etc/b3lb-node/logback.xml", "config/logback.xml",
                 "lib/systemd/system/b3lb-node.service", "systemd/b3lb-node.service",
                 "etc/bigbluebutton/nginx/b3lb-load.nginx", "nginx/b3lb-load.nginx",
-                "usr/local/bigbluebutton/core/scripts/post_archive/b3lb-push-hook.rb", "src/main/bbb/b3lb-push-hook.rb");
+                "usr/local/bigbluebutton/core/scripts/post_archive/b3lb-push-hook.rb", "src/main/bbb/b3lb-push-hook.rb",
+                "usr/local/bigbluebutton/core/scripts/post_publish/b3lb-push-hook.rb", "src/main/bbb/b3lb-push-hook.rb");
         sources.forEach((installed, source) -> assertThat(root.resolve(installed)).as(installed).hasSameBinaryContentAs(Path.of(source)));
     }
 

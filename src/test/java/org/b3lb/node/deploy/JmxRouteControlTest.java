@@ -78,7 +78,7 @@ class JmxRouteControlTest {
         Out list = routes("list");
         assertThat(list.exit).isZero();
         assertThat(list.out).containsPattern("(?m)^load\\s+Started\\s+exchanges=\\d+$");
-        assertThat(routeIds()).containsExactly("cleanup", "load", "upload");
+        assertThat(routeIds()).containsExactly("cleanup", "load", "load-sample", "upload");
         assertThat(routeIds()).allSatisfy(id -> assertThat(list.out).contains(id));
     }
 

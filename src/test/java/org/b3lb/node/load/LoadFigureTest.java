@@ -24,8 +24,10 @@ class LoadFigureTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"45.32, 4532", "0.0, 0", "0.004, 0", "0.005, 1", "100.0, 10000", "250.555, 25056"})
-    void integerFormatIsPercentTimesHundredRounded(double percent, String expected) {
+    @CsvSource({"45.32, 4532", "0.0, 0", "0.004, 0", "0.005, 1", "99.994, 9999", "99.995, 10000", "100.0, 10000",
+        // capped to B3LB's 100 %: an overloaded load average must not read as worse than a dead node
+        "100.01, 10000", "250.555, 10000", "6172.80, 10000"})
+    void integerFormatIsPercentTimesHundredRoundedAndCappedAt10000(double percent, String expected) {
         assertThat(LoadFigure.formatInteger(percent)).isEqualTo(expected + "\n");
     }
 

@@ -40,6 +40,19 @@ class LoadSamplerTest {
     }
 
     @Test
+    void cpuSourceServesTheSamplersUtilisation() throws Exception {
+        java.nio.file.Path stat = java.nio.file.Files.createTempFile("stat", "");
+        try {
+            java.nio.file.Files.writeString(stat, "cpu  4532 0 0 5468 0 0 0 0 0 0\n");
+            CpuSampler cpu = new CpuSampler(stat);
+            assertThat(text(new LoadSampler(cpu::percent, now::get, LoadFigure.Format.INTEGER))).isEqualTo("4532\n");
+            assertThat(text(new LoadSampler(cpu::percent, now::get, LoadFigure.Format.PERCENT))).isEqualTo("45.32\n");
+        } finally {
+            java.nio.file.Files.delete(stat);
+        }
+    }
+
+    @Test
     void noLoadAverageGivesNoBody() {
         LoadSampler s = new LoadSampler(() -> -1.0, () -> 4, now::get, LoadFigure.Format.PERCENT);
         assertThat(s.body()).isNull();
