@@ -29,21 +29,32 @@ import org.w3c.dom.Node;
 
 /**
  * What B3LB 3.3.2's {@code upload_record} view checks, in its order, on a real HTTP server
- * (b3lb/rest/classes/api.py, routed by b3lb/loadbalancer/urls.py): only
- * {@code POST /b3lb/b/record/upload} is a backend endpoint (anything else under /b3lb/b/ is 403);
- * nonce in the query (400), a known record set (404), FILE parts {@code file} and {@code meta}
- * (400 each: Django only counts a part with a filename as a file), meta parsed as XML (500 when it
- * is not XML), root {@code <recording>} (400), {@code meta/isBreakout == true} (403), storage
- * (503 when told to fail), then 204. No header is read: a secret header is recorded, not checked.
+ * (b3lb/rest/classes/api.py, routed by b3lb/loadbalancer/urls.py and views.backend_endpoint): a
+ * path outside Django's URL patterns is 404 with Django's HTML page; under {@code /b3lb/b/x/y} only
+ * {@code record/upload} and {@code meeting/end} are backend endpoints (anything else 403), and
+ * {@code record/upload} takes POST only (405); then nonce in the query (400; Django's QueryDict
+ * keeps the last value), a known record set (404), FILE parts {@code file} and {@code meta} (400
+ * each: Django only counts a part with a non-empty filename as a file), meta parsed as XML (500 when
+ * it is not XML), root {@code <recording>} that xmltodict makes a dict (400), {@code meta} that is
+ * a dict if present (500: {@code None.get}), {@code meta/isBreakout == true} (403), storage (503
+ * when told to fail), then the fields read after storing ({@code int(participants)},
+ * {@code meeting/@name}: 500, the tar already stored), then 204. Every answer but the 404 page has
+ * no body. No header is read: a secret header is recorded, not checked.
  */
 final class B3lbReceiver implements AutoCloseable {
 
     /** One request B3LB answered, with what it would have stored. */
-    record Upload(String path, String nonce, int status, String fileName, String fileSha256, long fileSize,
-                  String metaFileName, byte[] meta, String secretHeader) {
+    record Upload(String path, String rawQuery, String nonce, int status, String fileName, String fileType, String fileSha256,
+                  long fileSize, String metaFileName, String metaType, byte[] meta, String secretHeader) {
     }
 
     private static final Pattern BACKEND = Pattern.compile("^/b3lb/b/([a-z]+)/([a-z]+)$");
+    /** NodeB3lbRequest.BACKENDS: endpoint and its one method. */
+    private static final Map<String, String> BACKENDS = Map.of("meeting/end", "GET", "record/upload", "POST");
+    /** Django's page for a URL no pattern matches (DEBUG off). */
+    static final String NOT_FOUND_PAGE = "<!doctype html>\n<html lang=\"en\">\n<head>\n  <title>Not Found</title>\n</head>\n"
+            + "<body>\n  <h1>Not Found</h1><p>The requested resource was not found on this server.</p>\n</body>\n</html>\n";
+    private static final Pattern PART_TYPE = Pattern.compile("(?im)^Content-Type:\\s*(.+)$");
     private static final Pattern DISPOSITION = Pattern.compile(
             "name=\"([^\"]*)\"(?:; filename=\"([^\"]*)\")?", Pattern.CASE_INSENSITIVE);
 
@@ -51,6 +62,7 @@ final class B3lbReceiver implements AutoCloseable {
     private final Set<String> recordSets = ConcurrentHashMap.newKeySet();
     private final List<Upload> uploads = new CopyOnWriteArrayList<>();
     private volatile boolean storageFails;
+    private final Map<String, Integer> storageFailsFor = new ConcurrentHashMap<>();
 
     B3lbReceiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
@@ -89,12 +101,22 @@ final class B3lbReceiver implements AutoCloseable {
         return this;
     }
 
+    /** Saving this record set's file fails the next {@code times} times (503), then works. */
+    B3lbReceiver storageFails(String nonce, int times) {
+        storageFailsFor.put(nonce, times);
+        return this;
+    }
+
     List<Upload> uploads() {
         return new ArrayList<>(uploads);
     }
 
     List<Upload> stored() {
         return uploads.stream().filter(u -> u.status() == 204).toList();
+    }
+
+    List<Upload> uploads(String nonce) {
+        return uploads.stream().filter(u -> nonce.equals(u.nonce())).toList();
     }
 
     private void handle(HttpExchange ex) throws IOException {
@@ -107,19 +129,37 @@ final class B3lbReceiver implements AutoCloseable {
             int status = answer(ex, path, nonce, body, files);
             Part file = files.get("file");
             Part meta = files.get("meta");
-            uploads.add(new Upload(path, nonce, status,
-                    file == null ? null : file.fileName, file == null ? null : sha256(file.content),
-                    file == null ? -1 : file.content.length,
-                    meta == null ? null : meta.fileName, meta == null ? null : meta.content, secret));
+            uploads.add(new Upload(path, ex.getRequestURI().getRawQuery(), nonce, status,
+                    file == null ? null : file.fileName, file == null ? null : file.type,
+                    file == null ? null : sha256(file.content), file == null ? -1 : file.content.length,
+                    meta == null ? null : meta.fileName, meta == null ? null : meta.type, meta == null ? null : meta.content,
+                    secret));
+            if (status == 404 && !BACKEND.matcher(path).matches()) {
+                byte[] page = NOT_FOUND_PAGE.getBytes(StandardCharsets.UTF_8);
+                ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+                ex.sendResponseHeaders(404, page.length);
+                ex.getResponseBody().write(page);
+                return;
+            }
             ex.sendResponseHeaders(status, -1);
         }
     }
 
     private int answer(HttpExchange ex, String path, String nonce, byte[] body, Map<String, Part> files) {
         Matcher m = BACKEND.matcher(path);
-        if (!m.matches() || !"record".equals(m.group(1)) || !"upload".equals(m.group(2))
-                || !"POST".equals(ex.getRequestMethod())) {
+        if (!m.matches()) {
+            return 404;
+        }
+        String allowed = BACKENDS.get(m.group(1) + "/" + m.group(2));
+        if (allowed == null) {
             return 403;
+        }
+        if (!allowed.equals(ex.getRequestMethod())) {
+            ex.getResponseHeaders().set("Allow", allowed);
+            return 405;
+        }
+        if (allowed.equals("GET")) {
+            return 204; // meeting/end answers 204 whether or not it knew the meeting
         }
         if (nonce == null || nonce.isEmpty()) {
             return 400;
@@ -141,16 +181,39 @@ final class B3lbReceiver implements AutoCloseable {
         } catch (Exception notXml) {
             return 500; // xmltodict raises and Django answers 500
         }
-        if (recording == null || !recording.hasChildNodes()) {
-            return 400;
+        if (recording == null || !isDict(recording)) {
+            return 400; // xmltodict: a root without attributes or child elements is None or a string
         }
-        if ("true".equals(text(child(recording, "meta"), "isBreakout"))) {
+        List<Element> metas = children(recording, "meta");
+        if (metas.size() > 1 || metas.size() == 1 && !isDict(metas.get(0))) {
+            return 500; // a list, None or a string has no .get
+        }
+        if (metas.size() == 1 && "true".equals(text(metas.get(0), "isBreakout"))) {
             return 403;
         }
-        return storageFails ? 503 : 204;
+        if (storageFails || storageFailure(nonce)) {
+            return 503;
+        }
+        List<Element> meetings = children(recording, "meeting");
+        List<Element> participants = children(recording, "participants");
+        if (meetings.size() > 1 || meetings.size() == 1 && !isDict(meetings.get(0)) || participants.size() > 1
+                || participants.size() == 1 && (isDict(participants.get(0))
+                        || !participants.get(0).getTextContent().strip().matches("[+-]?[0-9]+"))) {
+            return 500; // raised after the tar was saved; B3LB keeps the file, the record set stays unfinished
+        }
+        return 204;
     }
 
-    private record Part(String fileName, byte[] content) {
+    private synchronized boolean storageFailure(String nonce) {
+        Integer left = storageFailsFor.get(nonce);
+        if (left == null || left == 0) {
+            return false;
+        }
+        storageFailsFor.put(nonce, left - 1);
+        return true;
+    }
+
+    private record Part(String fileName, String type, byte[] content) {
     }
 
     /** Django's MultiPartParser: only parts with a filename end up in request.FILES. */
@@ -174,9 +237,10 @@ final class B3lbReceiver implements AutoCloseable {
             }
             String headers = new String(body, start, headersEnd - start, StandardCharsets.UTF_8);
             Matcher d = DISPOSITION.matcher(headers);
-            if (d.find() && d.group(2) != null) {
+            if (d.find() && d.group(2) != null && !d.group(2).isEmpty()) {
                 byte[] content = java.util.Arrays.copyOfRange(body, headersEnd + 4, next);
-                files.put(d.group(1), new Part(d.group(2), content));
+                Matcher t = PART_TYPE.matcher(headers);
+                files.put(d.group(1), new Part(d.group(2), t.find() ? t.group(1).trim() : null, content));
             }
             at = next + 2;
         }
@@ -191,21 +255,33 @@ final class B3lbReceiver implements AutoCloseable {
         return "recording".equals(root.getTagName()) ? root : null;
     }
 
-    private static Element child(Element parent, String name) {
-        if (parent == null) {
-            return null;
+    /** xmltodict makes an element a dict when it has attributes or child elements. */
+    private static boolean isDict(Element e) {
+        if (e.hasAttributes()) {
+            return true;
         }
-        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element e && e.getTagName().equals(name)) {
-                return e;
+        for (Node n = e.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element) {
+                return true;
             }
         }
-        return null;
+        return false;
     }
 
+    private static List<Element> children(Element parent, String name) {
+        List<Element> out = new ArrayList<>();
+        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element e && e.getTagName().equals(name)) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    /** The text of the only child {@code name} without attributes or child elements, as xmltodict strips it. */
     private static String text(Element parent, String name) {
-        Element e = child(parent, name);
-        return e == null ? null : e.getTextContent().trim();
+        List<Element> c = children(parent, name);
+        return c.size() == 1 && !isDict(c.get(0)) ? c.get(0).getTextContent().strip() : null;
     }
 
     private static Map<String, String> query(String raw) {
@@ -217,7 +293,7 @@ final class B3lbReceiver implements AutoCloseable {
             int eq = kv.indexOf('=');
             String k = URLDecoder.decode(eq < 0 ? kv : kv.substring(0, eq), StandardCharsets.UTF_8);
             String v = eq < 0 ? "" : URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);
-            q.putIfAbsent(k, v);
+            q.put(k, v); // QueryDict.get: the last value wins
         }
         return q;
     }
