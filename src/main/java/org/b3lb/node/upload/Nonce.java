@@ -73,7 +73,10 @@ record Nonce(String value) {
         return sb.toString();
     }
 
-    /** The nonce lets anyone who has it upload into the meeting's record set: not for logs. */
+    /**
+     * The nonce lets anyone who has it upload into the meeting's record set, so our log lines leave
+     * it out; it travels in a URL (B3LB's choice), which the HTTP client logs at DEBUG.
+     */
     @Override
     public String toString() {
         return "Nonce[(hidden)]";
