@@ -82,11 +82,13 @@ final class B3lbAnswers {
 
     /**
      * The hint for a permanent failure under the spec protocol: an endpoint path of B3LB's backend
-     * form that answers 400, 403 or 405 is most likely a B3LB 3.x, which needs b3lb.protocol=b3lb.
+     * form that answers 400, 403 or 405 without a body, as B3LB 3.x's views do, is most likely a
+     * B3LB 3.x, which needs b3lb.protocol=b3lb.
      */
-    static String specHint(int status, URI endpoint) {
+    static String specHint(int status, URI endpoint, String body) {
         String hint = FailureClassifier.hint(status);
-        if (!BACKEND_PATH.matcher(path(endpoint)).matches() || status != 400 && status != 403 && status != 405) {
+        if (!BACKEND_PATH.matcher(path(endpoint)).matches() || status != 400 && status != 403 && status != 405
+                || body != null && !body.isEmpty()) {
             return hint;
         }
         return "if this is a stock B3LB 3.x (the path looks like one), it speaks its own upload protocol: set "

@@ -85,7 +85,7 @@ final class Failures {
                         "HTTP " + status + body);
             }
             return new UploadFailure.Permanent(r.id(), status, "HTTP " + status + body + ": "
-                    + (config.b3lb() ? FailureClassifier.hint(status) : B3lbAnswers.specHint(status, config.endpoint())));
+                    + (config.b3lb() ? FailureClassifier.hint(status) : B3lbAnswers.specHint(status, config.endpoint(), h.getResponseBody())));
         }
         if (idle) {
             return new UploadFailure.Transient(r.id(), 0, null, "no progress for " + Sizes.duration(config.idleTimeout())

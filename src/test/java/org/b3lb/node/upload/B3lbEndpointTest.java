@@ -79,7 +79,19 @@ class B3lbEndpointTest {
     }
 
     @Test
-    void theB3lbProtocolAtAnotherBackendPathKeepsTheMarkerEvenForABreakout() throws Exception {
+    void aSpecServerThatExplainsIts403GetsNoB3lbHint() throws Exception {
+        // B3LB 3.x's 403 has no body; the spec server's refusal of a wrong secret here says something
+        try (Sink sink = new Sink()) {
+            sink.script("s-secret", Sink.Action.status(403));
+            Recordings.ready(dir, "s-secret", 1000);
+            push(config("spec", sink.endpoint(), "b3lb.upload.secret", "wrong-s3cret"), new ByteArrayOutputStream());
+        }
+        assertThat(logs.lines("ERROR", "s-secret: upload refused: HTTP 403: B3LB refused the node secret")).hasSize(1);
+        assertThat(logs.lines("ERROR", "s-secret: ")).noneMatch(l -> l.contains("b3lb.protocol"));
+    }
+
+    @Test
+    void theB3lbProtocolAtAnotherBackendPathKeepsTheMarker() throws Exception {
         String nonce = B3lbRecordings.nonce();
         b3lb.knows(nonce);
         B3lbRecordings.ready(dir, "w-403", nonce, 1000);
