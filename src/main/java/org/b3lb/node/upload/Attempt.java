@@ -31,7 +31,7 @@ final class Attempt extends ServiceSupport implements Processor, ShutdownPrepare
     /** Exchange properties: properties never leave the process. */
     static final String RECORDING = "b3lb.recording";
     static final String PROGRESS = "b3lb.progress";
-    /** success, failed, missing_tar, gone, deferred (back to the poll tier) or pending (left at a stop). */
+    /** success, failed, missing_tar, gone, deferred (back to the poll tier), pending (left at a stop) or abandoned (b3lb: never taken). */
     static final String OUTCOME = "b3lb.outcome";
 
     private final UploadConfig config;
@@ -129,10 +129,12 @@ final class Attempt extends ServiceSupport implements Processor, ShutdownPrepare
             throw new UploadFailure.Permanent(r.id(), 0, r.tar() + " is " + (a.isSymbolicLink() ? "a symbolic link" : "not a regular file")
                     + "; refusing to send it: replace it with the recording's tar file");
         }
-        UploadProgress progress = new UploadProgress(r, a.size());
-        exchange.setProperty(PROGRESS, progress);
-        exchange.getIn().setBody(MultipartTarEntity.of(r, a.size(), config.field(), progress));
-        watchdog.watch(progress);
+        MultipartTarEntity body = config.b3lb()
+                ? B3lbRequest.entity(exchange, r, a.size(), config.field(), config.endpoint())
+                : MultipartTarEntity.of(r, a.size(), config.field(), new UploadProgress(r, a.size()));
+        exchange.setProperty(PROGRESS, body.progress());
+        exchange.getIn().setBody(body);
+        watchdog.watch(body.progress());
     }
 
     /** A 2xx: touch the tar (retention counts from now), then delete the marker. */

@@ -73,6 +73,10 @@ final class Failures {
         if (e instanceof HttpOperationFailedException h) {
             int status = h.getStatusCode();
             String body = FailureClassifier.snippet(status, h.getResponseBody(), config.secret());
+            UploadFailure b3lb = config.b3lb() ? B3lbAnswers.failure(r, status, h.getResponseBody(), body, config.endpoint()) : null;
+            if (b3lb != null) {
+                return b3lb;
+            }
             if (FailureClassifier.transientStatus(status)) {
                 return new UploadFailure.Transient(r.id(), status,
                         FailureClassifier.retryAfter(h.getResponseHeaders().entrySet().stream()
@@ -80,7 +84,8 @@ final class Failures {
                                 Instant.now()),
                         "HTTP " + status + body);
             }
-            return new UploadFailure.Permanent(r.id(), status, "HTTP " + status + body + ": " + FailureClassifier.hint(status));
+            return new UploadFailure.Permanent(r.id(), status, "HTTP " + status + body + ": "
+                    + (config.b3lb() ? FailureClassifier.hint(status) : B3lbAnswers.specHint(status, config.endpoint(), h.getResponseBody())));
         }
         if (idle) {
             return new UploadFailure.Transient(r.id(), 0, null, "no progress for " + Sizes.duration(config.idleTimeout())
@@ -160,6 +165,11 @@ final class Failures {
             return;
         }
         UploadFailure f = exchange.getProperty(FAILURE, UploadFailure.class);
+        if (f instanceof B3lbAnswers.Abandoned a) {
+            B3lbAnswers.abandon(a, r, metrics, schedule);
+            attempt.done(exchange, B3lbAnswers.ABANDONED);
+            return;
+        }
         if (!(f instanceof UploadFailure.Transient t)) {
             Duration wait = schedule.rejected(r.id(), f == null ? String.valueOf(caught) : f.getMessage());
             metrics.failed();

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.b3lb.node.config.ConfigException;
 import org.b3lb.node.config.Settings;
+import org.b3lb.node.config.Settings.Protocol;
 
 /**
  * The upload route's settings, checked before Camel starts. The secret is kept out of
@@ -16,7 +17,7 @@ import org.b3lb.node.config.Settings;
  */
 public record UploadConfig(boolean enabled, Path recordingDir, URI endpoint, String field, String secret,
                            Duration pollDelay, int maxRedeliveries, Duration initialDelay, Duration maxDelay,
-                           Duration connectTimeout, Duration idleTimeout, int concurrency) {
+                           Duration connectTimeout, Duration idleTimeout, int concurrency, Protocol protocol) {
 
     public static UploadConfig from(Settings s) {
         boolean enabled = s.bool("b3lb.upload.enabled");
@@ -37,9 +38,29 @@ public record UploadConfig(boolean enabled, Path recordingDir, URI endpoint, Str
         Duration idleTimeout = positive(s, "b3lb.upload.idle-timeout");
         int concurrency = s.intRange("b3lb.upload.concurrency", 1, 64);
         // a node that does not upload needs no secret, even where the packaged secret file is empty
-        String secret = enabled ? secret(s) : "";
+        String secret = !enabled ? "" : s.protocol() == Protocol.B3LB ? optionalSecret(s) : secret(s);
         return new UploadConfig(enabled, dir, endpoint, field, secret, pollDelay, maxRedeliveries, initialDelay,
-                maxDelay, connectTimeout, idleTimeout, concurrency);
+                maxDelay, connectTimeout, idleTimeout, concurrency, s.protocol());
+    }
+
+    /** B3LB 3.x's upload view asks for no secret (the nonce is the credential). */
+    public boolean b3lb() {
+        return protocol == Protocol.B3LB;
+    }
+
+    /**
+     * Under b3lb.protocol=b3lb B3LB reads no secret: one is sent only when configured (for a proxy
+     * in front of B3LB that checks it), and the empty file the package creates means none.
+     */
+    private static String optionalSecret(Settings s) {
+        Path beside = s.configDir().resolve("secret");
+        boolean besideHasOne;
+        try {
+            besideHasOne = Files.size(beside) > 0;
+        } catch (IOException e) {
+            besideHasOne = false;
+        }
+        return s.has("b3lb.upload.secret-file") || s.has("b3lb.upload.secret") || besideHasOne ? secret(s) : "";
     }
 
     /**
@@ -150,6 +171,6 @@ public record UploadConfig(boolean enabled, Path recordingDir, URI endpoint, Str
         return "UploadConfig[enabled=" + enabled + ", recordingDir=" + recordingDir + ", endpoint=" + endpoint
                 + ", field=" + field + ", secret=(hidden), pollDelay=" + pollDelay + ", maxRedeliveries=" + maxRedeliveries
                 + ", initialDelay=" + initialDelay + ", maxDelay=" + maxDelay + ", connectTimeout=" + connectTimeout
-                + ", idleTimeout=" + idleTimeout + ", concurrency=" + concurrency + "]";
+                + ", idleTimeout=" + idleTimeout + ", concurrency=" + concurrency + ", protocol=" + protocol + "]";
     }
 }

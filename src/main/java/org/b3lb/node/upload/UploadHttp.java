@@ -63,7 +63,10 @@ final class UploadHttp implements HttpClientConfigurer {
                     if (entity != null && entity.getContentLength() > EXPECT_CONTINUE_ABOVE) {
                         request.setHeader("Expect", "100-continue");
                     }
-                    request.setHeader(new SecretHeader(secret.get()));
+                    String s = secret.get();
+                    if (!s.isEmpty()) { // b3lb.protocol=b3lb needs none
+                        request.setHeader(new SecretHeader(s));
+                    }
                 });
     }
 

@@ -21,6 +21,7 @@ public final class UploadMetrics {
     private final Counter retry;
     private final Counter failed;
     private final Counter missingTar;
+    private final Counter abandoned;
     private final Counter bytes;
     private final Timer duration;
     private final MeterRegistry registry;
@@ -31,6 +32,7 @@ public final class UploadMetrics {
         retry = outcome(registry, "retry");
         failed = outcome(registry, "failed");
         missingTar = outcome(registry, "missing_tar");
+        abandoned = outcome(registry, B3lbAnswers.ABANDONED);
         bytes = Counter.builder("b3lb.upload.bytes").description("tar bytes uploaded with a 2xx answer").register(registry);
         duration = Timer.builder("b3lb.upload.duration").description("time of successful uploads").register(registry);
         Gauge.builder("b3lb.pending.recordings", recordingDir, UploadMetrics::markers)
@@ -47,7 +49,8 @@ public final class UploadMetrics {
 
     private static Counter outcome(MeterRegistry registry, String outcome) {
         return Counter.builder("b3lb.uploads").tag("outcome", outcome)
-                .description("upload attempts by outcome: success, retry (redelivery follows), failed (waits for a later poll), missing_tar")
+                .description("upload attempts by outcome: success, retry (redelivery follows), failed (waits for a later poll), missing_tar, "
+                        + "abandoned (B3LB 3.x will never take it: breakout room, record set gone)")
                 .register(registry);
     }
 
@@ -67,6 +70,10 @@ public final class UploadMetrics {
 
     void missingTar() {
         missingTar.increment();
+    }
+
+    void abandoned() {
+        abandoned.increment();
     }
 
     static double markers(Path dir) {

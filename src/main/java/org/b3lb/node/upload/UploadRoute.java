@@ -32,7 +32,7 @@ public final class UploadRoute extends RouteBuilder {
         this(config, metrics, (id, outcome) -> { });
     }
 
-    /** @param outcomes told each recording's outcome (success, failed, missing_tar, deferred, pending, gone) */
+    /** @param outcomes told each recording's outcome (success, failed, missing_tar, deferred, pending, gone, abandoned) */
     public UploadRoute(UploadConfig config, UploadMetrics metrics, BiConsumer<String, String> outcomes) {
         this.config = config;
         this.metrics = metrics;
@@ -94,7 +94,8 @@ public final class UploadRoute extends RouteBuilder {
                 .process(attempt)
                 .to("{{b3lb.upload.endpoint}}" + (config.endpoint().getRawQuery() == null ? "?" : "&")
                         + "clientConnectionManager=#uploadConnections&httpClientConfigurer=#uploadHttpConfigurer"
-                        + "&throwExceptionOnFailure=true&followRedirects=false&skipRequestHeaders=true&skipResponseHeaders=true"
+                        // POST always: camel-http would pick GET for b3lb's ?nonce= (the CamelHttpQuery header)
+                        + "&httpMethod=POST&throwExceptionOnFailure=true&followRedirects=false&skipRequestHeaders=true&skipResponseHeaders=true"
                         + "&userAgent=b3lb-node&responseTimeout=" + config.idleTimeout().toMillis())
                 .process(attempt::uploaded);
     }

@@ -1,0 +1,135 @@
+package org.b3lb.node.upload;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What B3LB 3.x's {@code upload_record} view means by its answers (b3lb/rest/classes/api.py), and
+ * the hints that keep a spec-protocol node pointed at a B3LB 3.x from sending its admin the wrong
+ * way. Under {@code b3lb.protocol=b3lb}: 400 and 500 keep the marker (an admin can fix the
+ * metadata and re-queue); 403 for a breakout room recording and 404 for a record set B3LB deleted
+ * will never change, so the marker goes and the tar stays for the cleanup ({@link Abandoned}).
+ */
+final class B3lbAnswers {
+
+    private static final Logger LOG = LoggerFactory.getLogger(B3lbAnswers.class);
+    static final String ABANDONED = "abandoned";
+    /** b3lb/loadbalancer/urls.py: ^b3lb/b/(?P<backend>[a-z]+)/(?P<endpoint>[a-z]+)$, behind any prefix a proxy adds. */
+    private static final Pattern BACKEND_PATH = Pattern.compile(".*/b3lb/b/[a-z]+/[a-z]+");
+    private static final Pattern UPLOAD_PATH = Pattern.compile(".*/b3lb/b/record/upload");
+    private static final Pattern BREAKOUT = Pattern.compile("<isBreakout>\\s*true\\s*</isBreakout>");
+    private static final String ENDPOINT = "check b3lb.upload.endpoint (B3LB's is https://<b3lb-host>/b3lb/b/record/upload)";
+    /** metadata.xml has isBreakout near its start; the rest (playback, segments) need not be read. */
+    private static final int META_READ = 64 * 1024;
+
+    /** B3LB will never take this recording: the marker is removed, the tar kept for the cleanup. */
+    static final class Abandoned extends UploadFailure {
+        Abandoned(String recordingId, int status, String message) {
+            super(recordingId, status, message);
+        }
+    }
+
+    private B3lbAnswers() {
+    }
+
+    /**
+     * Under b3lb: the failure for an answer B3LB's upload view gives a meaning to, or null for one
+     * the general rules handle (408, 429, 5xx other than 500: transient; the rest: permanent).
+     *
+     * @param body    the answer's body as received (B3LB's view answers without one)
+     * @param snippet its first line for the log, secret masked
+     */
+    static UploadFailure failure(Recording r, int status, String body, String snippet, URI endpoint) {
+        boolean uploadPath = UPLOAD_PATH.matcher(path(endpoint)).matches();
+        String http = "HTTP " + status + snippet + ": ";
+        Path meta = B3lbRequest.meta(r);
+        return switch (status) {
+            case 400 -> new UploadFailure.Permanent(r.id(), status, http + "B3LB refused the upload as malformed: missing "
+                    + "nonce/file/meta or bad metadata.xml (" + meta + " must have the root <recording>); "
+                    + (uploadPath ? "see B3LB's log, fix the file or re-run the hook: " + B3lbRequest.rerun(r.id()) : ENDPOINT));
+            case 500 -> new UploadFailure.Permanent(r.id(), status, http + "B3LB failed parsing metadata.xml (" + meta
+                    + " is not XML, or its <meta>, <meeting> or <participants> is not what BBB writes), or failed otherwise: "
+                    + "see B3LB's log, fix the file or re-run the hook: " + B3lbRequest.rerun(r.id()));
+            case 403 -> breakout(meta)
+                    ? new Abandoned(r.id(), status, http + "a breakout room recording (isBreakout=true in " + meta.getFileName()
+                            + "), which B3LB 3.x does not take")
+                    : new UploadFailure.Permanent(r.id(), status, http + "B3LB answers 403 to every backend path but "
+                            + "record/upload (and to breakout room recordings, which this is not): " + ENDPOINT);
+            case 404 -> uploadPath && (body == null || body.isEmpty())
+                    ? new Abandoned(r.id(), status, http + "B3LB no longer knows this recording's record set: the meeting "
+                            + "ended without recording marks, so B3LB deleted it")
+                    : new UploadFailure.Permanent(r.id(), status, http + "no B3LB upload view there (B3LB's own 404 has no "
+                            + "body): " + ENDPOINT);
+            case 401 -> new UploadFailure.Permanent(r.id(), status, http + "B3LB 3.x asks for no credentials, so something "
+                    + "in front of it refused: " + ENDPOINT + ", or that proxy's configuration");
+            case 405 -> new UploadFailure.Permanent(r.id(), status, http + "a B3LB backend path that takes no POST: " + ENDPOINT);
+            default -> null;
+        };
+    }
+
+    /**
+     * The hint for a permanent failure under the spec protocol: an endpoint path of B3LB's backend
+     * form that answers 400, 403 or 405 without a body, as B3LB 3.x's views do, is most likely a
+     * B3LB 3.x, which needs b3lb.protocol=b3lb.
+     */
+    static String specHint(int status, URI endpoint, String body) {
+        String hint = FailureClassifier.hint(status);
+        if (!BACKEND_PATH.matcher(path(endpoint)).matches() || status != 400 && status != 403 && status != 405
+                || body != null && !body.isEmpty()) {
+            return hint;
+        }
+        return "if this is a stock B3LB 3.x (the path looks like one), it speaks its own upload protocol: set "
+                + "b3lb.protocol=b3lb and b3lb.upload.endpoint=https://<b3lb-host>/b3lb/b/record/upload; otherwise: " + hint;
+    }
+
+    /** Removes the marker, keeps the tar with retention counted from now, so an admin has the full period to look. */
+    static void abandon(Abandoned a, Recording r, UploadMetrics metrics, RecordingSchedule schedule) {
+        try {
+            Files.getFileAttributeView(r.tar(), BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .setTimes(FileTime.from(Instant.now()), null, null);
+        } catch (IOException e) {
+            LOG.debug("{}: cannot touch {}: {}", r.id(), r.tar(), e.toString());
+        }
+        try {
+            Files.deleteIfExists(r.marker());
+        } catch (IOException e) {
+            Duration wait = schedule.rejected(r.id(), a.getMessage());
+            metrics.abandoned();
+            LOG.error("{}: {}; but cannot delete {} ({}): it is sent again in {} unless the service's user may delete "
+                    + "files in {}", r.id(), a.getMessage(), r.marker(), e.toString(), Sizes.duration(wait), r.marker().getParent());
+            return;
+        }
+        schedule.forget(r.id());
+        metrics.abandoned();
+        LOG.warn("{}: {}; that will not change, so {} is removed and {} kept for the cleanup (b3lb.cleaner.retention-days "
+                + "from now)", r.id(), a.getMessage(), r.marker().getFileName(), r.tar().getFileName());
+    }
+
+    private static boolean breakout(Path meta) {
+        byte[] head;
+        try (InputStream in = Files.newInputStream(meta, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            head = in.readNBytes(META_READ);
+        } catch (IOException e) {
+            return false; // unknown: keep the marker
+        }
+        return BREAKOUT.matcher(new String(head, StandardCharsets.UTF_8)).find();
+    }
+
+    private static String path(URI endpoint) {
+        String p = endpoint.getPath();
+        return p == null ? "" : p;
+    }
+}
