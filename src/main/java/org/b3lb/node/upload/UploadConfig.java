@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.b3lb.node.config.ConfigException;
 import org.b3lb.node.config.Settings;
-import org.b3lb.node.config.Settings.Protocol;
+import org.b3lb.node.config.Protocol;
 
 /**
  * The upload route's settings, checked before Camel starts. The secret is kept out of
