@@ -71,7 +71,7 @@ class ConfigFuzzTest {
         ACCEPTED.put("b3lb.protocol", v -> false);
         ACCEPTED.put("b3lb.load.source", v -> false);
         // blank: the disk guard is off
-        ACCEPTED.put("b3lb.cleaner.min-free", String::isBlank);
+        ACCEPTED.put("b3lb.cleaner.min-free", v -> v.trim().isEmpty());
         ACCEPTED.put("b3lb.cleaner.guard-interval", v -> false);
         ACCEPTED.put("b3lb.cleaner.delete-bbb-recording", BOOLEAN_TRUE::contains);
         // a program path: any name without blanks or control characters (it is only run when enabled)
