@@ -82,18 +82,16 @@ class ReliabilityIT {
             assertThat(receiver.stored()).allSatisfy(s -> assertThat(s.sha256()).as(s.id()).isEqualTo(expected.get(s.id())));
             assertThat(tarsOn(rec)).containsExactlyInAnyOrderElementsOf(expected.keySet());
             Set<String> duplicated = duplicates(receiver);
-            // a recording is only sent again after the receiver stored it when the 2xx answer itself broke
-            Set<String> answerBroke = scripts.entrySet().stream()
-                    .filter(e -> List.of(e.getValue()).contains(Fault.OK_THEN_TRUNCATED)).map(Map.Entry::getKey)
-                    .collect(Collectors.toSet());
-            assertThat(answerBroke).containsAll(duplicated);
+            // a 2xx status line means stored, even when the answer's body then breaks (issue 10 D8):
+            // no fault of this storm may make the node send a stored recording again
+            assertThat(duplicated).isEmpty();
             // after start-up the load endpoint answered at every poll of this test
             assertThat(loadAnswers.subList(firstAnswer(loadAnswers), loadAnswers.size())).containsOnly(200);
             assertThat(node.load()).isEqualTo(200);
             report("fault storm", RECORDINGS + " recordings (1 KiB-2 MiB), " + receiver.faultsThrown() + " faults thrown "
                     + "(500/503 with Retry-After, 401, reset mid-body, stall, 2xx then cut answer, slow reader); "
                     + "stored intact " + expected.size() + "/" + expected.size() + ", duplicates " + duplicated.size()
-                    + " (all after a cut 2xx answer; " + answerBroke.size() + " recordings had one), markers left 0, "
+                    + ", markers left 0, "
                     + "load endpoint failures 0; drained in " + seconds(drained));
         }
     }
@@ -176,8 +174,9 @@ class ReliabilityIT {
             for (int i = 0; i < 5; i++) {
                 expected.put("good-" + i, recording(rec, "good-" + i, 64 * 1024, random));
             }
-            // a non-ASCII name: readable with the unit's UTF-8 locale
-            expected.put("\u00fcn\u00ef", recording(rec, "\u00fcn\u00ef", 4096, random));
+            // a non-ASCII name breaks the hook's id rule, which the service applies too (issue 10 D6):
+            // skipped with one WARN, never blocking the others, and its files stay for the admin
+            recording(rec, "\u00fcn\u00ef", 4096, random);
             Files.writeString(rec.resolve("orphan.ready"), "");                  // marker without a tar
             Files.createDirectories(rec.resolve("adir.ready"));                  // a directory named like a marker
             Files.write(rec.resolve(".hidden.tar"), new byte[100]);              // hidden files are not recordings
@@ -195,11 +194,13 @@ class ReliabilityIT {
             assertThat(rec.resolve(".hidden.ready")).exists();
             assertThat(rec.resolve("partial.tar.tmp")).exists();
             assertThat(rec.resolve("notes.txt")).hasContent("admin's notes");
+            assertThat(rec.resolve("\u00fcn\u00ef.ready")).exists();
+            assertThat(rec.resolve("\u00fcn\u00ef.tar")).exists();
             assertThat(tarsOn(rec)).containsAll(expected.keySet());
             assertThat(node.load()).isEqualTo(200);
-            report("bad entries on disk", "6 recordings (one named \u00fcn\u00ef) beside a marker without tar, a directory"
-                    + " named x.ready, hidden .tar/.ready, a .tar.tmp and a text file; stored intact 6/6, nothing else"
-                    + " sent, the other entries left as they were");
+            report("bad entries on disk", "5 recordings beside one named \u00fcn\u00ef (breaks the id rule), a marker"
+                    + " without tar, a directory named x.ready, hidden .tar/.ready, a .tar.tmp and a text file; stored"
+                    + " intact 5/5, nothing else sent, the other entries left as they were");
         }
     }
 
