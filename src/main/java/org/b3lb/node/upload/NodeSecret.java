@@ -93,6 +93,12 @@ final class NodeSecret implements Supplier<String> {
         }
     }
 
+    /** Never the secret: this object sits in the registry's HTTP configurer. */
+    @Override
+    public String toString() {
+        return "node secret" + (file == null ? " (inline)" : " from " + file);
+    }
+
     private Stamp stamp() {
         try {
             BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
