@@ -30,7 +30,10 @@ import org.b3lb.node.load.LoadResponder;
 import org.b3lb.node.load.LoadSampler;
 import org.b3lb.node.ops.OpsMetrics;
 import org.b3lb.node.ops.PendingRecordings;
+import org.b3lb.node.ops.RecordingStates;
+import org.b3lb.node.upload.ScheduleStates;
 import org.b3lb.node.upload.UploadConfig;
+import org.b3lb.node.upload.UploadHealthCheck;
 import org.b3lb.node.upload.UploadMetrics;
 import org.b3lb.node.upload.UploadRoute;
 
@@ -96,7 +99,10 @@ public final class NodeService {
         OpsMetrics.bind(meters, pending, Clock.systemUTC());
         main.addMainListener(new OpsWiring(load, management, meters, pending));
         if (upload.enabled()) {
-            main.configure().addRoutesBuilder(new UploadRoute(upload, new UploadMetrics(meters, upload.recordingDir())));
+            UploadRoute uploadRoute = new UploadRoute(upload, new UploadMetrics(meters, upload.recordingDir()));
+            main.configure().addRoutesBuilder(uploadRoute);
+            main.bind(RecordingStates.BEAN_NAME, new ScheduleStates(uploadRoute.schedule()));
+            main.bind(UploadHealthCheck.BEAN_NAME, new UploadHealthCheck(upload, uploadRoute.schedule()));
         }
 
         Instant started = Instant.now();

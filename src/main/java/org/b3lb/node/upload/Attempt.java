@@ -154,7 +154,7 @@ final class Attempt extends ServiceSupport implements Processor, ShutdownPrepare
         }
         try {
             Files.deleteIfExists(r.marker());
-            schedule.forget(r.id());
+            schedule.succeeded(r.id());
         } catch (IOException e) {
             // the marker is the only record that this recording still needs sending, so it stays;
             // waiting max-delay keeps a read-only directory from re-sending it every poll

@@ -171,7 +171,8 @@ final class Failures {
             return;
         }
         if (!(f instanceof UploadFailure.Transient t)) {
-            Duration wait = schedule.rejected(r.id(), f == null ? String.valueOf(caught) : f.getMessage());
+            Duration wait = schedule.rejected(r.id(), f == null ? String.valueOf(caught) : f.getMessage(),
+                    f == null ? 0 : f.status());
             metrics.failed();
             LOG.error("{}: upload refused: {}; the marker stays, next try in {}", r.id(), f == null ? caught : f.getMessage(),
                     Sizes.duration(wait));

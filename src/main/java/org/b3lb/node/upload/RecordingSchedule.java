@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
@@ -21,21 +22,34 @@ public final class RecordingSchedule {
     private static final class State {
         long notBeforeMillis;
         long firstFailureMillis;
+        long lastFailureMillis;
         int failures;
         boolean refused;
+        /** The HTTP status of the last refusal, 0 for none or no answer. */
+        int status;
+        /** The secret's generation the refusal happened under. */
+        long secretGeneration;
         String lastError;
         long size = -1;
         long mtimeMillis = -1;
     }
 
     /** What a status page shows for a recording that is waiting: which, why, since when, until when. */
-    public record Waiting(String id, int failures, String lastError, Instant firstFailure, Instant nextAttempt, boolean refused) {
+    public record Waiting(String id, int failures, String lastError, Instant firstFailure, Instant nextAttempt, boolean refused,
+                          int status, Instant lastFailure) {
+
+        /** B3LB said no to this node itself (secret, endpoint): every upload fails until an admin acts. */
+        public boolean refusedByB3lb() {
+            return refused && (status == 401 || status == 403 || status == 404);
+        }
     }
 
     private final Map<String, State> states = new ConcurrentHashMap<>();
     private final Backoff backoff;
     private final Duration settle;
     private final LongSupplier clock;
+    private volatile LongSupplier secretGeneration = () -> 0;
+    private volatile long lastSuccessMillis;
 
     /**
      * @param settle how long a tar must have been left alone to be sent on first sight (the poll delay)
@@ -46,10 +60,24 @@ public final class RecordingSchedule {
         this.clock = clockMillis;
     }
 
+    /** Tells the schedule which secret is in use, so a new secret releases the recordings refused under the old one. */
+    void secretGeneration(LongSupplier generation) {
+        this.secretGeneration = generation;
+    }
+
     /** False while the recording's backoff runs. */
     public boolean due(String id) {
         State s = states.get(id);
-        return s == null || clock.getAsLong() >= s.notBeforeMillis;
+        return s == null || clock.getAsLong() >= s.notBeforeMillis || released(s);
+    }
+
+    /**
+     * A recording refused for the secret (401/403) need not wait max-delay once the secret
+     * changed or another upload got through: whatever the admin fixed, it is tried now.
+     */
+    private boolean released(State s) {
+        return s.refused && (s.status == 401 || s.status == 403)
+                && (s.lastFailureMillis < lastSuccessMillis || s.secretGeneration != secretGeneration.getAsLong());
     }
 
     /**
@@ -92,9 +120,16 @@ public final class RecordingSchedule {
     }
 
     public Duration rejected(String id, String error) {
+        return rejected(id, error, 0);
+    }
+
+    /** @param status the HTTP status B3LB answered, 0 if the refusal was ours (e.g. an unreadable tar) */
+    public Duration rejected(String id, String error, int status) {
         State s = states.computeIfAbsent(id, k -> new State());
         synchronized (s) {
             note(s, error, true);
+            s.status = status;
+            s.secretGeneration = secretGeneration.getAsLong();
             s.notBeforeMillis = clock.getAsLong() + backoff.max().toMillis();
             return backoff.max();
         }
@@ -104,8 +139,10 @@ public final class RecordingSchedule {
         if (s.failures++ == 0) {
             s.firstFailureMillis = clock.getAsLong();
         }
+        s.lastFailureMillis = clock.getAsLong();
         s.lastError = error;
         s.refused = refused;
+        s.status = 0;
     }
 
     /** How long until the next attempt may start. */
@@ -122,15 +159,37 @@ public final class RecordingSchedule {
     /** Recordings that failed at least once and are not uploaded yet, for a status endpoint. */
     public List<Waiting> snapshot() {
         List<Waiting> out = new ArrayList<>();
-        states.forEach((id, s) -> {
-            synchronized (s) {
-                if (s.failures > 0) {
-                    out.add(new Waiting(id, s.failures, s.lastError, Instant.ofEpochMilli(s.firstFailureMillis),
-                            Instant.ofEpochMilli(s.notBeforeMillis), s.refused));
-                }
-            }
-        });
+        states.forEach((id, s) -> waiting(id, s).ifPresent(out::add));
         return out;
+    }
+
+    /** @return recording {@code id}'s failures so far, empty when none failed since the last success */
+    public Optional<Waiting> waiting(String id) {
+        State s = states.get(id);
+        return s == null ? Optional.empty() : waiting(id, s);
+    }
+
+    private Optional<Waiting> waiting(String id, State s) {
+        synchronized (s) {
+            if (s.failures == 0) {
+                return Optional.empty();
+            }
+            long next = released(s) ? Math.min(s.notBeforeMillis, clock.getAsLong()) : s.notBeforeMillis;
+            return Optional.of(new Waiting(id, s.failures, s.lastError, Instant.ofEpochMilli(s.firstFailureMillis),
+                    Instant.ofEpochMilli(next), s.refused, s.status, Instant.ofEpochMilli(s.lastFailureMillis)));
+        }
+    }
+
+    /** When an upload last got a 2xx since start-up, null if none did. */
+    public Instant lastSuccess() {
+        long t = lastSuccessMillis;
+        return t == 0 ? null : Instant.ofEpochMilli(t);
+    }
+
+    /** Uploaded: nothing to remember, and B3LB is taking uploads again. */
+    public void succeeded(String id) {
+        states.remove(id);
+        lastSuccessMillis = clock.getAsLong();
     }
 
     /** The route was (re)started: an admin restarting it expects every marker to be tried now. */

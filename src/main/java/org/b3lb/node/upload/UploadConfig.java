@@ -17,7 +17,8 @@ import org.b3lb.node.config.Protocol;
  */
 public record UploadConfig(boolean enabled, Path recordingDir, URI endpoint, String field, String secret,
                            Duration pollDelay, int maxRedeliveries, Duration initialDelay, Duration maxDelay,
-                           Duration connectTimeout, Duration idleTimeout, int concurrency, Protocol protocol) {
+                           Duration connectTimeout, Duration idleTimeout, int concurrency, Protocol protocol,
+                           Path secretFile) {
 
     public static UploadConfig from(Settings s) {
         boolean enabled = s.bool("b3lb.upload.enabled");
@@ -40,7 +41,9 @@ public record UploadConfig(boolean enabled, Path recordingDir, URI endpoint, Str
         // a node that does not upload needs no secret, even where the packaged secret file is empty
         String secret = !enabled ? "" : s.protocol() == Protocol.B3LB ? optionalSecret(s) : secret(s);
         return new UploadConfig(enabled, dir, endpoint, field, secret, pollDelay, maxRedeliveries, initialDelay,
-                maxDelay, connectTimeout, idleTimeout, concurrency, s.protocol());
+                maxDelay, connectTimeout, idleTimeout, concurrency, s.protocol(),
+                // nothing to watch where there is no secret (b3lb.protocol=b3lb with the empty packaged file)
+                enabled && !secret.isEmpty() ? secretFile(s) : null);
     }
 
     /** B3LB 3.x's upload view asks for no secret (the nonce is the credential). */
@@ -88,10 +91,29 @@ public record UploadConfig(boolean enabled, Path recordingDir, URI endpoint, Str
                 + "(B3LB_UPLOAD_SECRET_FILE) at a file holding it, or set b3lb.upload.enabled=false");
     }
 
+    /** The file {@link #secret(Settings)} read, which the running route watches; null for an inline secret. */
+    private static Path secretFile(Settings s) {
+        if (s.has("b3lb.upload.secret-file")) {
+            return Path.of(s.string("b3lb.upload.secret-file"));
+        }
+        if (s.has("b3lb.upload.secret") && !s.string("b3lb.upload.secret").isEmpty()) {
+            return null;
+        }
+        Path beside = s.configDir().resolve("secret");
+        return Files.exists(beside) ? beside : null;
+    }
+
     /** A node secret is a short token; a bigger file (or /dev/zero) is a wrong path, and is never read past this. */
     static final int MAX_SECRET_FILE_BYTES = 4096;
 
     private static String readSecretFile(Settings s, Path file, String what) {
+        String text = secretFileText(file, what);
+        checkHeaderSafe(s, "b3lb.upload.secret-file", text);
+        return text;
+    }
+
+    /** The secret in {@code file}, checked for everything but its characters ({@link #headerProblem}). */
+    static String secretFileText(Path file, String what) {
         if (Files.exists(file) && !Files.isRegularFile(file)) {
             // checked before opening: a FIFO would block the start, a device never end
             throw new ConfigException("the node secret file " + file + ", " + what + ", is not a regular file; "
@@ -121,7 +143,6 @@ public record UploadConfig(boolean enabled, Path recordingDir, URI endpoint, Str
             throw new ConfigException("the node secret file " + file + ", " + what + ", is empty; write the secret B3LB "
                     + "knows this node by into it: printf '%s' 'THE-SECRET' > " + file);
         }
-        checkHeaderSafe(s, "b3lb.upload.secret-file", text);
         return text;
     }
 
@@ -131,15 +152,24 @@ public record UploadConfig(boolean enabled, Path recordingDir, URI endpoint, Str
      * of printable ASCII, which every B3LB-generated secret is.
      */
     private static void checkHeaderSafe(Settings s, String key, String secret) {
+        String problem = headerProblem(secret);
+        if (problem != null) {
+            throw s.invalid(key, problem);
+        }
+    }
+
+    /** @return why {@code secret} cannot travel as a header, or null when it can */
+    static String headerProblem(String secret) {
         for (int i = 0; i < secret.length(); i++) {
             char c = secret.charAt(i);
             if (c < 0x20 || c > 0x7e) {
-                throw s.invalid(key, c < 0x20 || c == 0x7f
+                return c < 0x20 || c == 0x7f
                         ? "the secret contains a line break or control character; it must be one line of text"
                         : "the secret must be printable ASCII (letters, digits, punctuation, spaces): HTTP headers"
-                        + " carry nothing else; copy it again from B3LB");
+                        + " carry nothing else; copy it again from B3LB";
             }
         }
+        return null;
     }
 
     private static URI endpoint(Settings s) {
@@ -171,6 +201,7 @@ public record UploadConfig(boolean enabled, Path recordingDir, URI endpoint, Str
         return "UploadConfig[enabled=" + enabled + ", recordingDir=" + recordingDir + ", endpoint=" + endpoint
                 + ", field=" + field + ", secret=(hidden), pollDelay=" + pollDelay + ", maxRedeliveries=" + maxRedeliveries
                 + ", initialDelay=" + initialDelay + ", maxDelay=" + maxDelay + ", connectTimeout=" + connectTimeout
-                + ", idleTimeout=" + idleTimeout + ", concurrency=" + concurrency + ", protocol=" + protocol + "]";
+                + ", idleTimeout=" + idleTimeout + ", concurrency=" + concurrency + ", protocol=" + protocol
+                + ", secretFile=" + (secretFile == null ? "none" : secretFile) + "]";
     }
 }

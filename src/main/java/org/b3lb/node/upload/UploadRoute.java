@@ -50,7 +50,7 @@ public final class UploadRoute extends RouteBuilder {
                 .logRetryAttempted(false).logExhausted(false).logStackTrace(false).logRetryStackTrace(false)
                 .logHandled(false);
         this.failures = new Failures(config, metrics, schedule, attempt, redelivery);
-        this.http = new UploadHttp(config, config::secret);
+        this.http = new UploadHttp(config, NodeSecret.of(config, schedule));
         this.audit = new MarkerAudit(config.recordingDir());
         metrics.watch(audit);
     }

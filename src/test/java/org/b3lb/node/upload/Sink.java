@@ -76,6 +76,7 @@ final class Sink implements AutoCloseable {
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private volatile Action otherwise = Action.status(200);
+    private volatile String acceptedSecret;
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicInteger maxActive = new AtomicInteger();
     private final AtomicInteger total = new AtomicInteger();
@@ -104,6 +105,12 @@ final class Sink implements AutoCloseable {
     /** The answers for the next requests of this recording, in order; then 200. */
     Sink script(String id, Action... actions) {
         scripts.put(id, new ArrayDeque<>(List.of(actions)));
+        return this;
+    }
+
+    /** Like B3LB: a request without this X-Node-Secret gets 401, whatever the script says; null accepts any. */
+    Sink acceptOnly(String secret) {
+        acceptedSecret = secret;
         return this;
     }
 
@@ -239,6 +246,10 @@ final class Sink implements AutoCloseable {
 
         Deque<Action> script = scripts.get(id);
         Action action = script == null || script.isEmpty() ? otherwise : script.poll();
+        String secret = acceptedSecret;
+        if (secret != null && !secret.equals(headers.get("x-node-secret"))) {
+            action = Action.status(401);
+        }
         if (action.kind() == Kind.CLOSE_MID_BODY) {
             return false;
         }

@@ -1,0 +1,77 @@
+package org.b3lb.node.upload;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+
+/**
+ * {@code upload} in /observe/health: DOWN only when nothing can pass until an admin acts: B3LB
+ * refused this node (401/403/404) on the last attempt of a recording, with no upload getting
+ * through since, or the recording directory is missing, not a directory, or not writable (the
+ * route deletes markers there). Transient failures (timeouts, 5xx) only show in the details: the
+ * route retries them by itself, and a flapping check would page an admin for a B3LB restart.
+ * Bound only when upload is enabled.
+ */
+public final class UploadHealthCheck extends AbstractHealthCheck {
+
+    public static final String BEAN_NAME = "uploadHealthCheck";
+
+    private final Path dir;
+    private final RecordingSchedule schedule;
+
+    public UploadHealthCheck(UploadConfig config, RecordingSchedule schedule) {
+        super("b3lb", "upload");
+        this.dir = config.recordingDir();
+        this.schedule = schedule;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        List<RecordingSchedule.Waiting> waiting = schedule.snapshot();
+        Instant lastSuccess = schedule.lastSuccess();
+        builder.detail("waiting", waiting.size());
+        builder.detail("waiting_transient", waiting.stream().filter(w -> !w.refused()).count());
+        builder.detail("waiting_refused", waiting.stream().filter(RecordingSchedule.Waiting::refused).count());
+        waiting.stream().map(RecordingSchedule.Waiting::firstFailure).min(Comparator.naturalOrder())
+                .ifPresent(t -> builder.detail("oldest_failing_since", t.toString()));
+        builder.detail("last_success", lastSuccess == null ? "none since start-up" : lastSuccess.toString());
+
+        String dirProblem = dirProblem();
+        if (dirProblem != null) {
+            builder.message(dirProblem).down();
+            return;
+        }
+        List<RecordingSchedule.Waiting> refused = waiting.stream()
+                .filter(RecordingSchedule.Waiting::refusedByB3lb)
+                .filter(w -> lastSuccess == null || !w.lastFailure().isBefore(lastSuccess))
+                .sorted(Comparator.comparing(RecordingSchedule.Waiting::lastFailure).reversed())
+                .toList();
+        if (!refused.isEmpty()) {
+            RecordingSchedule.Waiting last = refused.get(0);
+            builder.message("B3LB refuses this node's uploads (" + refused.size() + " recording(s), last " + last.id() + " at "
+                    + last.lastFailure() + "): " + last.lastError()).down();
+            return;
+        }
+        builder.up();
+    }
+
+    private String dirProblem() {
+        if (!Files.exists(dir)) {
+            return "recording directory " + dir + " does not exist: no recording can be uploaded; create it for the"
+                    + " service's user or fix b3lb.recording-dir";
+        }
+        if (!Files.isDirectory(dir)) {
+            return "recording directory " + dir + " is not a directory; point b3lb.recording-dir at the directory the hook writes to";
+        }
+        if (!Files.isReadable(dir) || !Files.isWritable(dir)) {
+            return "recording directory " + dir + " is not readable and writable by the service's user, so uploaded"
+                    + " markers cannot be deleted; fix its permissions (with systemd: ReadWritePaths= must list it)";
+        }
+        return null;
+    }
+}
