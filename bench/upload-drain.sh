@@ -12,6 +12,8 @@
 #   bench/upload-drain.sh 3 1000,10000                  only (3), rounds alternating 1,000 and 10,000 (1k 10k 1k 10k ...)
 #   LINK=1 ...                                          every tar a hard link of one random file (100,000 x 100 KiB
 #                                                       would otherwise write 10 GB; the sink never reads the bytes)
+#   TARS=100000 bench/upload-drain.sh 3 1000            100,000 tars in the directory, only 1,000 of them marked
+#                                                       (uploaded recordings stay in the directory until the retention)
 # The service runs with the unit's JVM options (bench/common.sh reads them; JAVA_OPTS=... overrides,
 # JAR=... measures another build). Its warm-up round marks at most 1,000 recordings. During each
 # measured round it samples the heap in use (/observe/metrics, jvm_memory_used_bytes{area="heap"})
@@ -33,16 +35,16 @@ ROOT=$PWD
 . bench/common.sh
 
 rm -rf "$WORK" && mkdir -p "$DIR"
-python3 - "$DIR" "$COUNT" "$SIZE_KIB" "${LINK:-0}" <<'PY'
+python3 - "$DIR" "${TARS:-$COUNT}" "$SIZE_KIB" "${LINK:-0}" <<'PY'
 import os, sys, time
 d, n, kib, link = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "1"
-one = os.path.join(os.path.dirname(d), "one.bin")
-if link:
-    with open(one, "wb") as f:
-        f.write(os.urandom(kib * 1024))
 for i in range(n):
     name = os.path.join(d, "%032x-%d.tar" % (i * 7919, 1700000000000 + i))
     if link:
+        one = os.path.join(os.path.dirname(d), "one-%d.bin" % (i // 50000))  # ext4: at most 65,000 links
+        if i % 50000 == 0:
+            with open(one, "wb") as f:
+                f.write(os.urandom(kib * 1024))
         os.link(one, name)
     else:
         with open(name, "wb") as f:
