@@ -1,60 +1,61 @@
 package org.b3lb.node.upload;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.function.IntSupplier;
 import org.apache.camel.component.file.GenericFile;
-import org.apache.camel.component.file.GenericFileFilter;
+import org.apache.camel.component.file.OptimizedFileFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides, at each poll, which markers become exchanges: only while fewer than the route's bound
- * are in flight (so a backlog of 100,000 markers costs its listing, never 100,000 exchanges),
- * only {@code <id>.ready} with an id the hook could have written, only when the recording is not
- * backing off (an in-memory check, before any file is looked at), and only when its tar has
- * stopped changing. A marker without its tar is passed on, so the route can report and clear it.
+ * Decides, at each poll, which markers become exchanges: only {@code <id>.ready} with an id the
+ * hook could have written, only when the recording is not backing off (an in-memory check), and
+ * only when its tar has stopped changing. A marker without its tar is passed on, so the route can
+ * report and clear it. The name-only test ({@link OptimizedFileFilter}) turns every other entry
+ * away before Camel builds a {@code GenericFile} for it: uploaded tars stay in the directory until
+ * the retention, and with 100,000 of them that object per entry and poll was most of a drain's cost.
  */
-public final class ReadyMarkerFilter implements GenericFileFilter<File> {
+public final class ReadyMarkerFilter implements OptimizedFileFilter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReadyMarkerFilter.class);
 
     private final RecordingSchedule schedule;
-    private final IntSupplier inFlight;
-    private final int bound;
     private final MarkerAudit audit;
+    private final Runnable listAgain;
 
-    /**
-     * @param inFlight exchanges of the route now (queued for a worker, running or redelivering)
-     * @param bound    no marker is taken while that many are in flight
-     */
-    public ReadyMarkerFilter(RecordingSchedule schedule, IntSupplier inFlight, int bound, MarkerAudit audit) {
+    /** @param listAgain told when a marker was turned away only for now (a tar still changing): the next poll must list */
+    public ReadyMarkerFilter(RecordingSchedule schedule, MarkerAudit audit, Runnable listAgain) {
         this.schedule = schedule;
-        this.inFlight = inFlight;
-        this.bound = bound;
         this.audit = audit;
+        this.listAgain = listAgain;
     }
 
+    /** @return false for a name that is no upload now, null when the tar must be looked at */
     @Override
-    public boolean accept(GenericFile<File> file) {
-        if (inFlight.getAsInt() >= bound) {
-            return false;
-        }
-        String name = file.getFileNameOnly();
-        if (file.isDirectory() || !name.endsWith(Recording.MARKER_SUFFIX)) {
-            return false;
+    public Boolean accept(String name) {
+        if (!name.endsWith(Recording.MARKER_SUFFIX)) {
+            return Boolean.FALSE;
         }
         if (!Recording.validMarkerName(name)) {
             audit.skipped(name, "its id breaks the hook's rule (letters, digits, '.', '_' and '-', not starting with '.', '_' or '-')");
-            return false;
+            return Boolean.FALSE;
         }
-        String id = name.substring(0, name.length() - Recording.MARKER_SUFFIX.length());
-        if (!schedule.due(id)) {
+        return schedule.due(name.substring(0, name.length() - Recording.MARKER_SUFFIX.length())) ? null : Boolean.FALSE;
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes") // OptimizedFileFilter extends the raw GenericFileFilter
+    public boolean accept(GenericFile file) {
+        String name = file.getFileNameOnly();
+        Boolean byName = accept(name);
+        if (byName != null) {
+            return byName;
+        }
+        if (file.isDirectory()) {
             return false;
         }
         Recording r;
@@ -71,8 +72,9 @@ public final class ReadyMarkerFilter implements GenericFileFilter<File> {
         } catch (IOException e) {
             return true; // missing or unreadable: the route says which, once, to the admin
         }
-        if (a.isRegularFile() && !schedule.stable(id, a.size(), a.lastModifiedTime().toMillis())) {
-            LOG.debug("{}: {} is still changing, waiting for the next poll", id, r.tar().getFileName());
+        if (a.isRegularFile() && !schedule.stable(r.id(), a.size(), a.lastModifiedTime().toMillis())) {
+            LOG.debug("{}: {} is still changing, waiting for the next poll", r.id(), r.tar().getFileName());
+            listAgain.run();
             return false;
         }
         return true;

@@ -20,7 +20,7 @@ import java.util.function.LongSupplier;
 public final class RecordingSchedule {
 
     private static final class State {
-        long notBeforeMillis;
+        volatile long notBeforeMillis;
         long firstFailureMillis;
         long lastFailureMillis;
         int failures;
@@ -50,6 +50,7 @@ public final class RecordingSchedule {
     private final LongSupplier clock;
     private volatile LongSupplier secretGeneration = () -> 0;
     private volatile long lastSuccessMillis;
+    private volatile long clearedMillis;
 
     /**
      * @param settle how long a tar must have been left alone to be sent on first sight (the poll delay)
@@ -69,6 +70,25 @@ public final class RecordingSchedule {
     public boolean due(String id) {
         State s = states.get(id);
         return s == null || clock.getAsLong() >= s.notBeforeMillis || released(s);
+    }
+
+    /**
+     * Whether a recording may have become due since {@code sinceMillis}: a backoff ended, a new
+     * secret released a refused one, or the schedule was cleared. One pass over the waiting
+     * recordings, so a poll can skip listing the directory when nothing changed.
+     */
+    boolean dueSince(long sinceMillis) {
+        long now = clock.getAsLong();
+        if (clearedMillis >= sinceMillis) {
+            return true;
+        }
+        for (State s : states.values()) {
+            long notBefore = s.notBeforeMillis;
+            if ((notBefore > sinceMillis && notBefore <= now) || released(s)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -195,6 +215,7 @@ public final class RecordingSchedule {
     /** The route was (re)started: an admin restarting it expects every marker to be tried now. */
     public void clear() {
         states.clear();
+        clearedMillis = clock.getAsLong();
     }
 
     /** Uploaded or gone: nothing to remember. */

@@ -11,8 +11,9 @@ import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
  * <p>The file consumer runs with {@code noop} and without an idempotent repository: it never
  * moves, renames or deletes anything (the route deletes a marker after a 2xx) and a marker that
  * failed is seen again on later polls. Camel's in-progress repository keeps a marker out of new
- * polls while its exchange runs; {@link ReadyMarkerFilter} keeps it out while its backoff runs
- * and takes no marker while the route already holds its bound of exchanges.
+ * polls while its exchange runs; {@link ReadyMarkerFilter} keeps it out while its backoff runs;
+ * {@link PollGate} lets a poll list the directory only when that can find work and the route has
+ * room for a batch.
  */
 public final class UploadRoute extends RouteBuilder {
 
@@ -55,18 +56,23 @@ public final class UploadRoute extends RouteBuilder {
         metrics.watch(audit);
     }
 
-    /** Exchanges the route may hold at once (queued for a worker or running): the memory bound of a backlog. */
-    int bound() {
-        return Math.max(100, 25 * config.concurrency());
+    /**
+     * Markers one poll takes at most. The route holds at most twice this many exchanges (queued
+     * for a worker or running), about 3 KB each: the memory bound of a backlog. Large enough that
+     * a listing of a 100,000-entry directory is paid once per 500 uploads, not once per few.
+     */
+    int batch() {
+        return Math.max(500, 25 * config.concurrency());
     }
 
     @Override
     public void configure() {
         bindToRegistry("uploadConnections", http.connections());
         bindToRegistry("uploadHttpConfigurer", http);
-        bindToRegistry("uploadMarkerFilter", new ReadyMarkerFilter(schedule,
-                () -> getContext().getInflightRepository().size(ROUTE_ID), bound(), audit));
-        bindToRegistry("uploadPollStrategy", audit);
+        PollGate gate = new PollGate(config.recordingDir(), audit, schedule, () -> getContext().getInflightRepository().size(ROUTE_ID),
+                batch(), System::currentTimeMillis);
+        bindToRegistry("uploadMarkerFilter", new ReadyMarkerFilter(schedule, audit, gate::listAgain));
+        bindToRegistry("uploadPollStrategy", gate);
         bindToRegistry("uploadRedeliveryPolicy", redelivery);
 
         errorHandler(defaultErrorHandler().allowRedeliveryWhileStopping(false));
@@ -81,11 +87,11 @@ public final class UploadRoute extends RouteBuilder {
         from("file:" + config.recordingDir() + "?antInclude=*.ready&noop=true&idempotent=false&readLock=none"
                 + "&autoCreate=false&startingDirectoryMustExist=false&directoryMustExist=false"
                 + "&filter=#uploadMarkerFilter&pollStrategy=#uploadPollStrategy"
-                + "&maxMessagesPerPoll=" + bound() + "&eagerMaxMessagesPerPoll=true&greedy=true"
+                + "&maxMessagesPerPoll=" + batch() + "&eagerMaxMessagesPerPoll=true&greedy=true"
                 + "&initialDelay=" + Math.min(1000, config.pollDelay().toMillis()) + "&delay=" + config.pollDelay().toMillis())
                 .routeId(ROUTE_ID)
                 .description("uploads <id>.tar for each <id>.ready in b3lb.recording-dir to b3lb.upload.endpoint")
-                .threads(config.concurrency(), config.concurrency()).maxQueueSize(2 * bound()).threadName("upload")
+                .threads(config.concurrency(), config.concurrency()).maxQueueSize(2 * batch()).threadName("upload")
                 .process(Attempt::takeMarker)
                 .choice()
                     .when(attempt::markerGone).stop()

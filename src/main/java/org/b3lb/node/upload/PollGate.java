@@ -1,0 +1,110 @@
+package org.b3lb.node.upload;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Objects;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
+import org.apache.camel.Consumer;
+import org.apache.camel.Endpoint;
+import org.apache.camel.spi.PollingConsumerPollStrategy;
+
+/**
+ * The file consumer's poll strategy: lets a poll list the recording directory only when the
+ * listing can find work, that is when the route has room for a batch and the directory changed
+ * (its mtime), a waiting recording became due, the last poll left work behind, or a minute
+ * passed. Hand-written because Camel's file consumer lists the whole directory at every poll, and
+ * uploaded tars stay in it until the retention: an idle node with thousands of them paid that
+ * listing every poll-delay, and a drain of 100,000 paid it once per handful of uploads.
+ */
+final class PollGate implements PollingConsumerPollStrategy {
+
+    /** Directory timestamps are coarse (a kernel tick): an mtime this fresh may hide a later change. */
+    static final long TRUST_MTIME_AFTER_MILLIS = 1_000;
+    /** Also lists now and then without a visible change (a file system whose mtime lies, e.g. some NFS). */
+    static final long LIST_AT_LEAST_EVERY_MILLIS = 60_000;
+
+    private final Path dir;
+    private final MarkerAudit audit;
+    private final RecordingSchedule schedule;
+    private final IntSupplier inFlight;
+    private final int batch;
+    private final LongSupplier clock;
+    private volatile boolean listAgain = true;
+    private long listedAtMillis;
+    private Object listedKey;
+    private long listedMtime;
+
+    /**
+     * @param inFlight the route's exchanges now (queued for a worker, running or redelivering)
+     * @param batch    the most one poll takes (maxMessagesPerPoll); the gate lists only while at
+     *                 most that many are in flight, so the route never holds more than twice it
+     */
+    PollGate(Path dir, MarkerAudit audit, RecordingSchedule schedule, IntSupplier inFlight, int batch, LongSupplier clockMillis) {
+        this.dir = dir;
+        this.audit = audit;
+        this.schedule = schedule;
+        this.inFlight = inFlight;
+        this.batch = batch;
+        this.clock = clockMillis;
+    }
+
+    /** The last listing left something for later (a marker it could not take yet): the next poll lists. */
+    void listAgain() {
+        listAgain = true;
+    }
+
+    @Override
+    public boolean begin(Consumer consumer, Endpoint endpoint) {
+        if (!audit.begin(consumer, endpoint)) {
+            return false;
+        }
+        if (inFlight.getAsInt() > batch) {
+            listAgain = true; // no room for a batch yet: keep the exchanges bounded, list once there is
+            return false;
+        }
+        long now = clock.getAsLong();
+        BasicFileAttributes a = attributes();
+        boolean unchanged = a != null && listedKey != null && key(a).equals(listedKey)
+                && a.lastModifiedTime().toMillis() == listedMtime;
+        if (!listAgain && unchanged && now - listedAtMillis < LIST_AT_LEAST_EVERY_MILLIS && !schedule.dueSince(listedAtMillis)) {
+            return false;
+        }
+        listAgain = false;
+        listedAtMillis = now;
+        boolean trusted = a != null && now - a.lastModifiedTime().toMillis() >= TRUST_MTIME_AFTER_MILLIS;
+        listedKey = trusted ? key(a) : null;
+        listedMtime = trusted ? a.lastModifiedTime().toMillis() : 0;
+        return true;
+    }
+
+    /** The directory's identity: a directory replaced by another (mv) is a change even with the same mtime. */
+    private Object key(BasicFileAttributes a) {
+        return Objects.requireNonNullElse(a.fileKey(), dir);
+    }
+
+    private BasicFileAttributes attributes() {
+        try {
+            return Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException | RuntimeException e) {
+            return null; // the audit reports a missing or unreadable directory; listing is the safe answer
+        }
+    }
+
+    @Override
+    public void commit(Consumer consumer, Endpoint endpoint, int polledMessages) {
+        if (polledMessages >= batch) {
+            listAgain = true; // the listing stopped at the batch: more markers may wait
+        }
+        audit.commit(consumer, endpoint, polledMessages);
+    }
+
+    @Override
+    public boolean rollback(Consumer consumer, Endpoint endpoint, int retryCounter, Exception cause) throws Exception {
+        listAgain = true;
+        return audit.rollback(consumer, endpoint, retryCounter, cause);
+    }
+}
