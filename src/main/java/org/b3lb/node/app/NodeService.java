@@ -99,7 +99,7 @@ public final class NodeService {
         OpsMetrics.bind(meters, pending, Clock.systemUTC());
         main.addMainListener(new OpsWiring(load, management, meters, pending));
         if (upload.enabled()) {
-            UploadRoute uploadRoute = new UploadRoute(upload, new UploadMetrics(meters, upload.recordingDir()));
+            UploadRoute uploadRoute = new UploadRoute(upload, new UploadMetrics(meters));
             main.configure().addRoutesBuilder(uploadRoute);
             main.bind(RecordingStates.BEAN_NAME, new ScheduleStates(uploadRoute.schedule()));
             main.bind(UploadHealthCheck.BEAN_NAME, new UploadHealthCheck(upload, uploadRoute.schedule()));

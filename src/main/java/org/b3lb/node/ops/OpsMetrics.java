@@ -8,8 +8,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 
 /**
- * The gauges the monitoring pack alerts on that no route owns:
- * {@code b3lb_pending_oldest_age_seconds} (0 when nothing waits) and {@code b3lb_pending_bytes}.
+ * The gauges the monitoring pack alerts on that no route owns, all from one cached scan of the
+ * directory (so a scrape lists it once, and they also count markers the route has not polled yet):
+ * {@code b3lb_pending_recordings} (markers the route will take: hidden ones are
+ * {@code b3lb_skipped_markers}), {@code b3lb_pending_oldest_age_seconds} (0 when nothing waits)
+ * and {@code b3lb_pending_bytes}.
  * ({@code b3lb_disk_free_bytes} is the disk guard's, registered whether the guard is on or not.)
  */
 public final class OpsMetrics {
@@ -18,6 +21,9 @@ public final class OpsMetrics {
     }
 
     public static void bind(MeterRegistry registry, PendingRecordings pending, Clock clock) {
+        Gauge.builder("b3lb.pending.recordings", pending, p -> p.scan().count())
+                .description("<id>.ready markers waiting in b3lb.recording-dir")
+                .register(registry);
         Gauge.builder("b3lb.pending.oldest.age", pending, p -> p.scan().oldestAge(clock.instant()).toMillis() / 1000.0)
                 .baseUnit("seconds")
                 .description("age of the oldest <id>.ready marker waiting in b3lb.recording-dir, 0 when none")

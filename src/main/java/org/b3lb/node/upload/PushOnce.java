@@ -42,7 +42,7 @@ public final class PushOnce {
             ctx.disableJMX();
             ctx.setStartupSummaryLevel(StartupSummaryLevel.Off);
             ctx.getPropertiesComponent().addInitialProperty("b3lb.upload.endpoint", config.endpoint().toString());
-            ctx.addRoutes(new UploadRoute(config, new UploadMetrics(new SimpleMeterRegistry(), config.recordingDir()), (id, outcome) -> {
+            ctx.addRoutes(new UploadRoute(config, new UploadMetrics(new SimpleMeterRegistry()), (id, outcome) -> {
                 if (FINAL.contains(outcome) && pending.contains(id)) {
                     outcomes.putIfAbsent(id, outcome);
                     synchronized (done) {

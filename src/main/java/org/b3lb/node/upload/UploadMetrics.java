@@ -4,16 +4,12 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 
 /**
  * {@code b3lb_uploads_total{outcome}}, {@code b3lb_upload_bytes_total}, {@code b3lb_upload_duration_seconds}
- * and {@code b3lb_pending_recordings}. The pending count is read from the directory at scrape
- * time, so it also counts markers the route has not polled yet (a backlog after an outage).
+ * and {@code b3lb_skipped_markers}. The pending gauges read the directory, not the route: they are
+ * {@code ops.OpsMetrics}'.
  */
 public final class UploadMetrics {
 
@@ -26,7 +22,7 @@ public final class UploadMetrics {
     private final Timer duration;
     private final MeterRegistry registry;
 
-    public UploadMetrics(MeterRegistry registry, Path recordingDir) {
+    public UploadMetrics(MeterRegistry registry) {
         this.registry = registry;
         success = outcome(registry, "success");
         retry = outcome(registry, "retry");
@@ -35,9 +31,6 @@ public final class UploadMetrics {
         abandoned = outcome(registry, B3lbAnswers.ABANDONED);
         bytes = Counter.builder("b3lb.upload.bytes").description("tar bytes uploaded with a 2xx answer").register(registry);
         duration = Timer.builder("b3lb.upload.duration").description("time of successful uploads").register(registry);
-        Gauge.builder("b3lb.pending.recordings", recordingDir, UploadMetrics::markers)
-                .description("<id>.ready markers waiting in b3lb.recording-dir")
-                .register(registry);
     }
 
     /** {@code b3lb_skipped_markers}: markers the route leaves alone (bad names, hidden, directories). */
@@ -74,17 +67,5 @@ public final class UploadMetrics {
 
     void abandoned() {
         abandoned.increment();
-    }
-
-    static double markers(Path dir) {
-        int n = 0;
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*" + Recording.MARKER_SUFFIX)) {
-            for (Path ignored : ds) {
-                n++;
-            }
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
-        return n;
     }
 }

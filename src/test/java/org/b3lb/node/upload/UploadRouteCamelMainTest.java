@@ -90,7 +90,7 @@ class UploadRouteCamelMainTest {
         keys.put("b3lb.upload.max-redeliveries", "5");
         UploadConfig config = UploadConfig.from(Settings.load(null, Map.of(), keys));
         meters = new SimpleMeterRegistry();
-        metrics = new UploadMetrics(meters, dir);
+        metrics = new UploadMetrics(meters);
         main.addRoutesBuilder(new UploadRoute(config, metrics));
     }
 
