@@ -10,8 +10,11 @@
 #   SINK=python bench/upload-drain.sh                   bench/sink.py instead of nginx (`return 200`, the default when installed)
 #   SERVICE_ONLY=1 bench/upload-drain.sh 1 100000      only (3), for large counts (no spec loop, no push --once)
 #   bench/upload-drain.sh 3 1000,10000                  only (3), rounds alternating 1,000 and 10,000 (1k 10k 1k 10k ...)
-#   LINK=1 ...                                          every tar a hard link of one random file (100,000 x 100 KiB
-#                                                       would otherwise write 10 GB; the sink never reads the bytes)
+#   SPARSE=1 ...                                        every tar a sparse file of SIZE_KIB (100,000 x 100 KiB would
+#                                                       otherwise write 10 GB; the service still reads every byte)
+#   LINK=1 ...                                          every tar a hard link of one random file: NOT for drains, as
+#                                                       the service sets each uploaded tar's mtime, which is then the
+#                                                       mtime of every pending link too, so they all look "still changing"
 #   TARS=100000 bench/upload-drain.sh 3 1000            100,000 tars in the directory, only 1,000 of them marked
 #                                                       (uploaded recordings stay in the directory until the retention)
 # The service runs with the unit's JVM options (bench/common.sh reads them; JAVA_OPTS=... overrides,
@@ -35,9 +38,9 @@ ROOT=$PWD
 . bench/common.sh
 
 rm -rf "$WORK" && mkdir -p "$DIR"
-python3 - "$DIR" "${TARS:-$COUNT}" "$SIZE_KIB" "${LINK:-0}" <<'PY'
+python3 - "$DIR" "${TARS:-$COUNT}" "$SIZE_KIB" "${LINK:-0}" "${SPARSE:-0}" <<'PY'
 import os, sys, time
-d, n, kib, link = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "1"
+d, n, kib, link, sparse = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "1", sys.argv[5] == "1"
 for i in range(n):
     name = os.path.join(d, "%032x-%d.tar" % (i * 7919, 1700000000000 + i))
     if link:
@@ -46,6 +49,9 @@ for i in range(n):
             with open(one, "wb") as f:
                 f.write(os.urandom(kib * 1024))
         os.link(one, name)
+    elif sparse:
+        with open(name, "wb") as f:
+            f.truncate(kib * 1024)
     else:
         with open(name, "wb") as f:
             f.write(os.urandom(kib * 1024))

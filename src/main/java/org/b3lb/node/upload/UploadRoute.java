@@ -3,6 +3,7 @@ package org.b3lb.node.upload;
 import java.util.function.BiConsumer;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
+import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 
 /**
  * Route {@code upload}: polls {@code b3lb.recording-dir} for {@code <id>.ready} markers and posts
@@ -73,6 +74,9 @@ public final class UploadRoute extends RouteBuilder {
                 batch(), System::currentTimeMillis);
         bindToRegistry("uploadMarkerFilter", new ReadyMarkerFilter(schedule, audit, gate::listAgain));
         bindToRegistry("uploadPollStrategy", gate);
+        // Camel's default remembers 50,000 names and compacts its change log only at twice that: on a
+        // drain, megabytes of heap for entries long gone. At most 2 x batch are in progress at once.
+        bindToRegistry("uploadInProgress", MemoryIdempotentRepository.memoryIdempotentRepository(10 * batch()));
         bindToRegistry("uploadRedeliveryPolicy", redelivery);
 
         errorHandler(defaultErrorHandler().allowRedeliveryWhileStopping(false));
@@ -86,7 +90,7 @@ public final class UploadRoute extends RouteBuilder {
 
         from("file:" + config.recordingDir() + "?antInclude=*.ready&noop=true&idempotent=false&readLock=none"
                 + "&autoCreate=false&startingDirectoryMustExist=false&directoryMustExist=false"
-                + "&filter=#uploadMarkerFilter&pollStrategy=#uploadPollStrategy"
+                + "&filter=#uploadMarkerFilter&pollStrategy=#uploadPollStrategy&inProgressRepository=#uploadInProgress"
                 + "&maxMessagesPerPoll=" + batch() + "&eagerMaxMessagesPerPoll=true&greedy=true"
                 + "&initialDelay=" + Math.min(1000, config.pollDelay().toMillis()) + "&delay=" + config.pollDelay().toMillis())
                 .routeId(ROUTE_ID)
