@@ -9,7 +9,8 @@
 #   HEAP=-Xmx64m bench/upload-throughput.sh           run the service with a small heap
 #   SPARSE=1 bench/upload-throughput.sh 1 4096        a sparse 4 GiB file (no disk, no urandom)
 #   JAVA_EXTRA="-XX:+UseSerialGC ..."                 more JVM options for the service
-#   JFR=1                                             a flight recording per service, $WORK/<sink>/node.jfr
+#   JFR=1                                             a flight recording per service ($WORK/<sink>/node.jfr,
+#                                                     1 ms sampling), summarised by bench/jfr-top.py at the end
 #   SINKS="py http https"                             sinks, in round order (default: py)
 #     py     bench/sink.py directly: reads every body to the end, then answers 204
 #     http   nginx on 127.0.0.1 passing each body unbuffered (proxy_request_buffering off) to that sink
@@ -17,6 +18,8 @@
 #            here; the service trusts it through a PKCS12 trust store given as
 #            -Djavax.net.ssl.trustStore (every service gets it, so their JVM options are the same),
 #            curl through --cacert. The access log shows each request's $ssl_protocol/$ssl_cipher.
+#            TLS13_CIPHERS=TLS_AES_128_GCM_SHA256 makes nginx choose that suite for both clients
+#            (default: the client's preference; curl and Java 17 both prefer TLS_AES_256_GCM_SHA384).
 # Not nginx alone: its `return 204` answers before the body is read and then discards it 4 KiB per read.
 # One service per sink (b3lb.upload.endpoint is one URL), each with its own recording directory.
 set -euo pipefail
@@ -36,7 +39,8 @@ touch -d '1 hour ago' "$DATA"
 
 PIDS=()
 declare -A NODE URL IDLE
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
+# waits for the services too: each writes its flight recording while it stops
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait; }
 trap cleanup EXIT
 # the sink may take seconds to start on a busy machine (pyenv shims): wait for its port, not a fixed time
 wait_port() { for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return; sleep 0.1; done; echo "nothing listens on $1" >&2; exit 1; }
@@ -72,6 +76,7 @@ http {
   ssl_certificate $NG/cert.pem;
   ssl_certificate_key $NG/key.pem;
   ssl_protocols TLSv1.3;
+${TLS13_CIPHERS:+ssl_conf_command Ciphersuites $TLS13_CIPHERS; ssl_prefer_server_ciphers on;}
   server {
     listen 127.0.0.1:$((PORT + 3));
     listen 127.0.0.1:$((PORT + 4)) ssl;
@@ -108,7 +113,7 @@ b3lb.upload.secret=bench
 b3lb.upload.poll-delay=100ms
 CFG
   jfr=()
-  [ "${JFR:-0}" = 1 ] && jfr=(-XX:StartFlightRecording=filename="$WORK/$s/node.jfr",settings=profile)
+  [ "${JFR:-0}" = 1 ] && jfr=("-XX:StartFlightRecording=filename=$WORK/$s/node.jfr,settings=profile,jdk.ExecutionSample#period=1ms,jdk.NativeMethodSample#period=1ms")
   # shellcheck disable=SC2086
   java $HEAP ${JAVA_EXTRA:-} "${TLS_OPTS[@]}" "${jfr[@]}" -jar target/b3lb-node.jar run \
     --config "$WORK/$s/application.properties" > "$WORK/$s/node.log" 2>&1 & NODE[$s]=$!
@@ -185,4 +190,8 @@ if [ -n "${NG:-}" ]; then
   echo "nginx access log (port status protocol cipher client: requests, first request length):"
   awk '{ua = $0; sub(/^[^"]*"/, "", ua); sub(/"$/, "", ua); k = $1 " " $2 " " $4 " " $5 " " ua; n[k]++; if (!(k in len)) len[k] = $3}
        END {for (k in n) printf "  %s: %d, %d bytes\n", k, n[k], len[k]}' "$NG/access.log" | sort
+fi
+if [ "${JFR:-0}" = 1 ]; then
+  cleanup; trap - EXIT
+  for s in "${SINK_LIST[@]}"; do echo "$s:"; python3 bench/jfr-top.py "$WORK/$s/node.jfr" " - upload" 12; done
 fi
