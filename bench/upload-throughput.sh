@@ -18,8 +18,8 @@
 #            here; the service trusts it through a PKCS12 trust store given as
 #            -Djavax.net.ssl.trustStore (every service gets it, so their JVM options are the same),
 #            curl through --cacert. The access log shows each request's $ssl_protocol/$ssl_cipher.
-#            TLS13_CIPHERS=TLS_AES_128_GCM_SHA256 makes nginx choose that suite for both clients
-#            (default: the client's preference; curl and Java 17 both prefer TLS_AES_256_GCM_SHA384).
+#            nginx lets the client choose the suite: curl and Java 17 both take TLS_AES_256_GCM_SHA384.
+#     https128  the same with TLS_AES_128_GCM_SHA256, the only suite nginx offers on that port
 # Not nginx alone: its `return 204` answers before the body is read and then discards it 4 KiB per read.
 # One service per sink (b3lb.upload.endpoint is one URL), each with its own recording directory.
 set -euo pipefail
@@ -76,16 +76,15 @@ http {
   ssl_certificate $NG/cert.pem;
   ssl_certificate_key $NG/key.pem;
   ssl_protocols TLSv1.3;
-${TLS13_CIPHERS:+ssl_conf_command Ciphersuites $TLS13_CIPHERS; ssl_prefer_server_ciphers on;}
   server {
     listen 127.0.0.1:$((PORT + 3));
     listen 127.0.0.1:$((PORT + 4)) ssl;
-    location / {
-      proxy_pass http://sink;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_request_buffering off;
-    }
+    location / { proxy_pass http://sink; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_request_buffering off; }
+  }
+  server {
+    listen 127.0.0.1:$((PORT + 5)) ssl;
+    ssl_conf_command Ciphersuites TLS_AES_128_GCM_SHA256;
+    location / { proxy_pass http://sink; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_request_buffering off; }
   }
 }
 CFG
@@ -93,6 +92,7 @@ CFG
   wait_port $((PORT + 3))
   URL[http]="http://127.0.0.1:$((PORT + 3))/b3lb/b/recording/upload"
   URL[https]="https://127.0.0.1:$((PORT + 4))/b3lb/b/recording/upload"
+  URL[https128]="https://127.0.0.1:$((PORT + 5))/b3lb/b/recording/upload"
 fi
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
@@ -101,7 +101,7 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # user + system, in 1/1
 
 k=0
 for s in "${SINK_LIST[@]}"; do
-  [ -n "${URL[$s]:-}" ] || { echo "unknown sink '$s' in SINKS; use py, http or https" >&2; exit 2; }
+  [ -n "${URL[$s]:-}" ] || { echo "unknown sink '$s' in SINKS; use py, http, https or https128" >&2; exit 2; }
   mkdir -p "$WORK/$s/archived"
   cat > "$WORK/$s/application.properties" <<CFG
 b3lb.recording-dir=$WORK/$s/archived
@@ -165,7 +165,7 @@ for i in $(seq "$RUNS"); do
     t=$(node_seconds "$s" "n$i")
     ncpu=$(( $(cpu_ticks "${NODE[$s]}") - before ))
     awk -v s="$s" -v i="$i" -v c="$c" -v t="$t" -v cc="$ccpu" -v nc="$ncpu" -v p="$peak" -v l="$l" 'BEGIN {
-      printf "  %d %-5s curl %.3f s (cpu %.2f)  b3lb-node %.3f s (cpu %.2f)  %.2fx  peak RSS %d MiB  load %s\n",
+      printf "  %d %-8s curl %.3f s (cpu %.2f)  b3lb-node %.3f s (cpu %.2f)  %.2fx  peak RSS %d MiB  load %s\n",
         i, s, c, cc, t, nc / 100, c / t, p / 1024, l }'
     echo "$c $t $ccpu $(awk -v n="$ncpu" 'BEGIN {print n / 100}') $((peak - IDLE[$s]))" >> "$WORK/$s/results.txt"
   done
@@ -177,15 +177,17 @@ for s in "${SINK_LIST[@]}"; do
   awk -v s="$s" -v c="${MC[$s]}" -v n="${MN[$s]}" -v cc="$(cut -d' ' -f3 "$f" | median)" \
       -v nc="$(cut -d' ' -f4 "$f" | median)" -v g="$(cut -d' ' -f5 "$f" | sort -n | tail -1)" \
       -v r="$(awk '{print $1 / $2}' "$f" | median)" -v m="$SIZE_MIB" -v idle="${IDLE[$s]}" 'BEGIN {
-    printf "%-5s median curl %.3f s (%.0f MB/s), b3lb-node %.3f s (%.0f MB/s): ratio %.2fx of curl (median of the rounds %.2fx)\n",
+    printf "%-8s median curl %.3f s (%.0f MB/s), b3lb-node %.3f s (%.0f MB/s): ratio %.2fx of curl (median of the rounds %.2fx)\n",
       s, c, m * 1.048576 / c, n, m * 1.048576 / n, c / n, r
-    printf "      CPU per upload: curl %.2f s, b3lb-node %.2f s; b3lb-node RSS idle %d MiB, worst growth during an upload %.1f MiB\n",
+    printf "         CPU per upload: curl %.2f s, b3lb-node %.2f s; b3lb-node RSS idle %d MiB, worst growth during an upload %.1f MiB\n",
       cc, nc, idle / 1024, g / 1024 }'
 done
-if [ -n "${MC[https]:-}" ] && [ -n "${MC[http]:-}" ]; then
-  awk -v ch="${MC[http]}" -v cs="${MC[https]}" -v nh="${MN[http]}" -v ns="${MN[https]}" 'BEGIN {
-    printf "https/http throughput (medians): curl %.2fx, b3lb-node %.2fx\n", ch / cs, nh / ns }'
-fi
+for s in https https128; do
+  if [ -n "${MC[$s]:-}" ] && [ -n "${MC[http]:-}" ]; then
+    awk -v s="$s" -v ch="${MC[http]}" -v cs="${MC[$s]}" -v nh="${MN[http]}" -v ns="${MN[$s]}" 'BEGIN {
+      printf "%s/http throughput (medians): curl %.2fx, b3lb-node %.2fx\n", s, ch / cs, nh / ns }'
+  fi
+done
 if [ -n "${NG:-}" ]; then
   echo "nginx access log (port status protocol cipher client: requests, first request length):"
   awk '{ua = $0; sub(/^[^"]*"/, "", ua); sub(/"$/, "", ua); k = $1 " " $2 " " $4 " " $5 " " ua; n[k]++; if (!(k in len)) len[k] = $3}
