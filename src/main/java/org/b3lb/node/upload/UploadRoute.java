@@ -3,7 +3,6 @@ package org.b3lb.node.upload;
 import java.util.function.BiConsumer;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
-import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 
 /**
  * Route {@code upload}: polls {@code b3lb.recording-dir} for {@code <id>.ready} markers and posts
@@ -74,9 +73,7 @@ public final class UploadRoute extends RouteBuilder {
                 batch(), System::currentTimeMillis);
         bindToRegistry("uploadMarkerFilter", new ReadyMarkerFilter(schedule, audit, gate::listAgain));
         bindToRegistry("uploadPollStrategy", gate);
-        // Camel's default remembers 50,000 names and compacts its change log only at twice that: on a
-        // drain, megabytes of heap for entries long gone. At most 2 x batch are in progress at once.
-        bindToRegistry("uploadInProgress", MemoryIdempotentRepository.memoryIdempotentRepository(10 * batch()));
+        bindToRegistry("uploadInProgress", new InProgressMarkers());
         bindToRegistry("uploadRedeliveryPolicy", redelivery);
 
         errorHandler(defaultErrorHandler().allowRedeliveryWhileStopping(false));
