@@ -59,10 +59,10 @@ public final class UploadRoute extends RouteBuilder {
     /**
      * Markers one poll takes at most. The route holds at most twice this many exchanges (queued
      * for a worker or running), about 3 KB each: the memory bound of a backlog. Large enough that
-     * a listing of a 100,000-entry directory is paid once per 500 uploads, not once per few.
+     * a listing of a 200,000-entry directory is paid once per 2,000 uploads, not once per few.
      */
     int batch() {
-        return Math.max(500, 25 * config.concurrency());
+        return Math.max(2000, 25 * config.concurrency());
     }
 
     @Override
