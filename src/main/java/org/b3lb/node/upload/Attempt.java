@@ -126,7 +126,7 @@ final class Attempt extends ServiceSupport implements Processor, ShutdownPrepare
         }
         BasicFileAttributes a = Files.readAttributes(r.tar(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         if (!a.isRegularFile()) {
-            throw new UploadFailure.Permanent(r.id(), 0, r.tar() + " is " + (a.isSymbolicLink() ? "a symbolic link" : "not a regular file")
+            throw new UploadFailure.Permanent(0, r.tar() + " is " + (a.isSymbolicLink() ? "a symbolic link" : "not a regular file")
                     + "; refusing to send it: replace it with the recording's tar file");
         }
         MultipartTarEntity body = config.b3lb()

@@ -37,8 +37,8 @@ final class B3lbAnswers {
 
     /** B3LB will never take this recording: the marker is removed, the tar kept for the cleanup. */
     static final class Abandoned extends UploadFailure {
-        Abandoned(String recordingId, int status, String message) {
-            super(recordingId, status, message);
+        Abandoned(int status, String message) {
+            super(status, message);
         }
     }
 
@@ -57,25 +57,25 @@ final class B3lbAnswers {
         String http = "HTTP " + status + snippet + ": ";
         Path meta = B3lbRequest.meta(r);
         return switch (status) {
-            case 400 -> new UploadFailure.Permanent(r.id(), status, http + "B3LB refused the upload as malformed: missing "
+            case 400 -> new UploadFailure.Permanent(status, http + "B3LB refused the upload as malformed: missing "
                     + "nonce/file/meta or bad metadata.xml (" + meta + " must have the root <recording>); "
                     + (uploadPath ? "see B3LB's log, fix the file or re-run the hook: " + B3lbRequest.rerun(r.id()) : ENDPOINT));
-            case 500 -> new UploadFailure.Permanent(r.id(), status, http + "B3LB failed parsing metadata.xml (" + meta
+            case 500 -> new UploadFailure.Permanent(status, http + "B3LB failed parsing metadata.xml (" + meta
                     + " is not XML, or its <meta>, <meeting> or <participants> is not what BBB writes), or failed otherwise: "
                     + "see B3LB's log, fix the file or re-run the hook: " + B3lbRequest.rerun(r.id()));
             case 403 -> breakout(meta)
-                    ? new Abandoned(r.id(), status, http + "a breakout room recording (isBreakout=true in " + meta.getFileName()
+                    ? new Abandoned(status, http + "a breakout room recording (isBreakout=true in " + meta.getFileName()
                             + "), which B3LB 3.x does not take")
-                    : new UploadFailure.Permanent(r.id(), status, http + "B3LB answers 403 to every backend path but "
+                    : new UploadFailure.Permanent(status, http + "B3LB answers 403 to every backend path but "
                             + "record/upload (and to breakout room recordings, which this is not): " + ENDPOINT);
             case 404 -> uploadPath && (body == null || body.isEmpty())
-                    ? new Abandoned(r.id(), status, http + "B3LB no longer knows this recording's record set: the meeting "
+                    ? new Abandoned(status, http + "B3LB no longer knows this recording's record set: the meeting "
                             + "ended without recording marks, so B3LB deleted it")
-                    : new UploadFailure.Permanent(r.id(), status, http + "no B3LB upload view there (B3LB's own 404 has no "
+                    : new UploadFailure.Permanent(status, http + "no B3LB upload view there (B3LB's own 404 has no "
                             + "body): " + ENDPOINT);
-            case 401 -> new UploadFailure.Permanent(r.id(), status, http + "B3LB 3.x asks for no credentials, so something "
+            case 401 -> new UploadFailure.Permanent(status, http + "B3LB 3.x asks for no credentials, so something "
                     + "in front of it refused: " + ENDPOINT + ", or that proxy's configuration");
-            case 405 -> new UploadFailure.Permanent(r.id(), status, http + "a B3LB backend path that takes no POST: " + ENDPOINT);
+            case 405 -> new UploadFailure.Permanent(status, http + "a B3LB backend path that takes no POST: " + ENDPOINT);
             default -> null;
         };
     }

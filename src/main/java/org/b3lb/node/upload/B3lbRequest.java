@@ -1,26 +1,34 @@
 package org.b3lb.node.upload;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
+import org.apache.hc.core5.net.PercentCodec;
 
 /**
  * The request of {@code b3lb.protocol=b3lb}, as B3LB 3.x's own pusher sends it
  * (scripts/bbb/push/b3lb-push): {@code POST <endpoint>?nonce=<nonce>} with the FILE parts
  * {@code file} ({@code <id>.tar}, the published presentation) and {@code meta}
- * ({@code <id>.meta.xml}, its metadata.xml), no secret needed. The nonce goes in camel-http's
- * {@link Exchange#HTTP_QUERY} header, which replaces the endpoint's query, so the endpoint's own
- * query is kept in front of it.
+ * ({@code <id>.meta.xml}, its metadata.xml), no secret needed. The nonce, the record set's
+ * credential, is the first line of the marker; it goes in camel-http's {@link Exchange#HTTP_QUERY}
+ * header, which replaces the endpoint's query, so the endpoint's own query is kept in front of it.
  */
 final class B3lbRequest {
 
     static final String META_SUFFIX = ".meta.xml";
+    /** B3LB's NONCE_CHAR_POOL (b3lb/rest/b3lb/constants.py), 64 long there; the hook's VALID_NONCE. */
+    private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9!@*()_-]{1,100}");
+    /** A nonce line is at most 100 characters plus a line break; more is not a marker the hook wrote. */
+    private static final int NONCE_READ_AT_MOST = 256;
     /** Where the package installs the hook for b3lb.protocol=b3lb. */
     static final String HOOK = "/usr/local/bigbluebutton/core/scripts/post_publish/b3lb-push-hook.rb";
 
@@ -46,25 +54,60 @@ final class B3lbRequest {
      */
     static MultipartTarEntity entity(Exchange exchange, Recording r, long tarSize, String field, URI endpoint)
             throws UploadFailure.Permanent, IOException {
-        Nonce nonce = Nonce.read(r);
+        String nonce = nonce(r);
         Path meta = meta(r);
         BasicFileAttributes a;
         try {
             a = Files.readAttributes(meta, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
-            throw new UploadFailure.Permanent(r.id(), 0, "no " + meta.getFileName() + " beside " + r.tar().getFileName()
+            throw new UploadFailure.Permanent(0, "no " + meta.getFileName() + " beside " + r.tar().getFileName()
                     + ": the hook writes it before the marker, so it was removed since, and B3LB takes no recording "
                     + "without its metadata.xml; re-run the hook for this meeting: " + rerun(r.id()));
         }
         if (!a.isRegularFile()) {
-            throw new UploadFailure.Permanent(r.id(), 0, meta + " is " + (a.isSymbolicLink() ? "a symbolic link" : "not a regular file")
+            throw new UploadFailure.Permanent(0, meta + " is " + (a.isSymbolicLink() ? "a symbolic link" : "not a regular file")
                     + "; refusing to send it: remove it and re-run the hook for this meeting: " + rerun(r.id()));
         }
         String own = endpoint.getRawQuery();
-        exchange.getIn().setHeader(Exchange.HTTP_QUERY, own == null || own.isEmpty() ? nonce.query() : own + "&" + nonce.query());
+        exchange.getIn().setHeader(Exchange.HTTP_QUERY, (own == null || own.isEmpty() ? "" : own + "&")
+                + "nonce=" + PercentCodec.encode(nonce, StandardCharsets.UTF_8)); // RFC 3986: all but unreserved encoded
         UploadProgress progress = new UploadProgress(r, tarSize + a.size());
         return MultipartTarEntity.of(List.of(
                 new MultipartTarEntity.Part(field, r.fileName(), "application/x-tar", r.tar(), tarSize),
                 new MultipartTarEntity.Part("meta", "metadata.xml", "application/xml", meta, a.size())), progress);
+    }
+
+    /**
+     * The first line of the marker, read without following a link (a planted link must not send
+     * another file's first line to B3LB) and at most {@link #NONCE_READ_AT_MOST} bytes of it. Our
+     * log lines leave it out: it lets anyone who has it upload into the meeting's record set.
+     *
+     * @throws UploadFailure.Permanent naming the marker and the fix, when it holds no valid nonce
+     */
+    static String nonce(Recording r) throws UploadFailure.Permanent, IOException {
+        byte[] head;
+        try (InputStream in = Files.newInputStream(r.marker(), LinkOption.NOFOLLOW_LINKS)) {
+            head = in.readNBytes(NONCE_READ_AT_MOST);
+        } catch (NoSuchFileException gone) {
+            throw gone; // taken by another run since the poll: transient, the next poll sees it gone
+        } catch (IOException e) {
+            throw new UploadFailure.Permanent(0, "cannot read the nonce from " + r.marker() + " (" + e
+                    + "): it must be a regular file (not a link) the service's user can read; re-run the hook for this "
+                    + "meeting: " + rerun(r.id()));
+        }
+        String text = new String(head, StandardCharsets.ISO_8859_1);
+        int nl = text.indexOf('\n');
+        String line = nl >= 0 ? text.substring(0, nl) : text;
+        if (line.endsWith("\r")) {
+            line = line.substring(0, line.length() - 1);
+        }
+        if (!NONCE.matcher(line).matches()) {
+            String what = head.length == 0 ? "is empty (a marker of b3lb.protocol=spec?)"
+                    : "does not start with a B3LB nonce (1-100 of A-Z a-z 0-9 ! @ * ( ) - _, then a line break)";
+            throw new UploadFailure.Permanent(0, r.marker() + " " + what + ", and B3LB takes no recording without "
+                    + "the nonce of its record set; re-run the hook for this meeting, which packs the published recording "
+                    + "and writes the marker anew: " + rerun(r.id()));
+        }
+        return line;
     }
 }

@@ -2,9 +2,7 @@ package org.b3lb.node.upload;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
+import org.apache.hc.client5.http.utils.DateUtils;
 
 /** Sorts an HTTP answer into success, transient (retry with backoff) and permanent (needs an admin). */
 public final class FailureClassifier {
@@ -51,14 +49,8 @@ public final class FailureClassifier {
             long seconds = Long.parseLong(v);
             return seconds < 0 ? null : Duration.ofSeconds(seconds);
         } catch (NumberFormatException e) {
-            // not seconds: try the date form
-        }
-        try {
-            Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-            Duration d = Duration.between(now, at);
-            return d.isNegative() ? Duration.ZERO : d;
-        } catch (DateTimeParseException e) {
-            return null;
+            Instant at = DateUtils.parseStandardDate(v); // RFC 9110's three date forms, or null
+            return at == null ? null : at.isBefore(now) ? Duration.ZERO : Duration.between(now, at);
         }
     }
 
@@ -81,11 +73,9 @@ public final class FailureClassifier {
 
     /** Masks the secret and every prefix of it of at least 4 characters. */
     static String maskSecret(String text, String secret) {
-        if (secret == null || secret.length() < 4) {
-            return secret == null || secret.isEmpty() ? text : text.replace(secret, "(hidden)");
-        }
         String out = text;
-        for (int len = secret.length(); len >= 4; len--) {
+        int n = secret == null ? 0 : secret.length();
+        for (int len = n; len > 0 && (len == n || len >= 4); len--) {
             out = out.replace(secret.substring(0, len), "(hidden)");
         }
         return out;

@@ -12,6 +12,7 @@ import java.util.concurrent.RejectedExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
+import org.b3lb.node.upload.MultipartTarEntity.TarReadException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +31,6 @@ import org.slf4j.LoggerFactory;
 final class Failures {
 
     private static final Logger LOG = LoggerFactory.getLogger(Failures.class);
-    /** The longest wait a worker sleeps through; longer ones go back to the poll tier. */
     static final Duration IN_ROUTE_MAX = Duration.ofSeconds(5);
     static final String FAILURE = "b3lb.failure";
     static final String ANSWERED_OK = "b3lb.answeredOk";
@@ -72,48 +72,49 @@ final class Failures {
         }
         if (e instanceof HttpOperationFailedException h) {
             int status = h.getStatusCode();
-            String body = FailureClassifier.snippet(status, h.getResponseBody(), config.secret());
-            UploadFailure b3lb = config.b3lb() ? B3lbAnswers.failure(r, status, h.getResponseBody(), body, config.endpoint()) : null;
+            String raw = h.getResponseBody();
+            String body = FailureClassifier.snippet(status, raw, config.secret());
+            UploadFailure b3lb = config.b3lb() ? B3lbAnswers.failure(r, status, raw, body, config.endpoint()) : null;
             if (b3lb != null) {
                 return b3lb;
             }
             if (FailureClassifier.transientStatus(status)) {
-                return new UploadFailure.Transient(r.id(), status,
+                return new UploadFailure.Transient(status,
                         FailureClassifier.retryAfter(h.getResponseHeaders().entrySet().stream()
                                 .filter(x -> x.getKey().equalsIgnoreCase("Retry-After")).map(x -> x.getValue()).findFirst().orElse(null),
                                 Instant.now()),
                         "HTTP " + status + body);
             }
-            return new UploadFailure.Permanent(r.id(), status, "HTTP " + status + body + ": "
-                    + (config.b3lb() ? FailureClassifier.hint(status) : B3lbAnswers.specHint(status, config.endpoint(), h.getResponseBody())));
+            String hint = config.b3lb() ? FailureClassifier.hint(status) : B3lbAnswers.specHint(status, config.endpoint(), raw);
+            return new UploadFailure.Permanent(status, "HTTP " + status + body + ": " + hint);
         }
         if (idle) {
-            return new UploadFailure.Transient(r.id(), 0, null, "no progress for " + Sizes.duration(config.idleTimeout())
+            return new UploadFailure.Transient(0, null, "no progress for " + Sizes.duration(config.idleTimeout())
                     + " after " + Sizes.bytes(p.tarSent()) + " of " + Sizes.bytes(p.total()) + " (b3lb.upload.idle-timeout): aborted");
         }
         if (e instanceof TarReadException || e instanceof NoSuchFileException) {
             Throwable c = e instanceof TarReadException ? e.getCause() : e;
             if (c instanceof AccessDeniedException) {
-                return new UploadFailure.Permanent(r.id(), 0, "cannot read " + r.tar() + ": permission denied; "
+                return new UploadFailure.Permanent(0, "cannot read " + r.tar() + ": permission denied; "
                         + "let the service's user read the recording directory");
             }
             if (c instanceof FileSystemException fs && fs.getReason() != null && fs.getReason().contains("symbolic link")) {
-                return new UploadFailure.Permanent(r.id(), 0, r.tar() + " became a symbolic link; refusing to send it");
+                return new UploadFailure.Permanent(0, r.tar() + " became a symbolic link; refusing to send it");
             }
-            return new UploadFailure.Transient(r.id(), 0, null, "reading " + r.tar() + " failed: " + c);
+            return new UploadFailure.Transient(0, null, "reading " + r.tar() + " failed: " + c);
         }
         if (e instanceof ConnectException || e instanceof org.apache.hc.client5.http.ConnectTimeoutException) {
-            return new UploadFailure.Transient(r.id(), 0, null, "cannot connect to " + where + ": " + text(e));
+            return new UploadFailure.Transient(0, null, "cannot connect to " + where + ": " + text(e));
         }
         if (e instanceof SocketTimeoutException) {
-            return new UploadFailure.Transient(r.id(), 0, null, "no answer from " + where + " within "
+            return new UploadFailure.Transient(0, null, "no answer from " + where + " within "
                     + Sizes.duration(config.idleTimeout()) + " (b3lb.upload.idle-timeout)");
         }
         if (e instanceof IOException) {
             String sent = p == null ? "" : " after " + Sizes.bytes(p.tarSent()) + " of " + Sizes.bytes(p.total());
-            return new UploadFailure.Transient(r.id(), 0, null, "connection to " + where + " failed" + sent + ": " + text(e));
+            return new UploadFailure.Transient(0, null, "connection to " + where + " failed" + sent + ": " + text(e));
         }
-        return new UploadFailure.Permanent(r.id(), 0, "failed unexpectedly: " + e);
+        return new UploadFailure.Permanent(0, "failed unexpectedly: " + e);
     }
 
     private static String text(Throwable e) {

@@ -10,10 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
+import java.util.UUID;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.AbstractHttpEntity;
 import org.apache.hc.core5.http.message.BasicNameValuePair;
@@ -30,10 +29,16 @@ import org.apache.hc.core5.http.message.BasicNameValuePair;
 public final class MultipartTarEntity extends AbstractHttpEntity {
 
     static final int SLICE = 1 << 20;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** One file part; B3LB 3.x sends several per request. */
     public record Part(String name, String filename, String contentType, Path path, long size) {
+    }
+
+    /** The tar could not be read while streaming it: told apart from network errors, which it is not. */
+    static final class TarReadException extends IOException {
+        TarReadException(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
     }
 
     private final List<Part> parts;
@@ -65,18 +70,12 @@ public final class MultipartTarEntity extends AbstractHttpEntity {
      *              started), so the declared length can never disagree with the body
      */
     public static MultipartTarEntity of(List<Part> parts, UploadProgress progress) {
-        return new MultipartTarEntity(parts, "b3lb-" + HexFormat.of().formatHex(randomBytes()), progress);
+        return new MultipartTarEntity(parts, "b3lb-" + UUID.randomUUID(), progress); // random: the files may hold any text
     }
 
     /** The spec's request: the recording's tar as the one part {@code field}. */
     public static MultipartTarEntity of(Recording recording, long size, String field, UploadProgress progress) {
         return of(List.of(new Part(field, recording.fileName(), "application/x-tar", recording.tar(), size)), progress);
-    }
-
-    private static byte[] randomBytes() {
-        byte[] b = new byte[16];
-        RANDOM.nextBytes(b);
-        return b;
     }
 
     /**

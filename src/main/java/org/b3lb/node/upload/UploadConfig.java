@@ -56,42 +56,35 @@ public record UploadConfig(boolean enabled, Path recordingDir, URI endpoint, Str
      * in front of B3LB that checks it), and the empty file the package creates means none.
      */
     private static String optionalSecret(Settings s) {
-        Path beside = s.configDir().resolve("secret");
-        boolean besideHasOne;
-        try {
-            besideHasOne = Files.size(beside) > 0;
-        } catch (IOException e) {
-            besideHasOne = false;
-        }
+        boolean besideHasOne = s.configDir().resolve("secret").toFile().length() > 0; // 0 when missing
         return s.has("b3lb.upload.secret-file") || s.has("b3lb.upload.secret") || besideHasOne ? secret(s) : "";
     }
 
-    /**
-     * Where the secret comes from, first match wins: {@code b3lb.upload.secret-file} when set (the
-     * file wins over the inline value), else {@code b3lb.upload.secret} when set, else the file
-     * {@code secret} next to the config file when it exists (/etc/b3lb-node/secret, which the
-     * Debian package creates), so a packaged node needs no setting for it at all.
-     */
+    /** The secret from {@link #secretFile}, else the inline {@code b3lb.upload.secret}, else a one-line error. */
     private static String secret(Settings s) {
-        if (s.has("b3lb.upload.secret-file")) {
-            Path file = Path.of(s.string("b3lb.upload.secret-file"));
-            return readSecretFile(s, file, "b3lb.upload.secret-file (from " + s.source("b3lb.upload.secret-file") + ")");
+        Path file = secretFile(s);
+        if (file != null) {
+            return readSecretFile(s, file, s.has("b3lb.upload.secret-file")
+                    ? "b3lb.upload.secret-file (from " + s.source("b3lb.upload.secret-file") + ")"
+                    : "the default secret file, next to the config file");
         }
         String inline = s.has("b3lb.upload.secret") ? s.string("b3lb.upload.secret") : "";
         if (!inline.isEmpty()) {
             checkHeaderSafe(s, "b3lb.upload.secret", inline);
             return inline;
         }
-        Path beside = s.configDir().resolve("secret");
-        if (Files.exists(beside)) {
-            return readSecretFile(s, beside, "the default secret file, next to the config file");
-        }
         throw new ConfigException("no node secret but upload is enabled: write the secret B3LB knows this node by into "
-                + beside + " (readable only by the service's user), or point b3lb.upload.secret-file "
+                + s.configDir().resolve("secret") + " (readable only by the service's user), or point b3lb.upload.secret-file "
                 + "(B3LB_UPLOAD_SECRET_FILE) at a file holding it, or set b3lb.upload.enabled=false");
     }
 
-    /** The file {@link #secret(Settings)} read, which the running route watches; null for an inline secret. */
+    /**
+     * The secret's file, which the running route watches; null for an inline secret. First match
+     * wins: {@code b3lb.upload.secret-file} when set (the file wins over the inline value), else
+     * none when {@code b3lb.upload.secret} is set, else the file {@code secret} next to the config
+     * file when it exists (/etc/b3lb-node/secret, which the Debian package creates), so a packaged
+     * node needs no setting for it at all.
+     */
     private static Path secretFile(Settings s) {
         if (s.has("b3lb.upload.secret-file")) {
             return Path.of(s.string("b3lb.upload.secret-file"));
@@ -132,13 +125,8 @@ public record UploadConfig(boolean enabled, Path recordingDir, URI endpoint, Str
             throw new ConfigException("the node secret file " + file + ", " + what + ", is larger than "
                     + MAX_SECRET_FILE_BYTES + " bytes, so it is not a secret file; point it at the file holding the node secret");
         }
-        String text = new String(bytes, StandardCharsets.ISO_8859_1);
-        if (text.endsWith("\n")) {
-            text = text.substring(0, text.length() - 1);
-            if (text.endsWith("\r")) {
-                text = text.substring(0, text.length() - 1);
-            }
-        }
+        // one trailing line break, as echo and editors leave it
+        String text = new String(bytes, StandardCharsets.ISO_8859_1).replaceFirst("\\r?\\n\\z", "");
         if (text.isEmpty()) {
             throw new ConfigException("the node secret file " + file + ", " + what + ", is empty; write the secret B3LB "
                     + "knows this node by into it: printf '%s' 'THE-SECRET' > " + file);
@@ -185,7 +173,8 @@ public record UploadConfig(boolean enabled, Path recordingDir, URI endpoint, Str
             // falls through to the one-line message below
         }
         throw s.invalid("b3lb.upload.endpoint",
-                "must be an http:// or https:// URL without user info, of ASCII characters, with a port 1-65535 if any, e.g. https://bbb.example.com/b3lb/b/recording/upload");
+                "must be an http:// or https:// URL without user info, of ASCII characters, with a port 1-65535 if any, "
+                        + "e.g. https://bbb.example.com/b3lb/b/recording/upload");
     }
 
     private static Duration positive(Settings s, String key) {

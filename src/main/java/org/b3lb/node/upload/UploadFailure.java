@@ -8,17 +8,11 @@ import java.time.Duration;
  */
 public class UploadFailure extends Exception {
 
-    private final String recordingId;
     private final int status;
 
-    UploadFailure(String recordingId, int status, String message) {
+    UploadFailure(int status, String message) {
         super(message, null, false, false);
-        this.recordingId = recordingId;
         this.status = status;
-    }
-
-    public String recordingId() {
-        return recordingId;
     }
 
     /** The HTTP status, or 0 when there was no answer. */
@@ -30,8 +24,8 @@ public class UploadFailure extends Exception {
     public static final class Transient extends UploadFailure {
         private final Duration retryAfter;
 
-        public Transient(String recordingId, int status, Duration retryAfter, String message) {
-            super(recordingId, status, message);
+        public Transient(int status, Duration retryAfter, String message) {
+            super(status, message);
             this.retryAfter = retryAfter;
         }
 
@@ -43,8 +37,8 @@ public class UploadFailure extends Exception {
 
     /** Retrying soon won't help until an admin fixes something (secret, endpoint, permissions). */
     public static final class Permanent extends UploadFailure {
-        public Permanent(String recordingId, int status, String message) {
-            super(recordingId, status, message);
+        public Permanent(int status, String message) {
+            super(status, message);
         }
     }
 }

@@ -1,10 +1,11 @@
 package org.b3lb.node.upload;
 
 import java.util.function.Supplier;
+import org.apache.camel.CamelContext;
 import org.apache.camel.component.http.HttpClientConfigurer;
+import org.apache.camel.component.http.HttpComponent;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.message.BasicHeader;
 import org.apache.hc.core5.http.io.SocketConfig;
@@ -12,10 +13,10 @@ import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * The two beans the route's camel-http endpoint is given ({@code clientConnectionManager=#...},
- * {@code httpClientConfigurer=#...}): a pool of quiet connections sized to the concurrency, and a
- * request interceptor that adds {@code X-Node-Secret} to the request on its way to the socket, so
- * the secret never enters an exchange, a header, an endpoint URI, the tracer or JMX.
+ * How the route's camel-http endpoint talks: a pool of quiet connections sized to the
+ * concurrency, owned by the {@code HttpComponent}, and (as {@code httpClientConfigurer=#...}) a
+ * request interceptor that adds {@code X-Node-Secret} on the request's way to the socket, so the
+ * secret never enters an exchange, a header, an endpoint URI, the tracer or JMX.
  */
 final class UploadHttp implements HttpClientConfigurer {
 
@@ -25,30 +26,32 @@ final class UploadHttp implements HttpClientConfigurer {
 
     private final UploadConfig config;
     private final Supplier<String> secret;
-    private PoolingHttpClientConnectionManager connections;
 
     UploadHttp(UploadConfig config, Supplier<String> secret) {
         this.config = config;
         this.secret = secret;
     }
 
-    synchronized PoolingHttpClientConnectionManager connections() {
-        if (connections == null) {
-            Timeout idle = Timeout.of(config.idleTimeout());
-            connections = PoolingHttpClientConnectionManagerBuilder.create()
-                    .setConnectionFactory(new QuietConnectionFactory())
-                    .setMaxConnTotal(config.concurrency())
-                    .setMaxConnPerRoute(config.concurrency())
-                    .setDefaultConnectionConfig(ConnectionConfig.custom()
-                            .setConnectTimeout(Timeout.of(config.connectTimeout()))
-                            .setSocketTimeout(idle)
-                            .setValidateAfterInactivity(TimeValue.ofSeconds(2))
-                            .setTimeToLive(TimeValue.ofMinutes(10))
-                            .build())
-                    .setDefaultSocketConfig(SocketConfig.custom().setSoTimeout(idle).setTcpNoDelay(true).build())
-                    .build();
-        }
-        return connections;
+    /**
+     * On the component, not as the endpoint's {@code clientConnectionManager}: camel-http's
+     * endpoint closes a manager that is not its component's when it stops, so removing the route
+     * and adding it again would find the pool shut. The component closes it when the context stops.
+     */
+    void giveConnectionsTo(CamelContext context) {
+        Timeout idle = Timeout.of(config.idleTimeout());
+        context.getComponent(config.endpoint().getScheme(), HttpComponent.class).setClientConnectionManager(
+                PoolingHttpClientConnectionManagerBuilder.create()
+                        .setConnectionFactory(new QuietConnectionFactory())
+                        .setMaxConnTotal(config.concurrency())
+                        .setMaxConnPerRoute(config.concurrency())
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(Timeout.of(config.connectTimeout()))
+                                .setSocketTimeout(idle)
+                                .setValidateAfterInactivity(TimeValue.ofSeconds(2))
+                                .setTimeToLive(TimeValue.ofMinutes(10))
+                                .build())
+                        .setDefaultSocketConfig(SocketConfig.custom().setSoTimeout(idle).setTcpNoDelay(true).build())
+                        .build());
     }
 
     @Override

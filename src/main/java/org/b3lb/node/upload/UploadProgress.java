@@ -38,10 +38,6 @@ public final class UploadProgress {
     /** Called when a status line arrives, so waiting for the server's verdict counts from then. */
     void answered(int code) {
         status = code;
-        touch();
-    }
-
-    void touch() {
         lastProgressNanos = System.nanoTime();
     }
 

@@ -67,7 +67,7 @@ public final class UploadRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        bindToRegistry("uploadConnections", http.connections());
+        http.giveConnectionsTo(getContext());
         bindToRegistry("uploadHttpConfigurer", http);
         PollGate gate = new PollGate(config.recordingDir(), audit, schedule, () -> getContext().getInflightRepository().size(ROUTE_ID),
                 batch(), System::currentTimeMillis);
@@ -100,9 +100,9 @@ public final class UploadRoute extends RouteBuilder {
                 .end()
                 .process(attempt)
                 .to("{{b3lb.upload.endpoint}}" + (config.endpoint().getRawQuery() == null ? "?" : "&")
-                        + "clientConnectionManager=#uploadConnections&httpClientConfigurer=#uploadHttpConfigurer"
+                        + "httpClientConfigurer=#uploadHttpConfigurer&throwExceptionOnFailure=true&followRedirects=false"
                         // POST always: camel-http would pick GET for b3lb's ?nonce= (the CamelHttpQuery header)
-                        + "&httpMethod=POST&throwExceptionOnFailure=true&followRedirects=false&skipRequestHeaders=true&skipResponseHeaders=true"
+                        + "&httpMethod=POST&skipRequestHeaders=true&skipResponseHeaders=true"
                         + "&userAgent=b3lb-node&responseTimeout=" + config.idleTimeout().toMillis())
                 .process(attempt::uploaded);
     }

@@ -41,11 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code properties = {...}} takes constants only). Safe: surefire forks a JVM per test class.
  * A fresh context per test (the default lifecycle), a fresh recording directory per test.
  *
- * <p>Finding: camel-http's {@code HttpEndpoint.doStop} closes a {@code clientConnectionManager}
- * that is not the component's own, so removing the upload route (a runtime
- * {@code AdviceWith.adviceWith(context, "upload", ...)}, or any remove-and-re-add) closes the
- * {@code uploadConnections} bean the re-added route still uses. The advice here is therefore
- * applied through {@code @CamelMainTest(advices = ...)}, before the context starts.
+ * <p>camel-http's {@code HttpEndpoint.doStop} closes a connection manager that is not its
+ * component's; {@link #theRouteRemovedAndAddedAgainStillUploadsThroughTheSharedPool} keeps the
+ * pool on the component ({@link UploadHttp#giveConnectionsTo}) so a removed route can come back.
  */
 @CamelMainTest(properties = {"camel.main.name=upload-route-test", "camel.main.shutdown-timeout=5"},
         advices = @AdviceRouteMapping(route = UploadRoute.ROUTE_ID, advice = UploadRouteCamelMainTest.RefuseFirstSend.class))
@@ -62,6 +60,7 @@ class UploadRouteCamelMainTest {
     @BeanInject
     CamelContext context;
     Path dir;
+    UploadRoute route;
     UploadMetrics metrics;
     SimpleMeterRegistry meters;
 
@@ -91,7 +90,8 @@ class UploadRouteCamelMainTest {
         UploadConfig config = UploadConfig.from(Settings.load(null, Map.of(), keys));
         meters = new SimpleMeterRegistry();
         metrics = new UploadMetrics(meters);
-        main.addRoutesBuilder(new UploadRoute(config, metrics));
+        route = new UploadRoute(config, metrics);
+        main.addRoutesBuilder(route);
     }
 
     private double uploads(String outcome) {
@@ -144,11 +144,8 @@ class UploadRouteCamelMainTest {
 
     /**
      * The first send of a {@code refused-*} recording fails as a dead B3LB would: a real
-     * {@link ConnectException} before any byte leaves. Applied through {@code advices} before the
-     * context starts, not with {@code AdviceWith.adviceWith(context, ...)} in the test: advising a
-     * started route removes it, and removing the upload route closes the shared
-     * {@code uploadConnections} pool, so the re-added route fails every send with
-     * "Connection pool shut down" (see the class javadoc).
+     * {@link ConnectException} before any byte leaves. Applied through {@code advices}, before the
+     * context starts.
      */
     static final class RefuseFirstSend extends AdviceWithRouteBuilder {
         static final Map<String, AtomicInteger> SENDS = new ConcurrentHashMap<>();
@@ -163,6 +160,27 @@ class UploadRouteCamelMainTest {
                 }
             });
         }
+    }
+
+    @Test
+    void theRouteRemovedAndAddedAgainStillUploadsThroughTheSharedPool() throws Exception {
+        // removing the route stops its camel-http endpoint; the connection pool must outlive it
+        Recordings.ready(dir, "before-remove", 10_000);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(dir.resolve("before-remove.ready")));
+        context.getRouteController().stopRoute(UploadRoute.ROUTE_ID);
+        assertThat(context.removeRoute(UploadRoute.ROUTE_ID)).isTrue();
+        context.addRoutes(route);
+        assertThat(context.getRouteController().getRouteStatus(UploadRoute.ROUTE_ID).isStarted()).isTrue();
+
+        Path tar = Recordings.ready(dir, "after-readd", 30_000);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(dir.resolve("after-readd.ready")));
+
+        assertThat(sink.received("after-readd")).singleElement().satisfies(r -> {
+            assertThat(r.sha256()).isEqualTo(Recordings.sha256(tar));
+            assertThat(r.answered()).isEqualTo(200);
+        });
+        assertThat(uploads("success")).isEqualTo(2.0);
+        assertThat(uploads("retry")).isZero();
     }
 
     @Test
