@@ -34,16 +34,6 @@ public final class RecordingSchedule {
         long mtimeMillis = -1;
     }
 
-    /** What a status page shows for a recording that is waiting: which, why, since when, until when. */
-    public record Waiting(String id, int failures, String lastError, Instant firstFailure, Instant nextAttempt, boolean refused,
-                          int status, Instant lastFailure) {
-
-        /** B3LB said no to this node itself (secret, endpoint): every upload fails until an admin acts. */
-        public boolean refusedByB3lb() {
-            return refused && (status == 401 || status == 403 || status == 404);
-        }
-    }
-
     private final Map<String, State> states = new ConcurrentHashMap<>();
     private final Backoff backoff;
     private final Duration settle;
@@ -52,9 +42,7 @@ public final class RecordingSchedule {
     private volatile long lastSuccessMillis;
     private volatile long clearedMillis;
 
-    /**
-     * @param settle how long a tar must have been left alone to be sent on first sight (the poll delay)
-     */
+    /** @param settle how long a tar must have been left alone to be sent on first sight (the poll delay) */
     public RecordingSchedule(Backoff backoff, Duration settle, LongSupplier clockMillis) {
         this.backoff = backoff;
         this.settle = settle;
@@ -72,23 +60,15 @@ public final class RecordingSchedule {
         return s == null || clock.getAsLong() >= s.notBeforeMillis || released(s);
     }
 
-    /**
-     * Whether a recording may have become due since {@code sinceMillis}: a backoff ended, a new
-     * secret released a refused one, or the schedule was cleared. One pass over the waiting
-     * recordings, so a poll can skip listing the directory when nothing changed.
-     */
+    /** Whether a backoff ended, a new secret released a refusal, or the schedule was cleared since {@code sinceMillis}. */
     boolean dueSince(long sinceMillis) {
         long now = clock.getAsLong();
-        if (clearedMillis >= sinceMillis) {
-            return true;
-        }
+        boolean due = clearedMillis >= sinceMillis;
         for (State s : states.values()) {
             long notBefore = s.notBeforeMillis;
-            if ((notBefore > sinceMillis && notBefore <= now) || released(s)) {
-                return true;
-            }
+            due = due || (notBefore > sinceMillis && notBefore <= now) || released(s);
         }
-        return false;
+        return due;
     }
 
     /**
@@ -120,10 +100,6 @@ public final class RecordingSchedule {
     }
 
     /** Records a failed attempt and returns the wait before the next one. */
-    public Duration failed(String id, Duration retryAfter) {
-        return failed(id, retryAfter, null);
-    }
-
     public Duration failed(String id, Duration retryAfter, String error) {
         State s = states.computeIfAbsent(id, k -> new State());
         synchronized (s) {
@@ -135,10 +111,6 @@ public final class RecordingSchedule {
     }
 
     /** A permanent failure waits max-delay: an admin has to fix something first. */
-    public Duration rejected(String id) {
-        return rejected(id, null);
-    }
-
     public Duration rejected(String id, String error) {
         return rejected(id, error, 0);
     }

@@ -32,12 +32,12 @@ public final class UploadHealthCheck extends AbstractHealthCheck {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        List<RecordingSchedule.Waiting> waiting = schedule.snapshot();
+        List<Waiting> waiting = schedule.snapshot();
         Instant lastSuccess = schedule.lastSuccess();
         builder.detail("waiting", waiting.size());
         builder.detail("waiting_transient", waiting.stream().filter(w -> !w.refused()).count());
-        builder.detail("waiting_refused", waiting.stream().filter(RecordingSchedule.Waiting::refused).count());
-        waiting.stream().map(RecordingSchedule.Waiting::firstFailure).min(Comparator.naturalOrder())
+        builder.detail("waiting_refused", waiting.stream().filter(Waiting::refused).count());
+        waiting.stream().map(Waiting::firstFailure).min(Comparator.naturalOrder())
                 .ifPresent(t -> builder.detail("oldest_failing_since", t.toString()));
         builder.detail("last_success", lastSuccess == null ? "none since start-up" : lastSuccess.toString());
 
@@ -46,13 +46,13 @@ public final class UploadHealthCheck extends AbstractHealthCheck {
             builder.message(dirProblem).down();
             return;
         }
-        List<RecordingSchedule.Waiting> refused = waiting.stream()
-                .filter(RecordingSchedule.Waiting::refusedByB3lb)
+        List<Waiting> refused = waiting.stream()
+                .filter(Waiting::refusedByB3lb)
                 .filter(w -> lastSuccess == null || !w.lastFailure().isBefore(lastSuccess))
-                .sorted(Comparator.comparing(RecordingSchedule.Waiting::lastFailure).reversed())
+                .sorted(Comparator.comparing(Waiting::lastFailure).reversed())
                 .toList();
         if (!refused.isEmpty()) {
-            RecordingSchedule.Waiting last = refused.get(0);
+            Waiting last = refused.get(0);
             builder.message("B3LB refuses this node's uploads (" + refused.size() + " recording(s), last " + last.id() + " at "
                     + last.lastFailure() + "): " + last.lastError()).down();
             return;

@@ -82,7 +82,7 @@ class PollGateTest {
     @Test
     void aBackoffThatEndsListsAgain() {
         assertThat(polls()).isTrue();
-        Duration wait = schedule.failed("a", null);
+        Duration wait = schedule.failed("a", null, null);
         assertThat(polls()).as("waiting").isFalse();
         clock.addAndGet(wait.toMillis() - 1);
         assertThat(polls()).isFalse();
@@ -93,7 +93,7 @@ class PollGateTest {
 
     @Test
     void aClearedScheduleListsAgain() {
-        schedule.failed("a", null);
+        schedule.failed("a", null, null);
         assertThat(polls()).isTrue();
         assertThat(polls()).isFalse();
         schedule.clear();

@@ -67,13 +67,13 @@ class RetryPolicyTest {
         long[] now = {1_000_000};
         RecordingSchedule s = new RecordingSchedule(backoff, Duration.ofSeconds(5), () -> now[0]);
         assertThat(s.due("r")).isTrue();
-        assertThat(s.failed("r", null)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(s.failed("r", null, null)).isEqualTo(Duration.ofSeconds(1));
         assertThat(s.due("r")).isFalse();
         now[0] += 1000;
         assertThat(s.due("r")).isTrue();
-        assertThat(s.failed("r", null)).isEqualTo(Duration.ofSeconds(2));
+        assertThat(s.failed("r", null, null)).isEqualTo(Duration.ofSeconds(2));
         assertThat(s.remaining("r")).isEqualTo(Duration.ofSeconds(2));
-        assertThat(s.rejected("r")).isEqualTo(Duration.ofMinutes(10));
+        assertThat(s.rejected("r", null)).isEqualTo(Duration.ofMinutes(10));
         now[0] += 599_000;
         assertThat(s.due("r")).isFalse();
         s.forget("r");
