@@ -34,6 +34,7 @@ import org.b3lb.node.ops.RecordingStates;
 import org.b3lb.node.upload.ScheduleStates;
 import org.b3lb.node.upload.UploadConfig;
 import org.b3lb.node.upload.UploadHealthCheck;
+import org.b3lb.node.upload.UploadHttpComponent;
 import org.b3lb.node.upload.UploadMetrics;
 import org.b3lb.node.upload.UploadRoute;
 
@@ -99,6 +100,9 @@ public final class NodeService {
         OpsMetrics.bind(meters, pending, Clock.systemUTC());
         main.addMainListener(new OpsWiring(load, management, meters, pending));
         if (upload.enabled()) {
+            // camel-http as it is, minus the throw-away pool and TLS context it builds at start-up
+            main.bind("http", new UploadHttpComponent());
+            main.bind("https", new UploadHttpComponent());
             UploadRoute uploadRoute = new UploadRoute(upload, new UploadMetrics(meters, upload.recordingDir()));
             main.configure().addRoutesBuilder(uploadRoute);
             main.bind(RecordingStates.BEAN_NAME, new ScheduleStates(uploadRoute.schedule()));
