@@ -113,9 +113,10 @@ public final class NodeService {
         main.bind("cleanupHealthCheck", new CleanupHealthCheck(cleanup, cleanupPass, started));
         main.bind("diskGuard", new DiskGuard(guard, remover, cleanup.dryRun(), meters, CleanupPass.Report.log()));
         // one daily job: Quartz's default pool of 10 idle workers is only threads and wake-ups;
-        // the other two lines are Quartz's own defaults, which a given map replaces
+        // the last two lines are Quartz's own defaults, which a given map replaces
         QuartzComponent quartz = new QuartzComponent();
         quartz.setProperties(Map.of("org.quartz.threadPool.threadCount", "1",
+                "org.quartz.threadPool.class", QuartzPool.class.getName(), // no worker polling every 500 ms
                 "org.quartz.threadPool.threadsInheritContextClassLoaderOfInitializingThread", "true",
                 "org.quartz.jobStore.misfireThreshold", "60000"));
         main.bind("quartz", quartz);

@@ -1,14 +1,20 @@
 package org.b3lb.node.upload;
 
+import java.io.IOException;
+import java.net.Socket;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLSocket;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
+import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 import org.apache.hc.core5.http.message.BasicHeader;
 import org.apache.hc.core5.http.io.SocketConfig;
+import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
@@ -26,6 +32,7 @@ final class UploadHttp implements HttpClientConfigurer {
 
     private final UploadConfig config;
     private final Supplier<String> secret;
+    private final OnFirstUse tls = new OnFirstUse();
 
     UploadHttp(UploadConfig config, Supplier<String> secret) {
         this.config = config;
@@ -42,6 +49,7 @@ final class UploadHttp implements HttpClientConfigurer {
         context.getComponent(config.endpoint().getScheme(), HttpComponent.class).setClientConnectionManager(
                 PoolingHttpClientConnectionManagerBuilder.create()
                         .setConnectionFactory(new QuietConnectionFactory())
+                        .setTlsSocketStrategy(tls)
                         .setMaxConnTotal(config.concurrency())
                         .setMaxConnPerRoute(config.concurrency())
                         .setDefaultConnectionConfig(ConnectionConfig.custom()
@@ -52,6 +60,11 @@ final class UploadHttp implements HttpClientConfigurer {
                                 .build())
                         .setDefaultSocketConfig(SocketConfig.custom().setSoTimeout(idle).setTcpNoDelay(true).build())
                         .build());
+    }
+
+    /** Whether an https connection has been made yet (and with it the TLS context). */
+    boolean tlsMade() {
+        return tls.made();
     }
 
     @Override
@@ -71,6 +84,40 @@ final class UploadHttp implements HttpClientConfigurer {
                         request.setHeader(new SecretHeader(s));
                     }
                 });
+    }
+
+    /**
+     * httpclient5's default TLS (the JDK's trust store read, its certificates parsed, TLS classes
+     * loaded), made by the first https connection instead of when the pool is built at start-up:
+     * an http endpoint never pays for it, an https one from its first upload on (~5 MiB of heap and
+     * metaspace, docs/benchmarks.md). The same context as httpclient5's default, only later.
+     */
+    static final class OnFirstUse implements TlsSocketStrategy {
+
+        private volatile TlsSocketStrategy tls;
+
+        @Override
+        public SSLSocket upgrade(Socket socket, String target, int port, Object attachment, HttpContext context) throws IOException {
+            return strategy().upgrade(socket, target, port, attachment, context);
+        }
+
+        boolean made() {
+            return tls != null;
+        }
+
+        private TlsSocketStrategy strategy() {
+            TlsSocketStrategy t = tls;
+            if (t == null) {
+                synchronized (this) {
+                    t = tls;
+                    if (t == null) {
+                        t = DefaultClientTlsStrategy.createDefault();
+                        tls = t;
+                    }
+                }
+            }
+            return t;
+        }
     }
 
     /** Defence in depth: should anything print this header, it shows no value. */

@@ -3,8 +3,8 @@ package org.b3lb.node.upload;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
  * has moved no byte for the idle timeout, and logs progress of big tars at most every 10 s.
  * Hand-written because camel-http's timeouts are socket read timeouts: a server that stops
  * reading blocks the client's write, and a blocked socket write has no timeout in Java.
+ * It ticks only while an attempt is watched: an idle node's CPU is the load it reports, and its
+ * thread is started by the first attempt, not at start-up.
  */
 final class UploadWatchdog implements AutoCloseable {
 
@@ -25,7 +27,11 @@ final class UploadWatchdog implements AutoCloseable {
     private final long progressAbove;
     private final long progressEveryNanos;
     private final Map<UploadProgress, Boolean> running = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService timer;
+    private final long tickMillis;
+    private final ScheduledThreadPoolExecutor timer;
+    /** The periodic check while {@link #running} is not empty, else null; guarded by {@code this}. */
+    private ScheduledFuture<?> tick;
+    private boolean closed;
 
     UploadWatchdog(Duration idleTimeout) {
         this(idleTimeout, PROGRESS_ABOVE_BYTES, Duration.ofNanos(PROGRESS_EVERY_NANOS));
@@ -35,22 +41,49 @@ final class UploadWatchdog implements AutoCloseable {
         this.idleNanos = idleTimeout.toNanos();
         this.progressAbove = progressAboveBytes;
         this.progressEveryNanos = progressEvery.toNanos();
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        this.tickMillis = Math.max(20, Math.min(1000, idleTimeout.toMillis() / 4));
+        this.timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "upload-watchdog");
             t.setDaemon(true);
             return t;
         });
-        long tick = Math.max(20, Math.min(1000, idleTimeout.toMillis() / 4));
-        timer.scheduleWithFixedDelay(this::check, tick, tick, TimeUnit.MILLISECONDS);
+        timer.setRemoveOnCancelPolicy(true); // a cancelled check leaves nothing queued to wake the thread
     }
 
     void watch(UploadProgress p) {
-        running.put(p, Boolean.FALSE);
+        synchronized (this) {
+            running.put(p, Boolean.FALSE);
+            if (tick == null && !closed) {
+                tick = timer.scheduleWithFixedDelay(this::check, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
+            }
+        }
     }
 
     /** @return true if the watchdog aborted this attempt for idleness */
     boolean done(UploadProgress p) {
-        return Boolean.TRUE.equals(running.remove(p));
+        Boolean aborted;
+        synchronized (this) {
+            aborted = running.remove(p);
+            if (running.isEmpty() && tick != null) {
+                tick.cancel(false);
+                tick = null;
+            }
+        }
+        return Boolean.TRUE.equals(aborted);
+    }
+
+    /** Whether the periodic check is scheduled or running: only while an attempt is watched. */
+    synchronized boolean ticking() {
+        return tick != null;
+    }
+
+    /** Checks queued on the timer (0 when idle) and its threads (0 until the first attempt). */
+    int queuedChecks() {
+        return timer.getQueue().size();
+    }
+
+    int threads() {
+        return timer.getPoolSize();
     }
 
     /** Stop: close every connection in flight; the markers stay, so the next start sends them again. */
@@ -81,6 +114,10 @@ final class UploadWatchdog implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            closed = true;
+            tick = null;
+        }
         timer.shutdownNow();
     }
 }

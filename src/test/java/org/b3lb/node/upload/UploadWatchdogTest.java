@@ -10,6 +10,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -57,6 +62,91 @@ class UploadWatchdogTest {
             assertThat(messages(log).get(0)).startsWith("uploading rec-w: 1000 B of 3.9 KiB (25%) at ").endsWith(" MB/s");
             w.done(p);
         }
+    }
+
+    @Test
+    void withNoAttemptNothingIsScheduledAndNoThreadStarted() {
+        try (UploadWatchdog w = new UploadWatchdog(Duration.ofMillis(200))) {
+            assertIdle(w);
+            assertThat(w.threads()).isZero();
+        }
+    }
+
+    @Test
+    void itTicksWhileAnyAttemptIsWatchedAndStopsWhenTheLastIsDone() {
+        try (UploadWatchdog w = new UploadWatchdog(Duration.ofSeconds(30))) {
+            UploadProgress a = new UploadProgress(r, 1000);
+            UploadProgress b = new UploadProgress(r, 1000);
+            w.watch(a);
+            w.watch(b);
+            assertThat(w.ticking()).isTrue();
+            assertThat(w.threads()).isEqualTo(1);
+            w.done(a);
+            assertThat(w.ticking()).isTrue();
+            w.done(b);
+            assertIdle(w);
+            w.done(b); // twice, as a failure after a success would: still idle, no error
+            assertIdle(w);
+        }
+    }
+
+    @Test
+    void anAttemptAfterAnIdleSpellIsWatchedAgain() {
+        try (UploadWatchdog w = new UploadWatchdog(Duration.ofMillis(200))) {
+            UploadProgress first = new UploadProgress(r, 1000);
+            w.watch(first);
+            w.done(first);
+            assertIdle(w);
+            UploadProgress p = new UploadProgress(r, 1000);
+            AtomicBoolean cancelled = new AtomicBoolean();
+            p.attach(() -> cancelled.set(true));
+            w.watch(p);
+            await().atMost(Duration.ofSeconds(10)).untilTrue(cancelled);
+            assertThat(w.done(p)).isTrue();
+            assertIdle(w);
+        }
+    }
+
+    @Test
+    void concurrentAttemptsLeaveItIdleOnceAllAreDone() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try (UploadWatchdog w = new UploadWatchdog(Duration.ofMillis(100))) {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<?>> workers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                workers.add(pool.submit(() -> {
+                    go.await();
+                    for (int n = 0; n < 2000; n++) {
+                        UploadProgress p = new UploadProgress(r, 1000);
+                        w.watch(p);
+                        assertThat(w.ticking()).isTrue();
+                        w.done(p);
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> f : workers) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            assertIdle(w);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void anAttemptWatchedAfterCloseIsIgnoredWithoutError() {
+        UploadWatchdog w = new UploadWatchdog(Duration.ofMillis(200));
+        w.close();
+        w.watch(new UploadProgress(r, 1000));
+        assertThat(w.ticking()).isFalse();
+        assertThat(w.threads()).isZero();
+    }
+
+    private static void assertIdle(UploadWatchdog w) {
+        assertThat(w.ticking()).isFalse();
+        assertThat(w.queuedChecks()).isZero();
     }
 
     private static List<String> messages(ListAppender<ILoggingEvent> a) {
