@@ -6,6 +6,8 @@
 # usage: bench/idle.sh [SECONDS] [SETTLE]     defaults: 120 5
 #   UPLOAD=0 bench/idle.sh      the upload route off (b3lb.upload.enabled=false)
 #   JAR=... JAVA_OPTS=...       another build or other options
+#   TARS=20000 bench/idle.sh    a recording directory holding that many uploaded tars (kept for the
+#                               retention, no marker) and as many other files, as on a busy BBB node
 set -eu
 SECONDS_IDLE=${1:-120}
 SETTLE=${2:-5}
@@ -14,6 +16,16 @@ trap stop_node EXIT
 
 extra=
 [ "${UPLOAD:-1}" = 1 ] || extra=--b3lb.upload.enabled=false
+if [ "${TARS:-0}" -gt 0 ]; then
+    dir=$(mktemp -d /tmp/b3lb-idle.XXXXXX)
+    trap 'stop_node; rm -rf "$dir"' EXIT
+    python3 -c 'import os, sys
+d, n = sys.argv[1], int(sys.argv[2])
+for i in range(n):
+    for suffix in (".tar", ".done"):
+        open(os.path.join(d, "%032x-%d%s" % (i, 1700000000000 + i, suffix)), "w").close()' "$dir" "$TARS"
+    extra="$extra --b3lb.recording-dir=$dir"
+fi
 # shellcheck disable=SC2086
 start_node $extra
 wait_for_load

@@ -63,11 +63,15 @@ public final class MarkerAudit implements PollingConsumerPollStrategy {
                 LOG.error("recording directory {} {}: nothing is uploaded until it is fixed (b3lb.recording-dir)", dir, problem);
             }
         }
-        if (problem.isEmpty() && System.nanoTime() - lastScan >= RESCAN_NANOS) {
+        return problem.isEmpty();
+    }
+
+    /** Called when a poll lists the directory anyway: looks for what the listing will skip, at most once a minute. */
+    void listing() {
+        if (System.nanoTime() - lastScan >= RESCAN_NANOS) {
             lastScan = System.nanoTime();
             scan();
         }
-        return problem.isEmpty();
     }
 
     private String dirProblem() {

@@ -15,7 +15,7 @@ import org.apache.camel.spi.PollingConsumerPollStrategy;
 /**
  * The file consumer's poll strategy: lets a poll list the recording directory only when the
  * listing can find work, that is when the route has room for a batch and the directory changed
- * (its mtime), a waiting recording became due, the last poll left work behind, or a minute
+ * (its mtime), a waiting recording became due, the last poll left work behind, or five minutes
  * passed. Hand-written because Camel's file consumer lists the whole directory at every poll, and
  * uploaded tars stay in it until the retention: an idle node with thousands of them paid that
  * listing every poll-delay, and a drain of 100,000 paid it once per handful of uploads.
@@ -24,8 +24,8 @@ final class PollGate implements PollingConsumerPollStrategy {
 
     /** Directory timestamps are coarse (a kernel tick): an mtime this fresh may hide a later change. */
     static final long TRUST_MTIME_AFTER_MILLIS = 1_000;
-    /** Also lists now and then without a visible change (a file system whose mtime lies, e.g. some NFS). */
-    static final long LIST_AT_LEAST_EVERY_MILLIS = 60_000;
+    /** Also lists now and then without a visible change (a file system whose mtime lags or lies, e.g. some NFS). */
+    static final long LIST_AT_LEAST_EVERY_MILLIS = 300_000;
 
     private final Path dir;
     private final MarkerAudit audit;
@@ -78,6 +78,7 @@ final class PollGate implements PollingConsumerPollStrategy {
         boolean trusted = a != null && now - a.lastModifiedTime().toMillis() >= TRUST_MTIME_AFTER_MILLIS;
         listedKey = trusted ? key(a) : null;
         listedMtime = trusted ? a.lastModifiedTime().toMillis() : 0;
+        audit.listing();
         return true;
     }
 

@@ -37,6 +37,7 @@ class MarkerAuditTest {
         LogCapture logs = LogCapture.everything();
         MarkerAudit audit = new MarkerAudit(dir);
         assertThat(audit.begin(null, null)).isTrue();
+        audit.listing();
         audit.skipped("two\nlines.ready", "again, from the filter");
         assertThat(audit.skippedCount()).isEqualTo(3);
         assertThat(logs.lines("WARN", "\".hidden.ready\"")).singleElement().asString().contains("hidden");

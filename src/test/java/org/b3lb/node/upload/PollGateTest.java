@@ -47,13 +47,13 @@ class PollGateTest {
     }
 
     @Test
-    void anUnchangedDirectoryIsListedOnceAMinuteOnly() {
+    void anUnchangedDirectoryIsListedOnceInFiveMinutesOnly() {
         assertThat(polls()).as("the first poll").isTrue();
         assertThat(polls()).isFalse();
-        clock.addAndGet(59_000);
+        clock.addAndGet(299_000);
         assertThat(polls()).isFalse();
         clock.addAndGet(1_000);
-        assertThat(polls()).as("a minute after the last listing").isTrue();
+        assertThat(polls()).as("five minutes after the last listing").isTrue();
         assertThat(polls()).isFalse();
     }
 
