@@ -126,6 +126,7 @@ class B3lbUploadTest {
         b3lb.knows(nonce);
         Path tar = B3lbRecordings.ready(dir, "b-breakout", nonce, B3lbRecordings.metadata("b-breakout", nonce, true), 1000);
         awaitMarkerGone("b-breakout");
+        awaitLog("WARN", "b-breakout: HTTP 403"); // logged right after the marker is deleted
         assertThat(b3lb.uploads(nonce)).extracting(B3lbReceiver.Upload::status).containsExactly(403);
         assertThat(logs.lines("WARN", "b-breakout: HTTP 403: a breakout room recording (isBreakout=true in "
                 + "b-breakout.meta.xml), which B3LB 3.x does not take")).singleElement().asString()
@@ -142,6 +143,7 @@ class B3lbUploadTest {
         String nonce = B3lbRecordings.nonce(); // B3LB does not know it: the meeting ended without recording marks
         Path tar = B3lbRecordings.ready(dir, "b-unknown", nonce, 1000);
         awaitMarkerGone("b-unknown");
+        awaitLog("WARN", "b-unknown: HTTP 404"); // logged right after the marker is deleted
         assertThat(b3lb.uploads(nonce)).extracting(B3lbReceiver.Upload::status).containsExactly(404);
         assertThat(logs.lines("WARN", "b-unknown: HTTP 404: B3LB no longer knows this recording's record set")).hasSize(1);
         assertThat(tar).exists();
