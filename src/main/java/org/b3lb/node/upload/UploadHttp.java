@@ -2,6 +2,7 @@ package org.b3lb.node.upload;
 
 import java.io.IOException;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLSocket;
 import org.apache.camel.CamelContext;
@@ -12,6 +13,7 @@ import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
+import org.apache.hc.core5.http.impl.io.HttpRequestExecutor;
 import org.apache.hc.core5.http.message.BasicHeader;
 import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.http.protocol.HttpContext;
@@ -62,6 +64,10 @@ final class UploadHttp implements HttpClientConfigurer {
                         .build());
     }
 
+    static Timeout waitForContinue(Duration idleTimeout) {
+        return Timeout.ofMilliseconds(Math.min(HttpRequestExecutor.DEFAULT_WAIT_FOR_CONTINUE.toMilliseconds(), idleTimeout.toMillis() / 3));
+    }
+
     /** Whether an https connection has been made yet (and with it the TLS context). */
     boolean tlsMade() {
         return tls.made();
@@ -75,6 +81,9 @@ final class UploadHttp implements HttpClientConfigurer {
                 .disableAuthCaching()
                 .disableContentCompression()
                 .evictIdleConnections(TimeValue.ofMinutes(1))
+                // a server that never answers "100 Continue" gets the body after this wait (httpclient's 3 s), which must
+                // stay well inside the idle timeout, or the watchdog aborts the upload for idling before a byte is sent
+                .setRequestExecutor(new HttpRequestExecutor(waitForContinue(config.idleTimeout()), null, null))
                 .addRequestInterceptorLast((request, entity, context) -> {
                     if (entity != null && entity.getContentLength() > EXPECT_CONTINUE_ABOVE) {
                         request.setHeader("Expect", "100-continue");
