@@ -57,27 +57,29 @@ public final class RecordingSchedule {
     /** False while the recording's backoff runs. */
     public boolean due(String id) {
         State s = states.get(id);
-        return s == null || clock.getAsLong() >= s.notBeforeMillis || released(s);
+        return s == null || clock.getAsLong() >= s.notBeforeMillis || released(s, secretGeneration.getAsLong());
     }
 
     /** Whether a backoff ended, a new secret released a refusal, or the schedule was cleared since {@code sinceMillis}. */
     boolean dueSince(long sinceMillis) {
-        long now = clock.getAsLong();
-        boolean due = clearedMillis >= sinceMillis;
-        for (State s : states.values()) {
-            long notBefore = s.notBeforeMillis;
-            due = due || (notBefore > sinceMillis && notBefore <= now) || released(s);
+        if (clearedMillis >= sinceMillis) {
+            return true;
         }
-        return due;
+        long now = clock.getAsLong();
+        long generation = secretGeneration.getAsLong(); // once per poll, not once per waiting recording
+        return states.values().stream().anyMatch(s -> {
+            long notBefore = s.notBeforeMillis;
+            return (notBefore > sinceMillis && notBefore <= now) || released(s, generation);
+        });
     }
 
     /**
      * A recording refused for the secret (401/403) need not wait max-delay once the secret
      * changed or another upload got through: whatever the admin fixed, it is tried now.
      */
-    private boolean released(State s) {
+    private boolean released(State s, long generation) {
         return s.refused && (s.status == 401 || s.status == 403)
-                && (s.lastFailureMillis < lastSuccessMillis || s.secretGeneration != secretGeneration.getAsLong());
+                && (s.lastFailureMillis < lastSuccessMillis || s.secretGeneration != generation);
     }
 
     /**
@@ -166,7 +168,7 @@ public final class RecordingSchedule {
             if (s.failures == 0) {
                 return Optional.empty();
             }
-            long next = released(s) ? Math.min(s.notBeforeMillis, clock.getAsLong()) : s.notBeforeMillis;
+            long next = released(s, secretGeneration.getAsLong()) ? Math.min(s.notBeforeMillis, clock.getAsLong()) : s.notBeforeMillis;
             return Optional.of(new Waiting(id, s.failures, s.lastError, Instant.ofEpochMilli(s.firstFailureMillis),
                     Instant.ofEpochMilli(next), s.refused, s.status, Instant.ofEpochMilli(s.lastFailureMillis)));
         }
