@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.camel.component.quartz.QuartzComponent;
@@ -126,6 +127,10 @@ public final class NodeService {
         p.put("camel.main.auto-configuration-log-summary", "false");
         p.put("camel.main.routes-include-pattern", "file:" + routesDir + "/*.camel.yaml");
         p.put("camel.main.jmx-enabled", "true");
+        // MBeans for the context and the routes (stop/start, exchange counts), none per processor:
+        // those cost 5 MiB of an idle node's RSS (docs/benchmarks.md, "Idle RSS") and nobody here
+        // manages a single processor; camel.main.jmx-management-m-beans-level=Default brings them back
+        p.put("camel.main.jmx-management-m-beans-level", "RoutesOnly");
         p.put("camel.server.enabled", Boolean.toString(load.enabled()));
         p.put("camel.server.host", load.host());
         p.put("camel.server.port", Integer.toString(load.port()));
@@ -165,6 +170,8 @@ public final class NodeService {
         // ...except secrets: Camel's properties can be read over JMX and show up in its logs
         s.all().forEach((k, v) -> {
             if (!k.contains("secret")) {
+                // in any spelling Camel binds to the same option (jmxEnabled, jmx-enabled)
+                p.keySet().removeIf(ours -> relaxed((String) ours).equals(relaxed(k)));
                 p.put(k, v);
             }
         });
@@ -179,6 +186,11 @@ public final class NodeService {
         p.put("b3lb.load.cpu-sampling", Boolean.toString(load.samplesCpu()));
         main.setOverrideProperties(p);
         return main;
+    }
+
+    /** A Camel option name as Camel matches it: without dashes, in any case. */
+    private static String relaxed(String key) {
+        return key.replace("-", "").toLowerCase(Locale.ROOT);
     }
 
     /** Listening addresses of the service, for a clear "port in use" message before Camel starts. */

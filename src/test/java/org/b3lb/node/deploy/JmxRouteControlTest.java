@@ -5,11 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
+import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
@@ -81,6 +83,28 @@ class JmxRouteControlTest {
         assertThat(list.out).containsPattern("(?m)^load\\s+Started\\s+exchanges=\\d+$");
         assertThat(routeIds()).containsExactly("cleanup", "disk-guard", "load", "load-sample", "upload");
         assertThat(routeIds()).allSatisfy(id -> assertThat(list.out).contains(id));
+    }
+
+    @Test
+    void onlyTheContextAndRoutesAreMBeansUnlessTheAdminAsksForProcessors(@TempDir Path other) throws Exception {
+        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+        String context = node.context().getManagementName();
+        assertThat(jmx.queryNames(new ObjectName("org.apache.camel:context=" + context + ",type=routes,*"), null))
+                .hasSize(routeIds().toList().size());
+        assertThat(jmx.queryNames(new ObjectName("org.apache.camel:context=" + context + ",type=processors,*"), null))
+                .isEmpty();
+
+        // the admin's key wins over the service's default in Camel's other spelling too
+        RunningNode full = RunningNode.builder(other.resolve("archived"))
+                .with("camel.main.jmxManagementMBeansLevel", "Default").start();
+        try {
+            String fullContext = full.context().getManagementName();
+            assertThat(fullContext).isNotEqualTo(context);
+            assertThat(jmx.queryNames(new ObjectName("org.apache.camel:context=" + fullContext + ",type=processors,*"), null))
+                    .isNotEmpty();
+        } finally {
+            full.close();
+        }
     }
 
     @ParameterizedTest
