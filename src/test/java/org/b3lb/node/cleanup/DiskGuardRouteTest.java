@@ -12,6 +12,7 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import org.apache.camel.ServiceStatus;
 import org.b3lb.node.testing.RunningNode;
+import org.b3lb.node.testing.Schedules;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +34,7 @@ class DiskGuardRouteTest {
                         .start()) {
             Path dir = fs.dir;
             assertThat(node.context().getRouteController().getRouteStatus("disk-guard")).isEqualTo(ServiceStatus.Started);
+            assertThat(Schedules.timerThread("disk-guard")).isTrue();
             Fixture.file(dir, "pending.tar", Duration.ofDays(30), SIZE);
             Fixture.file(dir, "pending.ready", Duration.ofDays(30), 0);
             // 3.6 MiB of recordings on 4 MiB: the two oldest uploads must go to get 1 MiB back
@@ -58,6 +60,7 @@ class DiskGuardRouteTest {
             ObjectName guard = names.iterator().next();
             jmx.invoke(guard, "stop", null, null);
             assertThat(jmx.getAttribute(guard, "State")).isEqualTo("Stopped");
+            await().atMost(FEW_SECONDS).until(() -> !Schedules.timerThread("disk-guard"));
             Fixture.file(dir, "up-9.tar", Duration.ofDays(9), SIZE); // below target again
             // ten intervals without a deletion: the stopped route checks nothing
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> Files.exists(dir.resolve("up-9.tar")));
@@ -71,6 +74,10 @@ class DiskGuardRouteTest {
         try (RunningNode node = RunningNode.builder(tmp.resolve("archived")).start()) {
             assertThat(node.context().getRouteController().getRouteStatus("disk-guard")).isEqualTo(ServiceStatus.Stopped);
             assertThat(node.context().getRouteController().getRouteStatus("cleanup")).isEqualTo(ServiceStatus.Started);
+            // and nothing wakes up for it: no timer, no Quartz trigger firing to find no consumer
+            assertThat(Schedules.timerThread("disk-guard")).isFalse();
+            assertThat(Schedules.quartzTrigger(node.context(), "disk-guard")).isFalse();
+            assertThat(Schedules.quartzTrigger(node.context(), "cleanup")).isTrue();
             String metrics = node.management("/observe/metrics").body();
             assertThat(metrics).containsPattern("(?m)^b3lb_disk_free_bytes [1-9]").contains("b3lb_disk_guard_target_bytes 0.0");
         }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import org.apache.camel.ServiceStatus;
 import org.b3lb.node.testing.B3lbLoadPoll;
 import org.b3lb.node.testing.RunningNode;
+import org.b3lb.node.testing.Schedules;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,6 +38,7 @@ class B3lbLoadPollTest {
                 assertThat(B3lbLoadPoll.cpuLoad(r)).isBetween(0, 10000);
             }
             assertThat(node.context().getRouteController().getRouteStatus("load-sample")).isEqualTo(ServiceStatus.Started);
+            assertThat(Schedules.timerThread("load-sample")).isTrue();
         }
     }
 
@@ -49,6 +51,8 @@ class B3lbLoadPollTest {
             assertThatThrownBy(() -> B3lbLoadPoll.cpuLoad(r)).hasMessageContaining("invalid literal");
             // nothing samples /proc/stat when nothing reads it
             assertThat(node.context().getRouteController().getRouteStatus("load-sample")).isEqualTo(ServiceStatus.Stopped);
+            assertThat(Schedules.timerThread("load-sample")).isFalse();
+            assertThat(Schedules.quartzTrigger(node.context(), "load-sample")).isFalse();
         }
     }
 
