@@ -24,7 +24,8 @@ import org.b3lb.node.config.Settings;
  * Part A calls DiskGuard.check() N times on the calling thread and reads that thread's CPU time;
  * references in the same run: one stat of the directory per iteration, and one listing of the
  * directory (what a check would cost if it read it). Part B starts the whole service in-process
- * with guard-interval=100ms and divides the CPU time of the Quartz threads by the route's exchanges.
+ * with guard-interval=100ms and divides the CPU time of the threads that fire the route (its timer;
+ * Quartz before) by its exchanges.
  */
 public class GuardCheckBench {
 
@@ -91,7 +92,7 @@ public class GuardCheckBench {
         }
     }
 
-    /** The whole service, guard every 100 ms; the CPU of the threads Quartz runs the route on, per fire. */
+    /** The whole service, guard every 100 ms; the CPU of the threads that fire the route (timer or Quartz), per fire. */
     static void service(Path dir, int seconds, int ports) throws Exception {
         Settings s = Settings.load(null, Map.of(), Map.of("b3lb.recording-dir", dir.toString(),
                 "b3lb.routes-dir", System.getProperty("routes", Path.of("routes").toAbsolutePath().toString()), "b3lb.upload.enabled", "false",
@@ -109,7 +110,7 @@ public class GuardCheckBench {
             // reference in the same run: the same threads over the same time with the route stopped
             main.getCamelContext().getRouteController().stopRoute("disk-guard");
             long idle = windowCpu(seconds);
-            System.out.printf(Locale.ROOT, "B  service, disk-guard route every 100 ms for %d s: %d fires; CPU of the Quartz"
+            System.out.printf(Locale.ROOT, "B  service, disk-guard route every 100 ms for %d s: %d fires; CPU of the timer and Quartz"
                     + " threads %.1f ms, with the route stopped %.1f ms: %.1f us CPU per fire (trigger, Camel exchange,"
                     + " route policy metrics, check)%n", seconds, fires, cpu / 1e6, idle / 1e6, (cpu - idle) / 1e3 / fires);
         } finally {
@@ -118,9 +119,9 @@ public class GuardCheckBench {
     }
 
     static long windowCpu(int seconds) throws InterruptedException {
-        Map<Long, Long> before = quartzCpu();
+        Map<Long, Long> before = firingCpu();
         Thread.sleep(seconds * 1000L);
-        Map<Long, Long> after = quartzCpu();
+        Map<Long, Long> after = firingCpu();
         long cpu = 0;
         for (var e : after.entrySet()) {
             long d = e.getValue() - before.getOrDefault(e.getKey(), 0L);
@@ -132,7 +133,7 @@ public class GuardCheckBench {
         return cpu;
     }
 
-    static Map<Long, Long> quartzCpu() {
+    static Map<Long, Long> firingCpu() {
         Map<Long, Long> m = new java.util.HashMap<>();
         for (ThreadInfo t : CPU.getThreadInfo(CPU.getAllThreadIds())) {
             if (t != null && (t.getThreadName().contains("Quartz") || t.getThreadName().contains("_Worker-") || t.getThreadName().contains("timer://"))) {

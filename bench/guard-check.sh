@@ -8,8 +8,8 @@
 # (bench/GuardCheckBench.java, run as a single-file program against the jar) prints:
 #   A  CPU time of DiskGuard.check() on the calling thread (ThreadMXBean), with two references
 #      measured in the same run: one stat() of the directory, and one listing of it;
-#   B  the whole service in-process, disk-guard route every 100 ms: CPU time of the Quartz threads
-#      (scheduler and workers) divided by the route's exchanges, i.e. a whole fire through Camel.
+#   B  the whole service in-process, disk-guard route every 100 ms: CPU time of the threads that fire it
+#      (its timer; Quartz before) divided by the route's exchanges, i.e. a whole fire through Camel.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CHECKS=${1:-200000}
