@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.b3lb.node.layout.RecordingLayout;
 
 /**
  * A BBB node's recording layout in a temporary directory, and the hook run in it with {@code ruby}
@@ -94,9 +95,21 @@ final class HookFixture {
         return d;
     }
 
+    /**
+     * The recording directory's names but the hook's locks ({@code .<id>.lock}), which the hook
+     * never deletes by design (the cleanup removes them with the recording). Temps do show.
+     */
     List<String> recordingDir() throws IOException {
-        try (Stream<Path> s = Files.list(rec)) {
-            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        return list(rec);
+    }
+
+    static List<String> list(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> !isLock(n)).sorted().toList();
         }
+    }
+
+    private static boolean isLock(String name) {
+        return name.endsWith(RecordingLayout.LOCK) && RecordingLayout.leftoverOwner(name) != null;
     }
 }
