@@ -370,8 +370,10 @@ def publish(meeting_id, dir, rerun, order)
   end
   begin
     pub.rename_in(*order)
-  rescue SystemCallError => e
+  rescue Exception => e # rubocop:disable Lint/RescueException -- a TERM between two renames must not leave a tar unmarked
     pub.undo
+    raise unless e.is_a?(SystemCallError)
+
     logger.error("#{meeting_id}: renaming this run's files into place failed: #{e.message}; removed what this " \
                  "run had put in #{dir}, so no tar is left unmarked. Fix it, then run: #{rerun}")
     return 1
@@ -400,28 +402,38 @@ def refuse(meeting_id, why, rerun)
   1
 end
 
+# nil when the raw recording can be packed into dir, else the exit code (the reason logged)
+def unpackable_raw(meeting_id, raw, dir, rerun)
+  why = refusal(raw, 'directory')
+  return refuse(meeting_id, why, rerun) if why
+
+  unless File.directory?(raw)
+    logger.warn("#{meeting_id}: no raw recording at #{raw}; nothing to upload " \
+                '(was the meeting recorded? check B3LB_RAW_DIR)')
+    return 0
+  end
+  return 1 unless recording_dir_exists?(meeting_id, dir)
+
+  room_for_tar?(meeting_id, raw, dir, rerun) ? nil : 0
+end
+
 # spec, after archiving: the raw recording as <id>/... in the tar
 def archive_raw(meeting_id, dir, rerun)
   raw = File.join(ENV.fetch('B3LB_RAW_DIR', DEFAULT_RAW_DIR), meeting_id)
   tar = File.join(dir, "#{meeting_id}#{TAR_SUFFIX}")
-  unless File.file?(tar)
-    why = refusal(raw, 'directory')
-    return refuse(meeting_id, why, rerun) if why
+  # checked before the lock too, so a run with nothing to do leaves nothing behind, not even a lock
+  checked = !File.file?(tar)
+  code = checked && unpackable_raw(meeting_id, raw, dir, rerun)
+  return code if code
 
-    unless File.directory?(raw)
-      logger.warn("#{meeting_id}: no raw recording at #{raw}; nothing to upload " \
-                  '(was the meeting recorded? check B3LB_RAW_DIR)')
-      return 0
-    end
-    return 1 unless recording_dir_exists?(meeting_id, dir)
-    return 0 unless room_for_tar?(meeting_id, raw, dir, rerun)
-  end
   with_lock(meeting_id, dir) do |waited|
     if File.file?(tar)
       logger.info("#{meeting_id}: #{tar} already exists, marking it for upload again")
       next publish(meeting_id, dir, rerun, [MARKER_SUFFIX]) { |pub| pub.write(MARKER_SUFFIX, '') }
     end
-    next 0 if waited && !room_for_tar?(meeting_id, raw, dir, rerun)
+    # the other run (or a cleanup) changed things while this one waited
+    code = (waited || !checked) && unpackable_raw(meeting_id, raw, dir, rerun)
+    next code if code
 
     publish(meeting_id, dir, rerun, [TAR_SUFFIX, MARKER_SUFFIX]) do |pub|
       make_tar(pub.temp(TAR_SUFFIX), File.dirname(raw), File.basename(raw), raw)

@@ -41,6 +41,7 @@ class PushHookConcurrencyTest {
               while [ ! -e "$HOLD_TAR.release" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done
               cat
             } > "$out"
+            : > "$HOLD_TAR.done"
             """;
 
     @Test
@@ -84,6 +85,48 @@ class PushHookConcurrencyTest {
         assertThat(out.resolve("video/webcams.webm")).hasSameBinaryContentAs(second.resolve(ID).resolve("video/webcams.webm"));
         assertThat(f.rec.resolve(ID + RecordingLayout.META)).hasSameBinaryContentAs(second.resolve(ID).resolve("metadata.xml"));
         assertThat(f.rec.resolve(ID + RecordingLayout.MARKER)).hasContent(NONCE + "\n");
+    }
+
+    @Test
+    void aKilledRunLeavesOnlyItsHiddenTempWhichTheCleanupKnows() throws Exception {
+        HookFixture f = new HookFixture(tmp);
+        Path hold = tmp.resolve("hold");
+        Process a = heldRun(f, hold);
+        a.destroyForcibly();
+        assertThat(a.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        release(hold);
+        String leftover = RecordingLayout.tempName(ID, RecordingLayout.TAR, Long.toString(a.pid()));
+        assertThat(f.recordingDir()).containsExactly(leftover);
+        assertThat(RecordingLayout.leftoverOwner(leftover)).isEqualTo(ID);
+    }
+
+    @Test
+    void aTerminatedRunRemovesItsTemps() throws Exception {
+        HookFixture f = new HookFixture(tmp);
+        Path hold = tmp.resolve("hold");
+        Process a = heldRun(f, hold);
+        a.destroy();
+        release(hold);
+        assertThat(a.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(a.exitValue()).isNotZero();
+        assertThat(f.recordingDir()).isEmpty();
+    }
+
+    /** A run whose tar is held after its first 10 KiB. */
+    private Process heldRun(HookFixture f, Path hold) throws Exception {
+        Map<String, String> env = env(f, f.tarWrapper(HELD_TAR), publish(f, tmp.resolve("first"), "first version", 1));
+        env.put("HOLD_TAR", hold.toString());
+        Process a = f.start(env, "-m", ID, "-f", "presentation");
+        Output out = Output.of(a);
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(hold.resolveSibling("hold.held")) || !a.isAlive());
+        assertThat(a.isAlive()).as(out.text()).isTrue();
+        return a;
+    }
+
+    /** Lets the held tar finish, and waits until it has. */
+    private static void release(Path hold) throws IOException {
+        Files.writeString(hold.resolveSibling("hold.release"), "");
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(hold.resolveSibling("hold.done")));
     }
 
     /** A published presentation under root/<id>/ with `slides` slides and a 20 KiB video saying `what`. */
