@@ -55,7 +55,6 @@
 # to do to /var/log/bigbluebutton/b3lb-push-hook.log (stderr when that is not writable).
 
 require 'optparse'
-require 'fileutils'
 require 'logger'
 require 'open3'
 require 'find'
@@ -299,7 +298,7 @@ class Publication
     open_regular(source) { |src| create(suffix) { |f| IO.copy_stream(src, f) } }
   end
 
-  # renames the temps in this order (the marker last) and syncs the directory
+  # renames the temps in this order, the marker last
   def rename_in(*suffixes)
     suffixes.each do |suffix|
       tmp = @temps.fetch(suffix)
@@ -308,7 +307,6 @@ class Publication
       @temps.delete(suffix)
       @placed << [final(suffix), st]
     end
-    fsync_path(@dir)
   end
 
   # removes what this run renamed in (only while it is still the file this run wrote) and its temps
@@ -378,6 +376,7 @@ def publish(meeting_id, dir, rerun, order)
                  "run had put in #{dir}, so no tar is left unmarked. Fix it, then run: #{rerun}")
     return 1
   end
+  fsync_path(dir)
   tar = pub.final(TAR_SUFFIX)
   logger.info("#{meeting_id}: #{tar} (#{File.size(tar)} bytes) marked for upload")
   0
