@@ -7,19 +7,36 @@
 #   post_publish/: `ruby <script> -m <meeting_id> -f <format>`, once per published format.
 # Each run acts only for the protocol it serves (b3lb.protocol, as the service reads it):
 #   spec: after archiving, packs the raw recording into <recording-dir>/<id>.tar, then writes an
-#         empty <id>.ready. Does nothing after publishing.
+#         empty <id>.ready. Does nothing after publishing. A tar already there is only marked again.
 #   b3lb: after publishing the presentation format only, packs the published presentation (its
 #         contents at the tar's root, as B3LB's own pusher does) into <id>.tar, copies its
 #         metadata.xml to <id>.meta.xml, then writes <id>.ready holding B3LB's nonce and a newline.
 #         Recordings without the nonce did not come through B3LB and are left alone. Does nothing
 #         after archiving.
-# The b3lb-node service uploads every tar whose marker it finds and removes the marker after B3LB
-# accepted it.
+# The b3lb-node service uploads every tar whose marker it finds, writes <id>.uploaded once B3LB
+# accepted that tar, and removes the marker. Only that evidence lets a cleanup delete a tar, so a
+# tar without marker and without evidence is kept forever: this hook never leaves one behind.
 #
-# Every file is written as <name>.tmp, synced to disk and renamed, the marker last: a marker never
-# points at a half-written tar or metadata file, whatever crashes when. A tar is not started when
-# the recording directory's filesystem has less free space than the source directory's size plus
-# 10 % plus B3LB_FREE_SPACE_MARGIN (default 64 MiB): a half-written tar on a full disk helps nobody.
+# One run per id at a time: a run holds an exclusive flock on <recording-dir>/.<id>.lock for its
+# whole pack and mark, so a rebuild's run waits for the running one and then packs its own version.
+# The lock file is never deleted (a deleted flock file lets a third run lock a new inode while the
+# second still holds the old one); the service's cleanup removes it with the recording.
+#
+# Nothing visible changes until everything is on disk: the tar, the metadata and the marker are
+# written as hidden temps unique to this run (.<id><suffix>.<pid>.tmp) and synced; only then are
+# they renamed into place, metadata, tar, marker in that order, and the directory synced. A marker
+# never points at a half-written tar or metadata file, whatever crashes when. When writing a temp
+# fails (ENOSPC, quota, inodes, EIO) nothing visible changed and the temps are removed; when a
+# rename fails, the tar and metadata this run had put in place are removed too. A run killed on the
+# way leaves only hidden temps, which the cleanup deletes after a day.
+#
+# A tar is not started when the recording directory's filesystem has less free space than the
+# source directory's size plus 10 % plus B3LB_FREE_SPACE_MARGIN (default 64 MiB): a half-written
+# tar on a full disk helps nobody. Sources and the published metadata.xml that are symlinks (or not
+# regular files) are refused: run as root, the hook would copy whatever they point at.
+#
+# The recording directory's names mirror org.b3lb.node.layout.RecordingLayout; HookLayoutMirrorTest
+# holds the two together.
 #
 # Environment (for tests and unusual layouts):
 #   B3LB_PROTOCOL          spec or b3lb (default: b3lb.protocol from the service's config file, else spec)
@@ -32,12 +49,12 @@
 #   B3LB_RECORD_META_TAG   the meeting metadata holding B3LB's nonce (default b3lb-recordset,
 #                          B3LB's B3LB_RECORD_META_DATA_TAG)
 #   B3LB_FREE_SPACE_MARGIN bytes kept free on top of the tar's expected size (default 67108864)
+# `tar`, `du` and `stat` are found through PATH.
 #
 # BBB only logs a failing hook and never retries it, so this script logs what happened and what
 # to do to /var/log/bigbluebutton/b3lb-push-hook.log (stderr when that is not writable).
 
 require 'optparse'
-require 'fileutils'
 require 'logger'
 require 'open3'
 require 'find'
@@ -50,13 +67,34 @@ DEFAULT_CONFIG = '/etc/b3lb-node/application.properties'
 DEFAULT_META_TAG = 'b3lb-recordset'
 DEFAULT_FREE_SPACE_MARGIN = 64 * 1024 * 1024
 LOG_FILE = '/var/log/bigbluebutton/b3lb-push-hook.log'
+
+# The recording directory's names: org.b3lb.node.layout.RecordingLayout's constants.
+MARKER_SUFFIX = '.ready'
+TAR_SUFFIX = '.tar'
+META_SUFFIX = '.meta.xml'
+# written by the service only, after B3LB accepted the tar; the hook never touches it
+EVIDENCE_SUFFIX = '.uploaded'
+LOCK_SUFFIX = '.lock'
+TMP_SUFFIX = '.tmp'
+# BBB's ids are 54 long; with 200 the longest name, .<id>.meta.xml.<pid>.tmp, stays under NAME_MAX (255)
+MAX_ID_LENGTH = 200
 # BBB ids are hex digits and dashes. The first character is a letter or digit: the service's file
 # consumer skips hidden files, a leading dash reads as an option to tar, and the cleanup (Java's
-# RetentionRule.recordingId) removes exactly the tars whose names this pattern accepts.
+# RecordingLayout.validId) removes exactly the tars whose names this pattern accepts.
 VALID_ID = /\A[A-Za-z0-9][A-Za-z0-9._-]*\z/
 # B3LB's NONCE_CHAR_POOL (b3lb/rest/b3lb/constants.py); its nonces are 64 long, the column 100 at most
 VALID_NONCE = /\A[A-Za-z0-9!@*()_-]{1,100}\z/
 PROTOCOLS = %w[spec b3lb].freeze
+
+# RecordingLayout.tempName: hidden, and unique per writer (this run's pid)
+def temp_name(id, suffix, tag = Process.pid)
+  ".#{id}#{suffix}.#{tag}#{TMP_SUFFIX}"
+end
+
+# RecordingLayout.lockName
+def lock_name(id)
+  ".#{id}#{LOCK_SUFFIX}"
+end
 
 def logger
   @logger ||= begin
@@ -109,11 +147,15 @@ rescue SystemCallError
   nil
 end
 
+# Raised while preparing the temps: nothing visible has changed yet.
+class PrepareError < StandardError; end
+
 # Runs tar with an argument list, never a shell: the id cannot be interpreted as anything.
-# Returns tar's complaint, or nil on success.
-def make_tar(tmp, parent, entry)
+def make_tar(tmp, parent, entry, source)
   output, status = Open3.capture2e('tar', '-cf', tmp, '-C', parent, entry, stdin_data: '')
-  status.success? ? nil : output.strip
+  raise PrepareError, "tar of #{source} into #{tmp} failed: #{output.strip}" unless status.success?
+
+  fsync_path(tmp)
 end
 
 # Bytes below dir, not following links: what the tar will roughly hold. coreutils' du is ~10x
@@ -180,6 +222,18 @@ def room_for_tar?(meeting_id, source, dir, rerun)
   false
 end
 
+# Yields the file opened only when it is a regular file and not a symlink. NONBLOCK: opening a
+# FIFO for reading would otherwise wait for a writer forever.
+def open_regular(path)
+  File.open(path, File::RDONLY | File::NOFOLLOW | File::NONBLOCK) do |f|
+    raise PrepareError, "#{path} is not a regular file" unless f.stat.file?
+
+    yield f
+  end
+rescue Errno::ELOOP
+  raise PrepareError, "#{path} is a symlink"
+end
+
 # The nonce from the raw events.xml's <metadata tag="..."> (BBB keeps every meta_ parameter of
 # the create call there). Reads only up to that element: events.xml can be hundreds of MiB.
 def nonce_from_events(path, tag)
@@ -207,50 +261,184 @@ end
 # The nonce from the published metadata.xml's <meta><tag>...</tag></meta>, for a re-run after
 # BBB removed the raw files.
 def nonce_from_metadata(path, tag)
-  text = File.read(path, mode: 'rb').force_encoding(Encoding::UTF_8)
+  text = open_regular(path) { |f| f.binmode.read }.force_encoding(Encoding::UTF_8)
   m = text.match(/<#{Regexp.escape(tag)}>([^<]*)<\/#{Regexp.escape(tag)}>/i)
   m && CGI.unescapeHTML(m[1].strip)
 end
 
-def write_atomically(path, content)
-  tmp = "#{path}.tmp"
-  File.open(tmp, 'w') do |f|
-    f.write(content)
-    f.fsync
+# The files one run puts into the recording directory: each written as a temp of its own, then
+# renamed into place together. Remembers what it renamed in, to take exactly that back.
+class Publication
+  attr_reader :dir
+
+  def initialize(dir, meeting_id)
+    @dir = dir
+    @id = meeting_id
+    @temps = {}
+    @placed = []
   end
-  File.rename(tmp, path)
-rescue StandardError
-  File.delete(tmp) if File.exist?(tmp)
-  raise
+
+  def final(suffix)
+    File.join(@dir, "#{@id}#{suffix}")
+  end
+
+  # the temp for suffix, emptied: a file under this name is left by a killed run whose pid was ours
+  def temp(suffix)
+    path = File.join(@dir, temp_name(@id, suffix))
+    @temps[suffix] = path
+    File.delete(path) if File.exist?(path) || File.symlink?(path)
+    path
+  end
+
+  def write(suffix, content)
+    create(suffix) { |f| f.write(content) }
+  end
+
+  def copy(suffix, source)
+    open_regular(source) { |src| create(suffix) { |f| IO.copy_stream(src, f) } }
+  end
+
+  # renames the temps in this order, the marker last
+  def rename_in(*suffixes)
+    suffixes.each do |suffix|
+      tmp = @temps.fetch(suffix)
+      st = File.lstat(tmp)
+      File.rename(tmp, final(suffix))
+      @temps.delete(suffix)
+      @placed << [final(suffix), st]
+    end
+  end
+
+  # removes what this run renamed in (only while it is still the file this run wrote) and its temps
+  def undo
+    @placed.reverse_each do |path, st|
+      now = File.lstat(path)
+      File.delete(path) if now.ino == st.ino && now.dev == st.dev
+    rescue SystemCallError
+      nil
+    end
+    @placed.clear
+    discard
+  end
+
+  def discard
+    @temps.each_value do |tmp|
+      File.delete(tmp)
+    rescue SystemCallError
+      nil
+    end
+    @temps.clear
+  end
+
+  private
+
+  def create(suffix)
+    path = temp(suffix)
+    File.open(path, File::WRONLY | File::CREAT | File::EXCL | File::NOFOLLOW, 0o666) do |f|
+      yield f
+      f.fsync
+    end
+  end
 end
 
-def copy_atomically(source, path)
-  tmp = "#{path}.tmp"
-  FileUtils.cp(source, tmp)
-  fsync_path(tmp)
-  File.rename(tmp, path)
-rescue StandardError
-  File.delete(tmp) if File.exist?(tmp)
-  raise
+# One run per id: a second run blocks here until the first one is done, then does its own work.
+# Yields whether it had to wait.
+def with_lock(meeting_id, dir)
+  File.open(File.join(dir, lock_name(meeting_id)), File::RDONLY | File::CREAT | File::NOFOLLOW, 0o644) do |lock|
+    waited = !lock.flock(File::LOCK_EX | File::LOCK_NB)
+    if waited
+      logger.info("#{meeting_id}: another run of this hook is writing this recording; waiting for it to finish")
+      lock.flock(File::LOCK_EX)
+    end
+    yield waited
+  end
+end
+
+# Writes every temp (the block), then renames them in the given order; on any failure takes back
+# what this run did. Returns the exit code.
+def publish(meeting_id, dir, rerun, order)
+  pub = Publication.new(dir, meeting_id)
+  begin
+    yield pub
+  rescue PrepareError, SystemCallError, IOError => e
+    pub.discard
+    logger.error("#{meeting_id}: #{e.message}; nothing in #{dir} was changed. Fix it (free space, inodes, " \
+                 "permissions), then run: #{rerun}")
+    return 1
+  end
+  begin
+    pub.rename_in(*order)
+  rescue Exception => e # rubocop:disable Lint/RescueException -- a TERM between two renames must not leave a tar unmarked
+    pub.undo
+    raise unless e.is_a?(SystemCallError)
+
+    logger.error("#{meeting_id}: renaming this run's files into place failed: #{e.message}; removed what this " \
+                 "run had put in #{dir}, so no tar is left unmarked. Fix it, then run: #{rerun}")
+    return 1
+  end
+  fsync_path(dir)
+  tar = pub.final(TAR_SUFFIX)
+  logger.info("#{meeting_id}: #{tar} (#{File.size(tar)} bytes) marked for upload")
+  0
+ensure
+  pub&.discard
+end
+
+# nil when path is absent or a real directory/regular file (kind), else why it is refused
+def refusal(path, kind)
+  st = File.lstat(path)
+  return "#{path} is a symlink" if st.symlink?
+  return "#{path} is not a #{kind}" unless kind == 'directory' ? st.directory? : st.file?
+
+  nil
+rescue Errno::ENOENT
+  nil
+end
+
+def refuse(meeting_id, why, rerun)
+  logger.error("#{meeting_id}: refusing to pack: #{why}; the hook copies only BBB's own files. Replace it with " \
+               "the real one, then run: #{rerun}; nothing done")
+  1
+end
+
+# nil when the raw recording can be packed into dir, else the exit code (the reason logged)
+def unpackable_raw(meeting_id, raw, dir, rerun)
+  why = refusal(raw, 'directory')
+  return refuse(meeting_id, why, rerun) if why
+
+  unless File.directory?(raw)
+    logger.warn("#{meeting_id}: no raw recording at #{raw}; nothing to upload " \
+                '(was the meeting recorded? check B3LB_RAW_DIR)')
+    return 0
+  end
+  return 1 unless recording_dir_exists?(meeting_id, dir)
+
+  room_for_tar?(meeting_id, raw, dir, rerun) ? nil : 0
 end
 
 # spec, after archiving: the raw recording as <id>/... in the tar
 def archive_raw(meeting_id, dir, rerun)
   raw = File.join(ENV.fetch('B3LB_RAW_DIR', DEFAULT_RAW_DIR), meeting_id)
-  tar = File.join(dir, "#{meeting_id}.tar")
-  if File.file?(tar)
-    logger.info("#{meeting_id}: #{tar} already exists, marking it for upload again")
-  else
-    unless File.directory?(raw)
-      logger.warn("#{meeting_id}: no raw recording at #{raw}; nothing to upload " \
-                  '(was the meeting recorded? check B3LB_RAW_DIR)')
-      return 0
+  tar = File.join(dir, "#{meeting_id}#{TAR_SUFFIX}")
+  # checked before the lock too, so a run with nothing to do leaves nothing behind, not even a lock
+  checked = !File.file?(tar)
+  code = checked && unpackable_raw(meeting_id, raw, dir, rerun)
+  return code if code
+
+  with_lock(meeting_id, dir) do |waited|
+    if File.file?(tar)
+      logger.info("#{meeting_id}: #{tar} already exists, marking it for upload again")
+      next publish(meeting_id, dir, rerun, [MARKER_SUFFIX]) { |pub| pub.write(MARKER_SUFFIX, '') }
     end
-    return 1 unless recording_dir_exists?(meeting_id, dir)
-    return 0 unless room_for_tar?(meeting_id, raw, dir, rerun)
-    return 1 unless pack(meeting_id, tar, File.dirname(raw), File.basename(raw), raw, rerun)
+    # the other run (or a cleanup) changed things while this one waited
+    code = (waited || !checked) && unpackable_raw(meeting_id, raw, dir, rerun)
+    next code if code
+
+    publish(meeting_id, dir, rerun, [TAR_SUFFIX, MARKER_SUFFIX]) do |pub|
+      make_tar(pub.temp(TAR_SUFFIX), File.dirname(raw), File.basename(raw), raw)
+      pub.write(MARKER_SUFFIX, '')
+    end
   end
-  mark(meeting_id, dir, tar, '')
 end
 
 # b3lb, after publishing the presentation: its contents at the tar's root, plus metadata.xml
@@ -259,6 +447,9 @@ def archive_published(meeting_id, dir, rerun)
   published = File.join(ENV.fetch('B3LB_PUBLISHED_DIR', DEFAULT_PUBLISHED_DIR), meeting_id)
   metadata = File.join(published, 'metadata.xml')
   events = File.join(ENV.fetch('B3LB_RAW_DIR', DEFAULT_RAW_DIR), meeting_id, 'events.xml')
+  why = refusal(published, 'directory') || refusal(metadata, 'regular file')
+  return refuse(meeting_id, why, rerun) if why
+
   nonce = if File.file?(events)
             nonce_from_events(events, tag)
           elsif File.file?(metadata)
@@ -283,13 +474,16 @@ def archive_published(meeting_id, dir, rerun)
   return 1 unless recording_dir_exists?(meeting_id, dir)
   return 0 unless room_for_tar?(meeting_id, published, dir, rerun)
 
-  tar = File.join(dir, "#{meeting_id}.tar")
   # always packed anew: bbb-record --rebuild publishes a new copy under the same id
-  return 1 unless pack(meeting_id, tar, published, '.', published, rerun) do
-    copy_atomically(metadata, File.join(dir, "#{meeting_id}.meta.xml"))
-  end
+  with_lock(meeting_id, dir) do |waited|
+    next 0 if waited && !room_for_tar?(meeting_id, published, dir, rerun)
 
-  mark(meeting_id, dir, tar, "#{nonce}\n")
+    publish(meeting_id, dir, rerun, [META_SUFFIX, TAR_SUFFIX, MARKER_SUFFIX]) do |pub|
+      make_tar(pub.temp(TAR_SUFFIX), published, '.', published)
+      pub.copy(META_SUFFIX, metadata)
+      pub.write(MARKER_SUFFIX, "#{nonce}\n")
+    end
+  end
 end
 
 def recording_dir_exists?(meeting_id, dir)
@@ -298,34 +492,6 @@ def recording_dir_exists?(meeting_id, dir)
   logger.error("#{meeting_id}: recording directory #{dir} does not exist; create it " \
                'or set b3lb.recording-dir, then run this hook again')
   false
-end
-
-# tar into <tar>.tmp, sync, run the block (files that must exist before the tar), rename
-def pack(meeting_id, tar, parent, entry, source, rerun)
-  tmp = "#{tar}.tmp"
-  File.delete(tmp) if File.exist?(tmp)
-  complaint = make_tar(tmp, parent, entry)
-  if complaint
-    File.delete(tmp) if File.exist?(tmp)
-    logger.error("#{meeting_id}: tar of #{source} into #{tmp} failed: #{complaint}; fix it and run: #{rerun}")
-    return false
-  end
-  fsync_path(tmp)
-  yield if block_given?
-  File.rename(tmp, tar)
-  fsync_path(File.dirname(tar))
-  true
-rescue StandardError
-  File.delete(tmp) if File.exist?(tmp)
-  raise
-end
-
-# the marker last, written whole (tmp + rename): the service reads the nonce from it
-def mark(meeting_id, dir, tar, content)
-  write_atomically(File.join(dir, "#{meeting_id}.ready"), content)
-  fsync_path(dir)
-  logger.info("#{meeting_id}: #{tar} (#{File.size(tar)} bytes) marked for upload")
-  0
 end
 
 def main(argv)
@@ -348,8 +514,13 @@ def main(argv)
     return 1
   end
   unless VALID_ID.match?(meeting_id) && meeting_id != '.' && meeting_id != '..'
-    logger.error("refusing meeting id #{meeting_id.inspect}: only letters, digits, '.', '_' and '-' " \
+    logger.error("refusing meeting id #{meeting_id[0, 120].inspect}: only letters, digits, '.', '_' and '-' " \
                  'are allowed (and no leading dot); nothing done')
+    return 1
+  end
+  if meeting_id.length > MAX_ID_LENGTH
+    logger.error("refusing meeting id #{meeting_id[0, 40]}... (#{meeting_id.length} characters): at most " \
+                 "#{MAX_ID_LENGTH} fit the recording directory's file names (BBB's ids have 54); nothing done")
     return 1
   end
 
@@ -372,7 +543,7 @@ def main(argv)
 
     archive_published(meeting_id, recording_dir, rerun)
   end
-rescue SystemCallError, IOError => e
+rescue SystemCallError, IOError, PrepareError => e
   logger.error("#{meeting_id}: #{e.message}; fix it and run this hook again with -m #{meeting_id}")
   1
 end

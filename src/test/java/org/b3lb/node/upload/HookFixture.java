@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.b3lb.node.layout.RecordingLayout;
 
 /**
  * A BBB node's recording layout in a temporary directory, and the hook run in it with {@code ruby}
@@ -37,6 +38,14 @@ final class HookFixture {
     }
 
     Run hook(Map<String, String> env, String... args) throws Exception {
+        Process p = start(env, args);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Run(p.exitValue(), out);
+    }
+
+    /** The hook started, not awaited: for runs that overlap. Its log is on the process's stdout. */
+    Process start(Map<String, String> env, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("ruby", HOOK.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
@@ -48,10 +57,22 @@ final class HookFixture {
         pb.environment().put("B3LB_RECORDING_DIR", rec.toString());
         pb.environment().put("B3LB_CONFIG", root.resolve("no-such.properties").toString());
         pb.environment().putAll(env);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Run(p.exitValue(), out);
+        return pb.start();
+    }
+
+    /**
+     * A directory holding an executable {@code tar} that runs {@code script} (sh); put first on the
+     * hook's PATH, it replaces the tar the hook runs (the hook finds tar through PATH).
+     */
+    Path tarWrapper(String script) throws IOException {
+        Path bin = Files.createDirectories(root.resolve("bin"));
+        Path tar = Files.writeString(bin.resolve("tar"), "#!/bin/sh\n" + script);
+        assertThat(tar.toFile().setExecutable(true)).isTrue();
+        return bin;
+    }
+
+    Map<String, String> pathFirst(Path bin) {
+        return Map.of("PATH", bin + ":" + System.getenv("PATH"));
     }
 
     /** The names in a tar, as {@code tar -tf} lists them. */
@@ -94,9 +115,21 @@ final class HookFixture {
         return d;
     }
 
+    /**
+     * The recording directory's names but the hook's locks ({@code .<id>.lock}), which the hook
+     * never deletes by design (the cleanup removes them with the recording). Temps do show.
+     */
     List<String> recordingDir() throws IOException {
-        try (Stream<Path> s = Files.list(rec)) {
-            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        return list(rec);
+    }
+
+    static List<String> list(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> !isLock(n)).sorted().toList();
         }
+    }
+
+    private static boolean isLock(String name) {
+        return name.endsWith(RecordingLayout.LOCK) && RecordingLayout.leftoverOwner(name) != null;
     }
 }
