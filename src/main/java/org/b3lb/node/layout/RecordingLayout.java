@@ -3,7 +3,7 @@ package org.b3lb.node.layout;
 /**
  * The names in the recording directory, the one place that spells them: the push hook
  * (src/main/bbb/b3lb-push-hook.rb) writes them, the upload route, the cleanup, the disk guard and
- * the status read them. RecordingLayoutTest holds the hook's Ruby constants to these.
+ * the status read them. HookLayoutMirrorTest holds the hook's Ruby constants to these.
  *
  * <ul>
  * <li>{@code <id>.tar}: the recording, written by the hook (renamed into place whole);</li>
