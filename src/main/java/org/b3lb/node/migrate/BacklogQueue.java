@@ -38,6 +38,9 @@ final class BacklogQueue {
             "    n = db.executemany('DELETE FROM backlog WHERE ROWID=?', ids).rowcount",
             "print(n)");
 
+    /** The distribution's python3 (B3LB's units find it on PATH, which on a node is this one); PATH's elsewhere. */
+    private static final String PYTHON = java.nio.file.Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+
     private final Path file;
 
     BacklogQueue(Path file) {
@@ -70,7 +73,7 @@ final class BacklogQueue {
     private String python(String script, String stdin) throws IOException {
         Process p;
         try {
-            p = new ProcessBuilder("python3", "-c", script, file.toString()).redirectErrorStream(false).start();
+            p = new ProcessBuilder(PYTHON, "-c", script, file.toString()).redirectErrorStream(false).start();
         } catch (IOException e) {
             throw new IOException("python3 is needed to read B3LB's SQLite queue (B3LB's b3lb-push needs it too) and "
                     + "was not found: apt-get install python3, then run migrate again");

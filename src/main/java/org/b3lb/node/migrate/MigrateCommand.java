@@ -67,7 +67,7 @@ public final class MigrateCommand {
             return r.finish();
         }
         for (OldScripts.Item i : found.items()) {
-            r.found(i.set().owner + " " + i.kind().name().toLowerCase() + " " + root.shown(i.path()) + ": " + i.role());
+            r.found(i.set().owner + " " + i.kind().label + " " + root.shown(i.path()) + ": " + i.role());
         }
         Backup backup = new Backup(root, LocalDateTime.now());
         PropertiesFile props = PropertiesFile.read(configFile);

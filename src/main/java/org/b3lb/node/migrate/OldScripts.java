@@ -26,7 +26,13 @@ final class OldScripts {
     }
 
     enum Kind {
-        HOOK, UNIT, SNIPPET, SCRIPT, CONFIG
+        HOOK("hook"), UNIT("unit"), SNIPPET("nginx snippet"), SCRIPT("script"), CONFIG("config");
+
+        final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
     }
 
     /** One file of an old script set; {@code retire}: moved out of where BBB, systemd or nginx read it. */
@@ -61,7 +67,7 @@ final class OldScripts {
         if (snippet != null && !ours(snippet)) {
             boolean b3lb = snippet.contains("/run/b3lb/load");
             s.items.add(new Item(b3lb ? Set.B3LB : Set.SPEC, Kind.SNIPPET, root.at(NGINX_SNIPPET),
-                    b3lb ? "nginx snippet serving /run/b3lb/load" : "nginx snippet proxying /b3lb/load to port 8765", true));
+                    b3lb ? "serves /run/b3lb/load as /b3lb/load" : "proxies /b3lb/load to port 8765", true));
         }
         s.unit(root, "b3lb-push.path", Set.B3LB, "starts b3lb-push on every change of the published folder");
         String push = read(root.at(UNIT_DIR + "/b3lb-push.service"));
@@ -86,7 +92,7 @@ final class OldScripts {
             s.items.add(new Item(Set.B3LB, Kind.UNIT, root.at(UNIT_DIR + "/b3lb-cleaner.service"),
                     "ends meetings running too long; kept: b3lb-node does not do that", false));
         }
-        s.file(root, B3LB_CONFIG, Set.B3LB, Kind.CONFIG, "push.properties (b3lbBaseDomain, publishedFolder, queue, nonceMetaTag)");
+        s.file(root, B3LB_CONFIG, Set.B3LB, Kind.CONFIG, "b3lbBaseDomain, publishedFolder, queue, nonceMetaTag");
         s.file(root, "/usr/local/lib/b3lb/b3lb-push", Set.B3LB, Kind.SCRIPT, "uploader; kept, nothing runs it once its units are gone");
         s.file(root, "/usr/local/lib/b3lb/b3lb-load", Set.B3LB, Kind.SCRIPT, "load reporter; kept, nothing runs it once its unit is gone");
         s.file(root, SPEC_PUSH, Set.SPEC, Kind.SCRIPT, "uploader holding B3LB_ENDPOINT, B3LB_NODE_SECRET, B3LB_RECORDING_DIR; kept");
