@@ -22,7 +22,7 @@ import org.b3lb.node.layout.RecordingFiles;
  */
 public final class MigrateCommand {
 
-    static final String CONFIG = "/etc/b3lb-node/application.properties";
+    public static final String CONFIG = "/etc/b3lb-node/application.properties";
 
     private MigrateCommand() {
     }

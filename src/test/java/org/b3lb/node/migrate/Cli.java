@@ -6,9 +6,9 @@ import java.nio.charset.StandardCharsets;
 import org.b3lb.node.app.AppAccess;
 
 /** b3lb-node's command line as main runs it, with what it printed. */
-record Cli(int code, String out, String err) {
+public record Cli(int code, String out, String err) {
 
-    static synchronized Cli run(String... args) {
+    public static synchronized Cli run(String... args) {
         PrintStream out = System.out;
         PrintStream err = System.err;
         ByteArrayOutputStream o = new ByteArrayOutputStream();

@@ -20,22 +20,22 @@ import java.util.stream.Stream;
  * exactly where their READMEs put them. The texts are the scripts' own, cut to the lines that
  * matter here (paths, settings, the words migrate tells them apart by).
  */
-final class OldNode {
+public final class OldNode {
 
-    static final String POST_PUBLISH = "/usr/local/bigbluebutton/core/scripts/post_publish";
-    static final String POST_ARCHIVE = "/usr/local/bigbluebutton/core/scripts/post_archive";
-    static final String ARCHIVED = "/var/bigbluebutton/recording/status/archived";
-    static final String PUBLISHED = "/var/bigbluebutton/published/presentation";
-    static final String RAW = "/var/bigbluebutton/recording/raw";
-    static final String QUEUE = "/var/bigbluebutton/b3lb/push-queue.db";
+    public static final String POST_PUBLISH = "/usr/local/bigbluebutton/core/scripts/post_publish";
+    public static final String POST_ARCHIVE = "/usr/local/bigbluebutton/core/scripts/post_archive";
+    public static final String ARCHIVED = "/var/bigbluebutton/recording/status/archived";
+    public static final String PUBLISHED = "/var/bigbluebutton/published/presentation";
+    public static final String RAW = "/var/bigbluebutton/recording/raw";
+    public static final String QUEUE = "/var/bigbluebutton/b3lb/push-queue.db";
     /** Our hook under a name of its own: BBB runs every *.rb there. */
-    static final String OUR_HOOK = POST_PUBLISH + "/b3lb-node-push-hook.rb";
+    public static final String OUR_HOOK = POST_PUBLISH + "/b3lb-node-push-hook.rb";
 
-    static final String PYTHON = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+    public static final String PYTHON = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
 
-    final Path root;
+    public final Path root;
 
-    OldNode(Path root) throws IOException {
+    public OldNode(Path root) throws IOException {
         this.root = root;
         write("/etc/b3lb-node/application.properties", Files.readString(Path.of("config/application.properties")));
         write("/etc/b3lb-node/secret", "");
@@ -43,7 +43,7 @@ final class OldNode {
         Files.createDirectories(at(ARCHIVED));
     }
 
-    Path at(String abs) {
+    public Path at(String abs) {
         return root.resolve(abs.substring(1));
     }
 
@@ -54,7 +54,7 @@ final class OldNode {
     }
 
     /** B3LB 3.3's scripts/bbb, as load/README.md, push/README.md and cleaner/README.md place them. */
-    void b3lbScripts(String baseDomain) throws IOException {
+    public void b3lbScripts(String baseDomain) throws IOException {
         write("/etc/bigbluebutton/nginx/b3lb-load.nginx", "# B3LB - BigBlueButton Load Balancer\n\nlocation /b3lb/load {\n"
                 + "    alias /run/b3lb/load;\n    default_type text/plain;\n}\n");
         write("/usr/local/lib/b3lb/b3lb-load", "#!/usr/bin/env python3\nwith open('/run/b3lb/load.new', 'w') as f:\n    pass\n");
@@ -115,7 +115,7 @@ final class OldNode {
     }
 
     /** B3LB's queue as its hook creates and fills it, through python3's sqlite3 (B3LB's own schema). */
-    void queue(List<String[]> midNonce) throws Exception {
+    public void queue(List<String[]> midNonce) throws Exception {
         Files.createDirectories(at(QUEUE).getParent());
         StringBuilder rows = new StringBuilder();
         for (String[] r : midNonce) {
@@ -128,13 +128,13 @@ final class OldNode {
     }
 
     /** The queue's rows as "mid nonce" lines, in ROWID order. */
-    List<String> queueRows(Path file) throws Exception {
+    public List<String> queueRows(Path file) throws Exception {
         return sh("", PYTHON, "-c", "import sqlite3, sys\nfor m, n in sqlite3.connect(sys.argv[1]).execute("
                 + "'SELECT mid, nonce FROM backlog ORDER BY ROWID'):\n    print(m, n)\n", file.toString()).lines().toList();
     }
 
     /** published/presentation/<mid>/ as BBB publishes it; the nonce in metadata.xml's meta when given. */
-    Path published(String mid, String metaNonce) throws IOException {
+    public Path published(String mid, String metaNonce) throws IOException {
         Path d = Files.createDirectories(at(PUBLISHED).resolve(mid));
         String meta = metaNonce == null ? "" : "<b3lb-recordset>" + metaNonce + "</b3lb-recordset>";
         Files.writeString(d.resolve("metadata.xml"), "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<recording>\n  <id>" + mid
@@ -150,13 +150,13 @@ final class OldNode {
     }
 
     /** raw/<mid>/events.xml with B3LB's nonce in the metadata element. */
-    void rawEvents(String mid, String nonce) throws IOException {
+    public void rawEvents(String mid, String nonce) throws IOException {
         write(RAW + "/" + mid + "/events.xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<recording meeting_id=\"" + mid + "\">\n"
                 + "  <metadata isBreakout=\"false\" b3lb-recordset=\"" + nonce + "\"/>\n  <event timestamp=\"1\" module=\"x\"/>\n</recording>\n");
     }
 
     /** What a tar of the published presentation holds, as the hook packs it: tar -cf - -C <dir> . */
-    byte[] expectedTar(String mid) throws Exception {
+    public byte[] expectedTar(String mid) throws Exception {
         Process p = new ProcessBuilder("tar", "-cf", "-", "-C", at(PUBLISHED).resolve(mid).toString(), ".").start();
         byte[] b = p.getInputStream().readAllBytes();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
