@@ -118,6 +118,23 @@ final class OldScripts {
         return null;
     }
 
+    /** b3lb-node's own nginx snippet (whatever its name), or null. */
+    static Path ownSnippet(NodeRoot root) throws IOException {
+        Path dir = root.at(NGINX_SNIPPET).getParent();
+        if (!Files.isDirectory(dir)) {
+            return null;
+        }
+        try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.nginx")) {
+            for (Path p : ds) {
+                String text = read(p);
+                if (text != null && ours(text)) {
+                    return p;
+                }
+            }
+        }
+        return null;
+    }
+
     List<Item> items() {
         return items;
     }
@@ -149,7 +166,7 @@ final class OldScripts {
         }
     }
 
-    private static boolean ours(String text) {
+    static boolean ours(String text) {
         String head = text.length() > 600 ? text.substring(0, 600) : text;
         return OURS.stream().anyMatch(head::contains);
     }

@@ -88,7 +88,8 @@ final class QueueTakeover {
         }
         String missing = converter.missingSource(mid);
         if (missing != null) {
-            r.failed(mid + ": " + missing + "; row kept");
+            r.failed(mid + ": " + missing + " (or, if B3LB has it already, delete its row: sqlite3 " + root.shown(queueFile)
+                    + " \"DELETE FROM backlog WHERE mid='" + mid + "'\"); row kept");
             return;
         }
         recordings.add(new Recording(mid, nonce, ids, false));

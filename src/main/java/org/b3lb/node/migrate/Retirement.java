@@ -19,12 +19,14 @@ final class Retirement {
 
     Retirement(NodeRoot root, OldScripts found) {
         this.root = root;
-        this.units = found.toRetire(OldScripts.Kind.UNIT);
+        // the triggers (.path, .timer) before the services they start, so none starts one again
+        this.units = found.toRetire(OldScripts.Kind.UNIT).stream()
+                .sorted(java.util.Comparator.comparing((OldScripts.Item i) -> i.path().toString().endsWith(".service"))).toList();
         this.hooks = found.toRetire(OldScripts.Kind.HOOK);
         this.snippets = found.toRetire(OldScripts.Kind.SNIPPET);
     }
 
-    void plan(Backup backup, Report r) {
+    void plan(Backup backup, Report r) throws IOException {
         for (OldScripts.Item u : units) {
             r.plan("stop and disable " + u.path().getFileName() + ", then move " + root.shown(u.path()) + " to " + backup.placeFor(u.path()));
         }
@@ -35,6 +37,14 @@ final class Retirement {
         for (OldScripts.Item s : snippets) {
             r.plan("move " + s.set().owner + " nginx snippet " + root.shown(s.path()) + " to " + backup.placeFor(s.path())
                     + ", then nginx -t and reload nginx");
+            Path ours = keptByDpkg(s.path());
+            if (ours != null) {
+                r.plan("put b3lb-node's snippet " + root.shown(ours) + " (dpkg kept the old file under its name) in its place");
+            }
+        }
+        if (!snippets.isEmpty() && OldScripts.ownSnippet(root) == null && snippets.stream().allMatch(s -> keptByDpkg(s.path()) == null)) {
+            r.note("no b3lb-node nginx snippet in " + root.shown(snippets.get(0).path().getParent()) + ": once the old one is gone, "
+                    + "nginx serves no /b3lb/load; apt-get install --reinstall b3lb-node puts it back");
         }
     }
 
@@ -72,6 +82,17 @@ final class Retirement {
         if (snippets.isEmpty() || move(snippets, backup, r) == 0) {
             return;
         }
+        for (OldScripts.Item s : snippets) {
+            Path ours = keptByDpkg(s.path());
+            if (ours != null && !java.nio.file.Files.exists(s.path())) {
+                try {
+                    java.nio.file.Files.move(ours, s.path(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    r.done("put b3lb-node's snippet in place as " + root.shown(s.path()));
+                } catch (IOException e) {
+                    r.failed("cannot move " + root.shown(ours) + " to " + root.shown(s.path()) + ": " + e + "; move it by hand");
+                }
+            }
+        }
         if (!root.live()) {
             r.skipped("nginx -t and systemctl reload nginx (--root: nginx is not touched)");
             return;
@@ -91,6 +112,17 @@ final class Retirement {
             r.done("nginx -t passed; reloaded nginx");
         } else {
             r.failed("systemctl reload nginx: " + reload.lastLine());
+        }
+    }
+
+    /** Our snippet as dpkg leaves it when the admin kept an old file of the same name: {@code <name>.dpkg-dist}. */
+    private static Path keptByDpkg(Path snippet) {
+        Path dist = snippet.resolveSibling(snippet.getFileName() + ".dpkg-dist");
+        try {
+            String text = OldScripts.read(dist);
+            return text != null && OldScripts.ours(text) ? dist : null;
+        } catch (IOException e) {
+            return null;
         }
     }
 

@@ -47,7 +47,7 @@ public final class OldNode {
         return root.resolve(abs.substring(1));
     }
 
-    Path write(String abs, String text) throws IOException {
+    public Path write(String abs, String text) throws IOException {
         Path p = at(abs);
         Files.createDirectories(p.getParent());
         return Files.writeString(p, text, StandardCharsets.UTF_8);
