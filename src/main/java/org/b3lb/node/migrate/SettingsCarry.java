@@ -43,6 +43,13 @@ final class SettingsCarry {
         } else {
             want("b3lb.upload.endpoint", endpoint, r, "b3lbBaseDomain " + b3lb.baseDomain() + " + " + B3lbPushConfig.UPLOAD_PATH);
         }
+        java.util.Properties spec = org.b3lb.node.config.Protocol.SPEC.profile();
+        for (String key : new java.util.TreeSet<>(spec.stringPropertyNames())) {
+            if (!key.equals("b3lb.upload.endpoint") && spec.getProperty(key).equals(props.get(key))) {
+                r.note(key + "=" + props.get(key) + " in " + configFile + " is the spec's value and wins over b3lb.protocol=b3lb's "
+                        + org.b3lb.node.config.Protocol.B3LB.profile().getProperty(key) + "; remove that line unless you mean it");
+            }
+        }
         carryHookSetting("meta-tag", b3lb.nonceMetaTag(), HOOK_TAG_DEFAULT, "B3LB_RECORD_META_TAG", "nonceMetaTag", from, r);
         carryHookSetting("published-dir", b3lb.publishedFolder(), HOOK_PUBLISHED_DEFAULT, "B3LB_PUBLISHED_DIR", "publishedFolder", from, r);
     }

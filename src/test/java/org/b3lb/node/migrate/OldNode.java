@@ -86,7 +86,7 @@ public final class OldNode {
     }
 
     /** node-scripts.md's scripts as its Installation sections place them, configured as its install script does. */
-    void specScripts(String endpoint, String secret, int retentionDays) throws IOException {
+    public void specScripts(String endpoint, String secret, int retentionDays) throws IOException {
         write("/usr/local/bin/b3lb-load", "#!/usr/bin/env python3\nPORT = 8765\n");
         write("/etc/systemd/system/b3lb-load.service", "[Unit]\nDescription=B3LB Load Endpoint\nAfter=network.target\n\n[Service]\n"
                 + "Type=simple\nUser=bigbluebutton\nExecStart=/usr/local/bin/b3lb-load\nRestart=on-failure\nRestartSec=5s\n\n"

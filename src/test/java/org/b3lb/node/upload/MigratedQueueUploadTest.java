@@ -43,6 +43,10 @@ class MigratedQueueUploadTest {
             }
             node.queue(rows);
 
+            long d0 = System.nanoTime();
+            Cli dry = Cli.run("migrate", "--root", root.toString(), "--dry-run");
+            assertThat(dry.code()).as(dry.toString()).isZero();
+            System.out.printf("migrate --dry-run of a B3LB queue of %d recordings: %d ms%n", n, (System.nanoTime() - d0) / 1_000_000);
             long t0 = System.nanoTime();
             Cli migrate = Cli.run("migrate", "--root", root.toString());
             long ms = (System.nanoTime() - t0) / 1_000_000;
