@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
+import org.b3lb.node.layout.RecordingFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,10 +87,10 @@ class B3lbTakeoverTest {
 
         Path rec = node.at(OldNode.ARCHIVED);
         for (String[] r : List.of(new String[] {MID_A, NONCE_A}, new String[] {MID_B, NONCE_B}, new String[] {MID_C, NONCE_C})) {
-            assertThat(Files.readAllBytes(rec.resolve(r[0] + ".tar"))).isEqualTo(node.expectedTar(r[0]));
-            assertThat(Files.readAllBytes(rec.resolve(r[0] + ".meta.xml")))
+            assertThat(Files.readAllBytes(new RecordingFiles(rec, r[0]).tar())).isEqualTo(node.expectedTar(r[0]));
+            assertThat(Files.readAllBytes(new RecordingFiles(rec, r[0]).meta()))
                     .isEqualTo(Files.readAllBytes(node.at(OldNode.PUBLISHED).resolve(r[0]).resolve("metadata.xml")));
-            assertThat(Files.readString(rec.resolve(r[0] + ".ready"), StandardCharsets.US_ASCII)).isEqualTo(r[1] + "\n");
+            assertThat(Files.readString(new RecordingFiles(rec, r[0]).marker(), StandardCharsets.US_ASCII)).isEqualTo(r[1] + "\n");
         }
         try (Stream<Path> s = Files.list(rec)) {
             assertThat(s.map(p -> p.getFileName().toString())).hasSize(9).noneMatch(n -> n.startsWith("."));
@@ -138,7 +139,7 @@ class B3lbTakeoverTest {
         assertThat(run.out()).contains("failed: " + gone + ": no published presentation at /var/bigbluebutton/published/presentation/"
                 + gone + " (no metadata.xml").contains("done: removed 3 row(s)");
         assertThat(node.queueRows(node.at(OldNode.QUEUE))).containsExactly(gone + " " + NONCE_A);
-        assertThat(node.at(OldNode.ARCHIVED).resolve(gone + ".ready")).doesNotExist();
+        assertThat(new RecordingFiles(node.at(OldNode.ARCHIVED), gone).marker()).doesNotExist();
 
         // published later: the next run converts it and is done
         node.published(gone, NONCE_A);
@@ -146,7 +147,7 @@ class B3lbTakeoverTest {
         assertThat(next.code()).as(next.toString()).isZero();
         assertThat(next.out()).contains("done: converted " + gone);
         assertThat(node.queueRows(node.at(OldNode.QUEUE))).isEmpty();
-        assertThat(Files.readString(node.at(OldNode.ARCHIVED).resolve(gone + ".ready"))).isEqualTo(NONCE_A + "\n");
+        assertThat(Files.readString(new RecordingFiles(node.at(OldNode.ARCHIVED), gone).marker())).isEqualTo(NONCE_A + "\n");
     }
 
     @Test
@@ -158,7 +159,7 @@ class B3lbTakeoverTest {
         Cli run = migrate();
         assertThat(run.code()).as(run.toString()).isZero();
         assertThat(run.out()).contains("done: converted " + other + " (packed by ").contains("the marker holds the queue's nonce");
-        assertThat(Files.readString(node.at(OldNode.ARCHIVED).resolve(other + ".ready"))).isEqualTo(NONCE_B + "\n");
-        assertThat(Files.readAllBytes(node.at(OldNode.ARCHIVED).resolve(other + ".tar"))).isEqualTo(node.expectedTar(other));
+        assertThat(Files.readString(new RecordingFiles(node.at(OldNode.ARCHIVED), other).marker())).isEqualTo(NONCE_B + "\n");
+        assertThat(Files.readAllBytes(new RecordingFiles(node.at(OldNode.ARCHIVED), other).tar())).isEqualTo(node.expectedTar(other));
     }
 }

@@ -35,11 +35,11 @@ class SpecTakeoverTest {
         node.specScripts(ENDPOINT, SECRET, 14);
         rec = node.at(OldNode.ARCHIVED);
         for (String id : List.of("pending-1", "pending-2")) {
-            Files.write(rec.resolve(id + ".tar"), ("tar of " + id).repeat(100).getBytes(StandardCharsets.US_ASCII));
-            Files.createFile(rec.resolve(id + ".ready"));
+            Files.write(new RecordingFiles(rec, id).tar(), ("tar of " + id).repeat(100).getBytes(StandardCharsets.US_ASCII));
+            Files.createFile(new RecordingFiles(rec, id).marker());
         }
         for (String id : List.of("sent-1", "sent-2")) {
-            Path tar = Files.write(rec.resolve(id + ".tar"), ("tar of " + id).repeat(100).getBytes(StandardCharsets.US_ASCII));
+            Path tar = Files.write(new RecordingFiles(rec, id).tar(), ("tar of " + id).repeat(100).getBytes(StandardCharsets.US_ASCII));
             Files.setLastModifiedTime(tar, FileTime.from(Instant.parse("2026-11-30T10:15:30Z")));
         }
     }

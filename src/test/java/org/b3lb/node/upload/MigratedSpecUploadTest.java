@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import org.b3lb.node.migrate.Cli;
 import org.b3lb.node.migrate.MigrateCommand;
 import org.b3lb.node.migrate.OldNode;
+import org.b3lb.node.layout.RecordingFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,9 +34,9 @@ class MigratedSpecUploadTest {
             int n = Integer.getInteger("migrate.recordings", 1);
             byte[] waiting = "waiting recording".repeat(500).getBytes(StandardCharsets.US_ASCII);
             for (int i = 1; i <= n; i++) {
-                Files.write(rec.resolve("waiting-" + i + ".tar"), waiting);
-                Files.createFile(rec.resolve("waiting-" + i + ".ready"));
-                Files.write(rec.resolve("sent-" + i + ".tar"), "sent".getBytes(StandardCharsets.US_ASCII));
+                Files.write(new RecordingFiles(rec, "waiting-" + i).tar(), waiting);
+                Files.createFile(new RecordingFiles(rec, "waiting-" + i).marker());
+                Files.write(new RecordingFiles(rec, "sent-" + i).tar(), "sent".getBytes(StandardCharsets.US_ASCII));
             }
 
             long t0 = System.nanoTime();
@@ -56,7 +57,7 @@ class MigratedSpecUploadTest {
                 assertThat(sink.requests("sent-" + i)).isZero();
                 assertThat(sink.requests("waiting-" + i)).isEqualTo(1);
             }
-            assertThat(rec.resolve("waiting-1.ready")).doesNotExist();
+            assertThat(new RecordingFiles(rec, "waiting-1").marker()).doesNotExist();
         }
     }
 }
