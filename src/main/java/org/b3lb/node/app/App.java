@@ -43,6 +43,9 @@ public final class App {
             if (cl.command().equals("migrate")) {
                 // before the config is located: migrate edits the node's file (or --root's), not ./config/
                 cl.allowOnly("--dry-run", "--root");
+                if (!cl.overrides().isEmpty()) {
+                    throw new ConfigException("migrate takes no --KEY=VALUE: it writes the config file; " + CommandLine.USAGE);
+                }
                 return MigrateCommand.run(cl.value("--root"), cl.config(), cl.has("--dry-run"), System.out);
             }
             Path file = ConfigLocator.locate(cl.config());

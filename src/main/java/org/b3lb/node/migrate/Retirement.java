@@ -16,6 +16,8 @@ final class Retirement {
     private final List<OldScripts.Item> units;
     private final List<OldScripts.Item> hooks;
     private final List<OldScripts.Item> snippets;
+    /** Units systemctl could not stop: their files stay, so systemd still knows what it runs. */
+    private final java.util.Set<Path> stillRunning = new java.util.HashSet<>();
 
     Retirement(NodeRoot root, OldScripts found) {
         this.root = root;
@@ -64,7 +66,9 @@ final class Retirement {
             if (res.ok()) {
                 r.done("stopped and disabled " + name);
             } else {
-                r.failed("systemctl disable --now " + name + ": " + res.lastLine() + "; stop it by hand");
+                stillRunning.add(u.path());
+                r.failed("systemctl disable --now " + name + ": " + res.lastLine() + "; its unit file stays; stop it by hand, then "
+                        + "run migrate again");
             }
         }
         move(hooks, backup, r);
@@ -72,7 +76,7 @@ final class Retirement {
 
     /** Last: unit files and the snippet out of the way, nginx checked and reloaded. */
     void finish(Backup backup, Report r) {
-        move(units, backup, r);
+        move(units.stream().filter(u -> !stillRunning.contains(u.path())).toList(), backup, r);
         if (!units.isEmpty() && root.live()) {
             SystemCommands.Result res = SystemCommands.run("systemctl", "daemon-reload");
             if (!res.ok()) {

@@ -21,6 +21,10 @@ class MigrateUsageTest {
         assertThat(unknown.code()).isEqualTo(2);
         assertThat(unknown.err()).startsWith("b3lb-node: unknown option '--force' for 'migrate'").hasLineCount(1);
 
+        Cli override = Cli.run("migrate", "--root", root.toString(), "--b3lb.protocol=b3lb");
+        assertThat(override.code()).isEqualTo(2);
+        assertThat(override.err()).startsWith("b3lb-node: migrate takes no --KEY=VALUE").hasLineCount(1);
+
         Cli noDir = Cli.run("migrate", "--root", root.resolve("nope").toString());
         assertThat(noDir.code()).isEqualTo(2);
         assertThat(noDir.err()).contains("is not a directory").hasLineCount(1);
