@@ -47,8 +47,8 @@ final class OldScripts {
     static final String B3LB_CONFIG = "/etc/b3lb/push.properties";
     static final String SPEC_PUSH = "/usr/local/bin/b3lb-push";
     static final String SPEC_CLEANER = "/usr/local/bin/b3lb-cleaner";
-    /** Words our own files begin with (src/main/bbb/b3lb-push-hook.rb, nginx/b3lb-load.nginx). */
-    private static final List<String> OURS = List.of("b3lb-node recording hook", "# b3lb-node:");
+    /** The name in our own hook and snippet (src/main/bbb/b3lb-push-hook.rb, nginx/b3lb-load.nginx). */
+    private static final String OURS = "b3lb-node";
 
     private final List<Item> items = new ArrayList<>();
 
@@ -166,9 +166,9 @@ final class OldScripts {
         }
     }
 
+    /** Neither B3LB's scripts nor the spec's ever name b3lb-node; our hook and snippet do in their first comment. */
     static boolean ours(String text) {
-        String head = text.length() > 600 ? text.substring(0, 600) : text;
-        return OURS.stream().anyMatch(head::contains);
+        return text.contains(OURS);
     }
 
     /** The file's text, or null when it is not a regular file. */

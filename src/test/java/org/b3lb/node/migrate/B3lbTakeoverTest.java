@@ -162,4 +162,16 @@ class B3lbTakeoverTest {
         assertThat(Files.readString(new RecordingFiles(node.at(OldNode.ARCHIVED), other).marker())).isEqualTo(NONCE_B + "\n");
         assertThat(Files.readAllBytes(new RecordingFiles(node.at(OldNode.ARCHIVED), other).tar())).isEqualTo(node.expectedTar(other));
     }
+
+    @Test
+    void ourHookWhereDpkgPutItOverB3lbsIsNeverRetiredAndPacksTheQueue() throws Exception {
+        // the package of 1.0.0 installed its hook under B3LB's hook's name, replacing it
+        Path ours = node.at(OldNode.POST_PUBLISH + "/b3lb-push-hook.rb");
+        Files.move(node.at(OldNode.OUR_HOOK), ours, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Cli run = migrate();
+        assertThat(run.code()).as(run.toString()).isZero();
+        assertThat(run.out()).doesNotContain("found: B3LB's hook")
+                .contains("done: converted " + MID_A + " (packed by " + OldNode.POST_PUBLISH + "/b3lb-push-hook.rb)");
+        assertThat(ours).hasContent(Files.readString(Path.of("src/main/bbb/b3lb-push-hook.rb")));
+    }
 }
