@@ -51,10 +51,21 @@ class MigrateUsageTest {
     }
 
     @Test
+    void withoutASnippetOfOursTheRunSaysNoOneServesTheLoad() throws Exception {
+        OldNode node = new OldNode(root);
+        node.b3lbScripts("https://b3lb.example.org/");
+        assertThat(Cli.run("migrate", "--root", root.toString(), "--dry-run").out()).doesNotContain("no b3lb-node nginx snippet");
+        Files.delete(node.at(OldNode.OUR_SNIPPET));
+        assertThat(Cli.run("migrate", "--root", root.toString(), "--dry-run").out())
+                .contains("note: no b3lb-node nginx snippet in /etc/bigbluebutton/nginx: once the old one is gone, nginx serves no /b3lb/load");
+    }
+
+    @Test
     void ourSnippetThatDpkgSetAsideTakesTheOldOnesPlace() throws Exception {
         OldNode node = new OldNode(root);
         node.b3lbScripts("https://b3lb.example.org/");
         String ours = Files.readString(Path.of("nginx/b3lb-load.nginx"));
+        Files.delete(node.at(OldNode.OUR_SNIPPET));
         node.write("/etc/bigbluebutton/nginx/b3lb-load.nginx.dpkg-dist", ours);
         Cli run = Cli.run("migrate", "--root", root.toString());
         assertThat(run.code()).as(run.toString()).isZero();

@@ -30,6 +30,8 @@ public final class OldNode {
     public static final String QUEUE = "/var/bigbluebutton/b3lb/push-queue.db";
     /** Our hook under a name of its own: BBB runs every *.rb there. */
     public static final String OUR_HOOK = POST_PUBLISH + "/b3lb-node-push-hook.rb";
+    /** Our snippet under a name of its own, beside the old one: BBB's nginx includes every *.nginx there. */
+    public static final String OUR_SNIPPET = "/etc/bigbluebutton/nginx/b3lb-node-load.nginx";
 
     public static final String PYTHON = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
 
@@ -40,6 +42,7 @@ public final class OldNode {
         write("/etc/b3lb-node/application.properties", Files.readString(Path.of("config/application.properties")));
         write("/etc/b3lb-node/secret", "");
         write(OUR_HOOK, Files.readString(Path.of("src/main/bbb/b3lb-push-hook.rb")));
+        write(OUR_SNIPPET, Files.readString(Path.of("nginx/b3lb-load.nginx")));
         Files.createDirectories(at(ARCHIVED));
     }
 
