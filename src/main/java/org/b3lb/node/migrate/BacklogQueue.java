@@ -22,8 +22,8 @@ final class BacklogQueue {
     }
 
     private static final String READ = String.join("\n",
-            "import sqlite3, sys",
-            "db = sqlite3.connect('file:' + sys.argv[1] + '?mode=ro', uri=True, timeout=30)",
+            "import pathlib, sqlite3, sys",
+            "db = sqlite3.connect(pathlib.Path(sys.argv[1]).absolute().as_uri() + '?mode=ro', uri=True, timeout=30)",
             "if db.execute(\"SELECT 1 FROM sqlite_master WHERE type='table' AND name='backlog'\").fetchone() is None:",
             "    sys.exit(0)",
             "h = lambda v: '-' if v is None else str(v).encode('utf-8', 'surrogateescape').hex()",
