@@ -7,6 +7,7 @@ import org.b3lb.node.cleanup.CleanupCommand;
 import org.b3lb.node.config.ConfigException;
 import org.b3lb.node.config.ConfigLocator;
 import org.b3lb.node.config.Settings;
+import org.b3lb.node.migrate.MigrateCommand;
 import org.b3lb.node.ops.RouteControl;
 import org.b3lb.node.ops.ServiceClient;
 import org.b3lb.node.ops.StatusCommand;
@@ -38,6 +39,14 @@ public final class App {
             if (cl.has("--version") || cl.command().equals("version")) {
                 System.out.println("b3lb-node " + Version.get());
                 return 0;
+            }
+            if (cl.command().equals("migrate")) {
+                // before the config is located: migrate edits the node's file (or --root's), not ./config/
+                cl.allowOnly("--dry-run", "--root");
+                if (!cl.overrides().isEmpty()) {
+                    throw new ConfigException("migrate takes no --KEY=VALUE: it writes the config file; " + CommandLine.USAGE);
+                }
+                return MigrateCommand.run(cl.value("--root"), cl.config(), cl.has("--dry-run"), System.out);
             }
             Path file = ConfigLocator.locate(cl.config());
             useLogbackConfigBeside(file);

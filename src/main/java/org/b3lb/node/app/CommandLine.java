@@ -15,7 +15,7 @@ public record CommandLine(String command, Path config, Map<String, String> overr
                           List<String> arguments) {
 
     public static final String USAGE = "usage: b3lb-node [run | status [--json] | routes list|stop ID|start ID"
-            + " | push --once | clean [--dry-run] | --help | --version] [--config PATH] [--KEY=VALUE ...]";
+            + " | push --once | clean [--dry-run] | migrate [--dry-run] | --help | --version] [--config PATH] [--KEY=VALUE ...]";
 
     static final String SECRET_KEY = "b3lb.upload.secret";
 
@@ -35,6 +35,9 @@ public record CommandLine(String command, Path config, Map<String, String> overr
                   routes start ID          start it again
                   push --once              upload every pending recording once, then exit
                   clean [--dry-run]        one retention cleanup pass now (--dry-run: list, delete nothing)
+                  migrate [--dry-run]      take over from B3LB's node scripts or the spec's scripts: carry
+                                           their settings, convert B3LB's queue, retire their units, hooks
+                                           and nginx snippet (--dry-run: say what, change nothing; as root)
                   help, --help             this text
                   version, --version       the version
 
@@ -43,6 +46,7 @@ public record CommandLine(String command, Path config, Map<String, String> overr
                                            exists, else /etc/b3lb-node/application.properties
                   --KEY=VALUE              override a config key, e.g. --b3lb.load.port=8766 (not the
                                            secret: the command line is visible in ps; use the secret file)
+                  migrate --root DIR       read every node path under DIR, touch no systemd or nginx (tests)
                   routes --jmx HOST:PORT   use a JMX port opened by hand instead of attaching to the
                                            service's process (which needs the service's user)
 
@@ -72,6 +76,11 @@ public record CommandLine(String command, Path config, Map<String, String> overr
                 throw new ConfigException(SECRET_KEY + " is refused on the command line: every local user sees it in ps"
                         + " and JMX; write it to the secret file instead (/etc/b3lb-node/secret, or the file"
                         + " b3lb.upload.secret-file names)");
+            } else if (a.equals("--root")) {
+                if (i + 1 >= args.length) {
+                    throw new ConfigException("--root needs a directory; " + USAGE);
+                }
+                flags.add("--root=" + args[++i]);
             } else if (a.equals("--jmx")) {
                 if (i + 1 >= args.length) {
                     throw new ConfigException("--jmx needs HOST:PORT; " + USAGE);

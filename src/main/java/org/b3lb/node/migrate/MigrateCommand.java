@@ -1,0 +1,162 @@
+package org.b3lb.node.migrate;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.Map;
+import org.b3lb.node.config.ConfigException;
+import org.b3lb.node.config.Settings;
+import org.b3lb.node.layout.RecordingFiles;
+
+/**
+ * {@code b3lb-node migrate [--dry-run] [--config F] [--root DIR]}: takes a node over from B3LB's
+ * own node scripts or the spec's scripts. Prints what it found and what it will do, one line
+ * each, then: stops the old uploaders and moves their hooks away, carries the settings over,
+ * records the spec's finished uploads, converts B3LB's queue, moves the old unit files and nginx
+ * snippet away, reloads nginx and restarts b3lb-node. A second run finds nothing to do. Exit 0
+ * when everything was done, 1 when something (named in a {@code failed:} line) could not be, 2 for
+ * bad usage or configuration.
+ */
+public final class MigrateCommand {
+
+    public static final String CONFIG = "/etc/b3lb-node/application.properties";
+
+    private MigrateCommand() {
+    }
+
+    /**
+     * @param rootDir a directory standing for / (tests), or null for the node itself
+     * @param config  the config file to carry settings into, or null for /etc/b3lb-node/application.properties
+     */
+    public static int run(String rootDir, Path config, boolean dryRun, PrintStream out) {
+        NodeRoot root = rootDir == null ? NodeRoot.SYSTEM : new NodeRoot(Path.of(rootDir));
+        if (!Files.isDirectory(root.dir())) {
+            throw new ConfigException("--root " + rootDir + " is not a directory");
+        }
+        Path configFile = config != null ? config.toAbsolutePath() : root.at(CONFIG);
+        if (!Files.isRegularFile(configFile)) {
+            throw new ConfigException("no b3lb-node config file at " + configFile + ": install the b3lb-node package first, or give --config");
+        }
+        if (root.live() && !dryRun && !AtomicFiles.isRoot()) {
+            throw new ConfigException("migrate changes /etc, systemd units and nginx: run it as root "
+                    + "(sudo B3LB_NODE_AS_ROOT=1 b3lb-node migrate), or look first with --dry-run");
+        }
+        Settings settings = Settings.load(configFile, Map.of(), Map.of());
+        Report r = new Report(out, dryRun);
+        if (!root.live()) {
+            r.note("--root " + root.dir() + ": every path below is read under it; systemd and nginx are not touched");
+        }
+        try {
+            return migrate(root, configFile, settings, r);
+        } catch (IOException e) {
+            r.failed(e.getMessage());
+            return r.finish();
+        } catch (UncheckedIOException e) {
+            r.failed(e.getCause().getMessage());
+            return r.finish();
+        }
+    }
+
+    private static int migrate(NodeRoot root, Path configFile, Settings settings, Report r) throws IOException {
+        OldScripts found = OldScripts.detect(root);
+        if (found.items().isEmpty()) {
+            r.found("neither B3LB's node scripts nor the spec's scripts (hooks, units, nginx snippet, push.properties, scripts)");
+            return r.finish();
+        }
+        for (OldScripts.Item i : found.items()) {
+            r.found(i.set().owner + " " + i.kind().label + " " + root.shown(i.path()) + ": " + i.role());
+        }
+        Backup backup = new Backup(root, LocalDateTime.now());
+        PropertiesFile props = PropertiesFile.read(configFile);
+        SettingsCarry carry = new SettingsCarry(configFile, props, secretFile(root, configFile, settings));
+        boolean b3lbSet = found.has(OldScripts.Set.B3LB);
+        B3lbPushConfig b3lb = null;
+        if (b3lbSet) {
+            Path file = root.at(OldScripts.B3LB_CONFIG);
+            b3lb = Files.isRegularFile(file) ? B3lbPushConfig.read(file) : B3lbPushConfig.read(Path.of("/dev/null"));
+            carry.fromB3lb(b3lb, OldScripts.B3LB_CONFIG, r);
+        }
+        if (found.has(OldScripts.Set.SPEC)) {
+            carry.fromSpec(SpecScriptConfig.read(root.at(OldScripts.SPEC_PUSH), root.at(OldScripts.SPEC_CLEANER)), b3lbSet, r);
+        }
+        Path recordingDir = root.at(carry.planned("b3lb.recording-dir").orElse(settings.string("b3lb.recording-dir")));
+        SpecUploads.Found spec = found.active(OldScripts.Set.SPEC) ? SpecUploads.scan(recordingDir) : null;
+        if (spec != null) {
+            planSpec(spec, root, r);
+        }
+        QueueTakeover queue = null;
+        if (b3lb != null) {
+            Path hook = OldScripts.ownHook(root);
+            r.found(hook == null ? "no b3lb-node hook in " + OldScripts.HOOK_DIRS[1] + ": queued recordings are packed here as it packs them"
+                    : "b3lb-node's hook " + root.shown(hook) + ": it packs the queued recordings");
+            queue = new QueueTakeover(root, root.at(b3lb.queue()), new RecordingConverter(root, recordingDir, b3lb, hook, configFile));
+            queue.plan(r);
+        }
+        Retirement retire = new Retirement(root, found);
+        retire.plan(backup, r);
+        boolean restart = carry.changes() || retire.any();
+        if (restart) {
+            r.plan("restart b3lb-node");
+        }
+        if (r.dryRun()) {
+            return r.finish();
+        }
+        retire.stopOldUploaders(backup, r);
+        carry.apply(r);
+        if (spec != null) {
+            for (RecordingFiles f : spec.uploaded()) {
+                try {
+                    SpecUploads.recordUpload(f);
+                    r.done("recorded the upload of " + f.id() + " (by the spec's b3lb-push)");
+                } catch (IOException e) {
+                    r.failed("cannot record the upload of " + root.shown(f.tar()) + ": " + e.getMessage());
+                }
+            }
+        }
+        if (queue != null) {
+            queue.apply(backup, r);
+        }
+        retire.finish(backup, r);
+        if (restart) {
+            restart(root, r);
+        }
+        return r.finish();
+    }
+
+    private static void planSpec(SpecUploads.Found spec, NodeRoot root, Report r) {
+        if (!spec.pending().isEmpty()) {
+            r.found(spec.pending().size() + " recording(s) of the spec's waiting for upload (marker and tar): kept as they are, "
+                    + "b3lb-node uploads them");
+        }
+        for (RecordingFiles f : spec.busy()) {
+            r.note(f.id() + ": a hook is writing it now (" + root.shown(f.lock()) + "); run migrate again once it is done");
+        }
+        for (RecordingFiles f : spec.uploaded()) {
+            r.plan("record " + root.shown(f.tar()) + " as uploaded (no marker: the spec's b3lb-push had B3LB's 200 for it)");
+        }
+    }
+
+    private static void restart(NodeRoot root, Report r) {
+        if (!root.live()) {
+            r.skipped("systemctl restart b3lb-node (--root: systemd is not touched)");
+            return;
+        }
+        SystemCommands.Result res = SystemCommands.run("systemctl", "restart", "b3lb-node.service");
+        if (res.ok()) {
+            r.done("restarted b3lb-node");
+        } else {
+            r.failed("systemctl restart b3lb-node: " + res.lastLine() + "; see journalctl -u b3lb-node");
+        }
+    }
+
+    /** The file the service reads the secret from: b3lb.upload.secret-file, else "secret" beside the config file. */
+    private static Path secretFile(NodeRoot root, Path configFile, Settings settings) {
+        if (settings.has("b3lb.upload.secret-file")) {
+            return root.at(settings.string("b3lb.upload.secret-file"));
+        }
+        return configFile.toAbsolutePath().getParent().resolve("secret");
+    }
+}

@@ -1,0 +1,99 @@
+package org.b3lb.node.migrate;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.b3lb.node.layout.RecordingFiles;
+import org.b3lb.node.layout.RecordingLayout;
+
+/**
+ * The hook's packing under b3lb.protocol=b3lb, for a queued recording the hook does not pack: the
+ * published presentation's contents at the tar's root ({@code tar -cf - -C <dir> .}, as B3LB's
+ * pusher sends them) and its metadata.xml, each written as a temp file, synced and renamed.
+ */
+final class RecordingPacker {
+
+    /** The hook's B3LB_FREE_SPACE_MARGIN default: room kept free beyond the tar. */
+    static final long FREE_SPACE_MARGIN = 64L * 1024 * 1024;
+
+    private RecordingPacker() {
+    }
+
+    static void pack(Path source, RecordingFiles into) throws IOException {
+        Path tar = into.tar();
+        long size = treeSize(source);
+        long need = size + size / 10 + FREE_SPACE_MARGIN;
+        long free = Files.getFileStore(tar.getParent()).getUsableSpace();
+        if (free < need) {
+            throw new IOException("not packed: " + free / 1048576 + " MiB free beside " + tar.getParent() + ", " + need / 1048576
+                    + " MiB needed (size + 10 % + 64 MiB, the hook's rule); free space there and run migrate again");
+        }
+        Path tmp = tar.resolveSibling(RecordingLayout.tempName(into.id(), RecordingLayout.TAR, "migrate"));
+        Files.deleteIfExists(tmp);
+        try {
+            Process p = new ProcessBuilder("tar", "-cf", tmp.toString(), "-C", source.toString(), ".").redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                throw new IOException("tar of " + source + " failed: " + (out.isEmpty() ? "exit " + p.exitValue() : out));
+            }
+            sync(tmp);
+            writeWhole(into.meta(), RecordingLayout.tempName(into.id(), RecordingLayout.META, "migrate"),
+                    Files.readAllBytes(source.resolve("metadata.xml")));
+            Files.move(tmp, tar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while packing " + source, e);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Writes {@code content} to the hidden {@code tempName} beside {@code target}, syncs, renames, syncs the directory. */
+    static void writeWhole(Path target, String tempName, byte[] content) throws IOException {
+        Path tmp = target.resolveSibling(tempName);
+        Files.deleteIfExists(tmp);
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ch.write(ByteBuffer.wrap(content));
+                ch.force(true);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        sync(target.getParent());
+    }
+
+    private static void sync(Path p) {
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // a directory cannot be synced on every file system; the rename is atomic all the same
+        }
+    }
+
+    private static long treeSize(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.mapToLong(p -> {
+                try {
+                    BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                    return a.isRegularFile() ? a.size() : 0;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).sum();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+}
