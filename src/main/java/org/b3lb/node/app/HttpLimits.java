@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.impl.VertxInternal;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.lang.reflect.InvocationHandler;
@@ -19,15 +20,12 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.CamelContext;
-import org.apache.camel.component.platform.http.HttpEndpointModel;
-import org.apache.camel.component.platform.http.PlatformHttpComponent;
-import org.apache.camel.component.platform.http.main.MainHttpServer;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.support.LifecycleStrategySupport;
 import org.b3lb.node.config.Settings;
 
@@ -202,8 +200,8 @@ public record HttpLimits(Duration idleTimeout, int maxConnections) {
         }
 
         /**
-         * Vert.x 4.5 loses the methods a path allows when the route sits in a sub-router, as Camel's
-         * routes do, and sends an empty {@code Allow}; Camel's model of its HTTP endpoints has them.
+         * Vert.x 4.5 loses the methods a path allows when its routes sit in a sub-router, as Camel's
+         * do, and sends an empty {@code Allow}; the sub-router, looked up by port, still has them.
          */
         private void methodNotAllowed(RoutingContext ctx) {
             HttpServerResponse response = ctx.response().setStatusCode(405);
@@ -214,21 +212,18 @@ public record HttpLimits(Duration idleTimeout, int maxConnections) {
             response.end();
         }
 
-        /** @return the methods the Camel endpoint at {@code path} on the server at {@code port} allows, "" when unknown */
+        /** @return the methods of the routes at exactly {@code path} on the server at {@code port}, "" when unknown */
         private String allowed(String path, int port) {
             CamelContext context = camel;
-            if (context == null || !(context.hasComponent("platform-http") instanceof PlatformHttpComponent http)) {
+            VertxPlatformHttpRouter router = context == null ? null
+                    : VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(port));
+            if (router == null) {
                 return "";
             }
-            MainHttpServer main = context.hasService(MainHttpServer.class);
-            Set<HttpEndpointModel> endpoints = main != null && main.getPort() == port ? http.getHttpEndpoints()
-                    : http.getHttpManagementEndpoints();
             Set<String> methods = new TreeSet<>();
-            for (HttpEndpointModel e : endpoints) {
-                if (path.equals(e.getUri()) && e.getVerbs() != null) {
-                    for (String verb : e.getVerbs().split(",")) {
-                        methods.add(verb.strip().toUpperCase(Locale.ROOT));
-                    }
+            for (Route route : router.getRoutes()) {
+                if (path.equals(route.getPath()) && !route.isRegexPath() && route.methods() != null) {
+                    route.methods().forEach(m -> methods.add(m.name()));
                 }
             }
             return String.join(", ", methods);

@@ -106,6 +106,16 @@ class LoadRequestShapesTest {
         }
     }
 
+    /** The same fix serves the management port: its routes (Camel's and the status page) allow GET only. */
+    @Test
+    void managementAnswers405NamingGet() throws Exception {
+        for (String path : new String[] {"/observe/health", "/observe/metrics", "/observe/status"}) {
+            String answer = RawHttp.send(node.managementPort(), "POST " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
+            assertThat(answer).as(path).startsWith("HTTP/1.0 405 ");
+            assertThat(headers(answer)).as(path).contains("allow: GET");
+        }
+    }
+
     @Test
     void anAnswerHasNoEmptyHeader() throws Exception {
         for (String request : new String[] {"POST / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n", "GET /nope HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n",
