@@ -29,7 +29,7 @@ public final class MarkerAudit implements PollingConsumerPollStrategy {
     private static final Logger LOG = LoggerFactory.getLogger(MarkerAudit.class);
     private static final long RESCAN_NANOS = TimeUnit.MINUTES.toNanos(1);
     /**
-     * Names remembered to log each once (at most ~2.5 MiB of names of 255 bytes); beyond this
+     * Names remembered to log each once (a few MiB at most, names being at most 255 bytes); beyond this
      * further ones are neither logged nor counted, so a directory full of odd names cannot fill the heap.
      */
     private static final int REMEMBERED = 10_000;
