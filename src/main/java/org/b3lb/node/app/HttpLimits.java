@@ -5,25 +5,34 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.impl.VertxInternal;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.support.LifecycleStrategySupport;
 import org.b3lb.node.config.Settings;
 
 /**
- * Idle timeout, connection cap and a quiet 400 for a request without Host, on both HTTP servers
- * (load and management). Hand-written because Camel 4.18's {@code camel.server.*} and
+ * Idle timeout, connection cap, a quiet 400 for a request without Host or for a GET or HEAD with a
+ * body, and a 405 that names the allowed methods, on both HTTP servers (load and management).
+ * Hand-written because Camel 4.18's {@code camel.server.*} and
  * {@code camel.management.*} offer none of them and its Vert.x server builds its
  * {@link HttpServerOptions} itself; but it takes the {@link Vertx} from the registry, so a Vert.x
  * bound there that adjusts each server it creates reaches both servers without replacing Camel's.
@@ -68,9 +77,17 @@ public record HttpLimits(Duration idleTimeout, int maxConnections) {
                 new LimitingVertx(this));
     }
 
-    /** Closes the real Vert.x with the Camel context: Camel closes only a Vert.x it created itself. */
+    /**
+     * Closes the real Vert.x with the Camel context: Camel closes only a Vert.x it created itself;
+     * and lets the servers' 405 answers ask the context which methods a path allows.
+     */
     public static LifecycleStrategySupport closeWithContext(Vertx proxy) {
         return new LifecycleStrategySupport() {
+            @Override
+            public void onContextInitializing(CamelContext context) {
+                ((LimitingVertx) Proxy.getInvocationHandler(proxy)).camel = context;
+            }
+
             @Override
             public void onContextStopped(CamelContext context) {
                 ((LimitingVertx) Proxy.getInvocationHandler(proxy)).close();
@@ -81,6 +98,7 @@ public record HttpLimits(Duration idleTimeout, int maxConnections) {
     private static final class LimitingVertx implements InvocationHandler {
         private final HttpLimits limits;
         private Vertx real;
+        private volatile CamelContext camel;
 
         LimitingVertx(HttpLimits limits) {
             this.limits = limits;
@@ -135,7 +153,10 @@ public record HttpLimits(Duration idleTimeout, int maxConnections) {
                         if (method.getName().equals("requestHandler") && args != null && args.length == 1) {
                             @SuppressWarnings("unchecked")
                             Handler<HttpServerRequest> routes = (Handler<HttpServerRequest>) args[0];
-                            server.requestHandler(request -> hostRequired(request, routes));
+                            if (routes instanceof Router router) {
+                                router.errorHandler(405, this::methodNotAllowed);
+                            }
+                            server.requestHandler(request -> screened(request, routes));
                             return proxy;
                         }
                         Object result = call(server, method, args);
@@ -149,15 +170,63 @@ public record HttpLimits(Duration idleTimeout, int maxConnections) {
             connection.close();
         }
 
-        /** Vert.x's router throws (and logs an ERROR with a trace) for an HTTP/1.1 request without Host. */
-        private static void hostRequired(HttpServerRequest request, Handler<HttpServerRequest> routes) {
+        /**
+         * Vert.x's router throws (and logs an ERROR with a trace) for an HTTP/1.1 request without
+         * Host, and for a GET or HEAD with a form body (it cannot decode one) or a body over
+         * {@code camel.server.max-body-size}: every request an outsider sends would be an ERROR.
+         * No route here reads the body of a GET or HEAD, so any body there is refused.
+         */
+        private static void screened(HttpServerRequest request, Handler<HttpServerRequest> routes) {
             if (request.version() == HttpVersion.HTTP_1_1 && !request.headers().contains(HttpHeaders.HOST)) {
-                request.response().setStatusCode(400).putHeader(HttpHeaders.CONNECTION, "close")
-                        .end("Bad Request: HTTP/1.1 needs a Host header\n")
-                        .onComplete(done -> request.connection().close());
-                return;
+                refuse(request, "HTTP/1.1 needs a Host header");
+            } else if ((request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD) && hasBody(request)) {
+                refuse(request, request.method() + " takes no body");
+            } else {
+                routes.handle(request);
             }
-            routes.handle(request);
+        }
+
+        private static boolean hasBody(HttpServerRequest request) {
+            String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+            return request.headers().contains(HttpHeaders.TRANSFER_ENCODING) || (length != null && !length.strip().equals("0"));
+        }
+
+        private static void refuse(HttpServerRequest request, String why) {
+            request.handler(ignored -> { }); // read and drop what was sent, so the close does not reset the answer
+            request.response().setStatusCode(400).putHeader(HttpHeaders.CONNECTION, "close")
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+                    .end("Bad Request: " + why + "\n")
+                    .onComplete(done -> request.connection().close());
+        }
+
+        /**
+         * Vert.x 4.5 loses the methods a path allows when its routes sit in a sub-router, as Camel's
+         * do, and sends an empty {@code Allow}; the sub-router, looked up by port, still has them.
+         */
+        private void methodNotAllowed(RoutingContext ctx) {
+            HttpServerResponse response = ctx.response().setStatusCode(405);
+            String allowed = allowed(ctx.request().path(), ctx.request().localAddress().port());
+            if (!allowed.isEmpty()) {
+                response.putHeader(HttpHeaders.ALLOW, allowed);
+            }
+            response.end();
+        }
+
+        /** @return the methods of the routes at exactly {@code path} on the server at {@code port}, "" when unknown */
+        private String allowed(String path, int port) {
+            CamelContext context = camel;
+            VertxPlatformHttpRouter router = context == null ? null
+                    : VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(port));
+            if (router == null) {
+                return "";
+            }
+            Set<String> methods = new TreeSet<>();
+            for (Route route : router.getRoutes()) {
+                if (path.equals(route.getPath()) && !route.isRegexPath() && route.methods() != null) {
+                    route.methods().forEach(m -> methods.add(m.name()));
+                }
+            }
+            return String.join(", ", methods);
         }
 
         private static Object call(Object target, Method method, Object[] args) throws Throwable {

@@ -5,6 +5,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,13 +13,14 @@ import java.util.concurrent.TimeUnit;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.PollingConsumerPollStrategy;
+import org.b3lb.node.layout.RecordingLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The file consumer's poll strategy: says once (not every poll) when the recording directory is
  * missing, not a directory or unreadable, and once per marker the route will not take (a name
- * that breaks the hook's id rule, a hidden or directory marker), and counts those markers for
+ * that breaks the hook's id rule, a hidden marker, one that is no regular file), and counts those markers for
  * {@code b3lb_skipped_markers}. Hand-written because Camel's file consumer skips such entries
  * silently, and an unreadable directory is an empty poll to it.
  */
@@ -26,8 +28,13 @@ public final class MarkerAudit implements PollingConsumerPollStrategy {
 
     private static final Logger LOG = LoggerFactory.getLogger(MarkerAudit.class);
     private static final long RESCAN_NANOS = TimeUnit.MINUTES.toNanos(1);
-    /** Names remembered to log each once; beyond this the count still grows, the log stays quiet. */
+    /**
+     * Names remembered to log each once (a few MiB at most, names being at most 255 bytes); beyond this
+     * further ones are neither logged nor counted, so a directory full of odd names cannot fill the heap.
+     */
     private static final int REMEMBERED = 10_000;
+    static final String BAD_ID = "its id breaks the hook's rule (letters, digits, '.', '_' and '-', not starting with '.', '_' or '-', at most "
+            + RecordingLayout.MAX_ID_LENGTH + " characters)";
 
     private final Path dir;
     private final Map<String, Boolean> skipped = new ConcurrentHashMap<>();
@@ -45,11 +52,19 @@ public final class MarkerAudit implements PollingConsumerPollStrategy {
     }
 
     void skipped(String name, String why) {
-        stillThere.add(name);
-        if (skipped.size() < REMEMBERED && skipped.putIfAbsent(name, Boolean.TRUE) == null) {
+        if (skipped.containsKey(name)) {
+            stillThere.add(name);
+        } else if (skipped.size() < REMEMBERED && skipped.putIfAbsent(name, Boolean.TRUE) == null) {
+            stillThere.add(name);
             LOG.warn("marker \"{}\" in {} is not uploaded: {}; rename the recording's files or remove them", Recording.printable(name),
                     dir, why);
         }
+    }
+
+    /** Why a marker that is not a regular file (read without following links) is left alone. */
+    static String notRegular(BasicFileAttributes a) {
+        return (a.isSymbolicLink() ? "it is a symbolic link" : "it is not a regular file (a FIFO, socket or device)")
+                + ", and the service opens only the regular files the hook writes";
     }
 
     @Override
@@ -87,18 +102,23 @@ public final class MarkerAudit implements PollingConsumerPollStrategy {
         return "";
     }
 
-    /** Markers the file consumer never shows the route: hidden ones and directories. */
+    /** Markers the listing never shows the route: hidden ones, directories, links, FIFOs, bad ids. */
     private void scan() {
         stillThere.clear();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*" + Recording.MARKER_SUFFIX)) {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*" + RecordingLayout.MARKER)) {
             for (Path p : ds) {
                 String name = p.getFileName().toString();
                 if (name.startsWith(".")) {
                     skipped(name, "its name starts with a dot (hidden)");
-                } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                    skipped(name, "it is a directory, not a file");
-                } else if (!Recording.validMarkerName(name)) {
-                    skipped(name, "its id breaks the hook's rule (letters, digits, '.', '_' and '-')");
+                } else if (RecordingLayout.idOf(name, RecordingLayout.MARKER) == null) {
+                    skipped(name, BAD_ID);
+                } else {
+                    BasicFileAttributes a = attributes(p);
+                    if (a != null && a.isDirectory()) {
+                        skipped(name, "it is a directory, not a file");
+                    } else if (a != null && !a.isRegularFile()) {
+                        skipped(name, notRegular(a));
+                    }
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -106,6 +126,14 @@ public final class MarkerAudit implements PollingConsumerPollStrategy {
             return;
         }
         skipped.keySet().retainAll(stillThere);
+    }
+
+    private static BasicFileAttributes attributes(Path p) {
+        try {
+            return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            return null; // gone since it was listed
+        }
     }
 
     @Override

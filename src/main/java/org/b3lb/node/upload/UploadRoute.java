@@ -85,7 +85,9 @@ public final class UploadRoute extends RouteBuilder {
                 .handled(true)
                 .process(failures::settle);
 
-        from("file:" + config.recordingDir() + "?antInclude=*.ready&noop=true&idempotent=false&readLock=none"
+        // Camel's file component with a listing bounded whatever the directory holds (MarkerListing)
+        bindToRegistry(MarkerComponent.SCHEME, new MarkerComponent(new MarkerListing(audit)));
+        from(MarkerComponent.SCHEME + ":" + config.recordingDir() + "?noop=true&idempotent=false&readLock=none"
                 + "&autoCreate=false&startingDirectoryMustExist=false&directoryMustExist=false"
                 + "&filter=#uploadMarkerFilter&pollStrategy=#uploadPollStrategy&inProgressRepository=#uploadInProgress"
                 + "&maxMessagesPerPoll=" + batch() + "&eagerMaxMessagesPerPoll=true&greedy=true"

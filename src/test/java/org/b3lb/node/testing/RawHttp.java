@@ -16,14 +16,18 @@ public final class RawHttp {
     }
 
     public static String exchange(int port, String method, String path) throws IOException {
+        return send(port, method + " " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
+    }
+
+    /** Sends {@code request} as it is (it must make the server close: HTTP/1.0 or Connection: close) and returns the answer. */
+    public static String send(int port, String request) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);
-            s.getOutputStream().write((method + " " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             s.getOutputStream().flush();
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             InputStream in = s.getInputStream();
-            in.transferTo(out); // HTTP/1.0: the server closes after the response
+            in.transferTo(out); // the server closes after the response
             return out.toString(StandardCharsets.ISO_8859_1);
         }
     }

@@ -45,4 +45,26 @@ class MarkerAuditTest {
         assertThat(logs.lines("WARN", "\"two\\u000alines.ready\"")).hasSize(1);
         assertThat(logs.lines()).noneMatch(l -> l.contains("two\nlines"));
     }
+
+    /** Issue 20: the scan and the listing name the same markers the same way, so each is said once. */
+    @Test
+    void fifoLinkAndTooLongMarkersAreSaidOnceByTheScanAndTheListingTogether() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("archived"));
+        Process mk = new ProcessBuilder("mkfifo", dir.resolve("fifo.ready").toString()).inheritIO().start();
+        assertThat(mk.waitFor()).isZero();
+        Files.createSymbolicLink(dir.resolve("link.ready"), tmp.resolve("nowhere"));
+        Files.write(dir.resolve("x".repeat(201) + ".ready"), new byte[0]);
+        Files.write(dir.resolve("fine.ready"), new byte[0]);
+        LogCapture logs = LogCapture.everything();
+        MarkerAudit audit = new MarkerAudit(dir);
+        assertThat(audit.begin(null, null)).isTrue();
+        audit.listing();
+        java.util.List<Path> taken = new java.util.ArrayList<>();
+        new MarkerListing(audit).list(dir, () -> true, taken::add);
+        assertThat(taken).containsExactly(dir.resolve("fine.ready"));
+        assertThat(audit.skippedCount()).isEqualTo(3);
+        assertThat(logs.lines("WARN", "\"fifo.ready\"")).singleElement().asString().contains("not a regular file");
+        assertThat(logs.lines("WARN", "\"link.ready\"")).singleElement().asString().contains("symbolic link");
+        assertThat(logs.lines("WARN", "x".repeat(201))).singleElement().asString().contains("at most 200 characters");
+    }
 }

@@ -1,0 +1,78 @@
+package org.b3lb.node.upload;
+
+import java.io.IOException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.b3lb.node.layout.RecordingLayout;
+
+/**
+ * Reads the recording directory one entry at a time and hands on only markers that are regular
+ * files with a valid id, stopping as soon as the caller has no room: memory is bounded by the
+ * markers taken, whatever the directory holds. Hand-written because Camel 4.18's file consumer
+ * lists with {@code File.listFiles}, a {@code String[]} and a {@code File[]} of every entry before
+ * any filter sees a name: 200,000 entries of 210 characters took more than the unit's 96 MiB heap
+ * (bench/listing-heap.sh), and each kept recording leaves three (tar, meta, evidence).
+ *
+ * <p>Entries are never opened: a marker's type is read without following links, and a FIFO, a
+ * socket, a device or a symbolic link named like a marker is reported once and left alone.
+ */
+final class MarkerListing {
+
+    private final MarkerAudit audit;
+
+    MarkerListing(MarkerAudit audit) {
+        this.audit = audit;
+    }
+
+    /**
+     * @param room  asked before each marker is handed on; false ends the listing
+     * @param offer takes one marker (a regular file, not hidden, with a valid id)
+     * @return true when the whole directory was read, false when it stopped for want of room
+     * @throws IOException when the directory cannot be opened or read to its end
+     */
+    boolean list(Path dir, BooleanSupplier room, Consumer<Path> offer) throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (!name.endsWith(RecordingLayout.MARKER) || name.startsWith(".")) {
+                    continue; // tars, metadata, evidence, temp files, the hook's locks; hidden markers: MarkerAudit
+                }
+                if (RecordingLayout.idOf(name, RecordingLayout.MARKER) == null) {
+                    audit.skipped(name, MarkerAudit.BAD_ID);
+                    continue;
+                }
+                if (regularFile(entry, name)) {
+                    if (!room.getAsBoolean()) {
+                        return false;
+                    }
+                    offer.accept(entry);
+                }
+            }
+        } catch (DirectoryIteratorException e) {
+            throw e.getCause();
+        }
+        return true;
+    }
+
+    private boolean regularFile(Path entry, String name) {
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            return false; // gone since the directory was read: nothing to take
+        }
+        if (a.isRegularFile()) {
+            return true;
+        }
+        if (!a.isDirectory()) { // a directory is reported by MarkerAudit's own scan
+            audit.skipped(name, MarkerAudit.notRegular(a));
+        }
+        return false;
+    }
+}
