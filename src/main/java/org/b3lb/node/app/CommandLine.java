@@ -15,7 +15,7 @@ public record CommandLine(String command, Path config, Map<String, String> overr
                           List<String> arguments) {
 
     public static final String USAGE = "usage: b3lb-node [run | status [--json] | routes list|stop ID|start ID"
-            + " | push --once | clean [--dry-run] | --help | --version] [--config PATH] [--KEY=VALUE ...]";
+            + " | push --once | clean [--dry-run] | adopt-uploaded [--dry-run] | --help | --version] [--config PATH] [--KEY=VALUE ...]";
 
     static final String SECRET_KEY = "b3lb.upload.secret";
 
@@ -35,6 +35,9 @@ public record CommandLine(String command, Path config, Map<String, String> overr
                   routes start ID          start it again
                   push --once              upload every pending recording once, then exit
                   clean [--dry-run]        one retention cleanup pass now (--dry-run: list, delete nothing)
+                  adopt-uploaded [--dry-run]
+                                           once, on an upgrade from 1.0 (the package runs it): record
+                                           upload evidence for tars without marker or evidence
                   help, --help             this text
                   version, --version       the version
 
