@@ -63,7 +63,7 @@ class RecordingRemoverTest {
 
     CleanupResult pass(boolean dryRun, RemovalConfig removal) {
         return new CleanupPass(dir, new RetentionRule(Duration.ofDays(7)), dryRun, new CleanupMetrics(new SimpleMeterRegistry()),
-                new RecordingRemover(removal), report::add, Clock.systemUTC()).run();
+                new RecordingRemover(removal), report::add, Clock.systemUTC(), org.b3lb.node.config.Protocol.SPEC).run();
     }
 
     List<String> recordedArgs() throws IOException {
@@ -72,9 +72,9 @@ class RecordingRemoverTest {
 
     @Test
     void theMetaXmlGoesWithItsTarAndIsCountedAsFreed() throws IOException {
-        Fixture.file(dir, "rec-1.tar", Fixture.OLD, 3000);
+        Fixture.uploaded(dir, "rec-1.tar", Fixture.OLD, 3000);
         Fixture.file(dir, "rec-1.meta.xml", Fixture.OLD, 200);
-        Fixture.file(dir, "young.tar", Fixture.NEW, 3000);
+        Fixture.uploaded(dir, "young.tar", Fixture.NEW, 3000);
         Fixture.file(dir, "young.meta.xml", Fixture.NEW, 200);
         Fixture.file(dir, "pending.tar", Fixture.OLD, 3000);
         Fixture.file(dir, "pending.meta.xml", Fixture.OLD, 200);
@@ -85,17 +85,17 @@ class RecordingRemoverTest {
 
         assertThat(r.deleted()).isEqualTo(1);
         assertThat(r.freedBytes()).isEqualTo(3200);
-        assertThat(Fixture.names(dir)).containsExactlyInAnyOrder("young.tar", "young.meta.xml", "pending.tar",
+        assertThat(Fixture.names(dir)).containsExactlyInAnyOrder("young.tar", "young.uploaded", "young.meta.xml", "pending.tar",
                 "pending.meta.xml", "pending.ready", "orphan.meta.xml");
-        assertThat(report).singleElement().asString().startsWith("deleted rec-1.tar and rec-1.meta.xml (0.0 MiB, last modified ");
+        assertThat(report).singleElement().asString().startsWith("deleted rec-1.tar and rec-1.meta.xml (0.0 MiB, uploaded ");
     }
 
     @Test
     void aSymlinkedOrDirectoryMetaXmlIsLeftAlone() throws IOException {
-        Fixture.file(dir, "rec-1.tar", Fixture.OLD);
+        Fixture.uploaded(dir, "rec-1.tar", Fixture.OLD);
         Path target = Fixture.file(outside, "important.xml", Fixture.OLD);
         Files.createSymbolicLink(dir.resolve("rec-1.meta.xml"), target);
-        Fixture.file(dir, "rec-2.tar", Fixture.OLD);
+        Fixture.uploaded(dir, "rec-2.tar", Fixture.OLD);
         Files.createDirectory(dir.resolve("rec-2.meta.xml"));
 
         CleanupResult r = pass(false, new RemovalConfig(false, "/usr/bin/bbb-record"));
@@ -110,11 +110,11 @@ class RecordingRemoverTest {
 
     @Test
     void bbbRecordDeleteRunsForEachRemovedRecordingOnly() throws IOException {
-        Fixture.file(dir, "rec-1.tar", Fixture.OLD);
-        Fixture.file(dir, "rec-2.tar", Fixture.OLD);
+        Fixture.uploaded(dir, "rec-1.tar", Fixture.OLD);
+        Fixture.uploaded(dir, "rec-2.tar", Fixture.OLD);
         Fixture.file(dir, "pending.tar", Fixture.OLD);
         Fixture.file(dir, "pending.ready", Fixture.OLD, 0);
-        Fixture.file(dir, "young.tar", Fixture.NEW);
+        Fixture.uploaded(dir, "young.tar", Fixture.NEW);
 
         Path bbbRecord = script(0);
         CleanupResult r = pass(false, new RemovalConfig(true, bbbRecord.toString()));
@@ -128,8 +128,8 @@ class RecordingRemoverTest {
 
     @Test
     void aFailingBbbRecordIsOneWarningAndThePassGoesOn() throws IOException {
-        Fixture.file(dir, "rec-1.tar", Fixture.OLD);
-        Fixture.file(dir, "rec-2.tar", Fixture.OLD);
+        Fixture.uploaded(dir, "rec-1.tar", Fixture.OLD);
+        Fixture.uploaded(dir, "rec-2.tar", Fixture.OLD);
 
         CleanupResult r = pass(false, new RemovalConfig(true, script(3).toString()));
 
@@ -144,7 +144,7 @@ class RecordingRemoverTest {
 
     @Test
     void aMissingBbbRecordIsAWarningNamingTheKey() throws IOException {
-        Fixture.file(dir, "rec-1.tar", Fixture.OLD);
+        Fixture.uploaded(dir, "rec-1.tar", Fixture.OLD);
         CleanupResult r = pass(false, new RemovalConfig(true, tmp.resolve("no-such-bbb-record").toString()));
         assertThat(r.deleted()).isEqualTo(1);
         assertThat(r.errors()).isZero();
@@ -154,7 +154,7 @@ class RecordingRemoverTest {
 
     @Test
     void aDryRunNamesWhatWouldGoAndRunsNothing() throws IOException {
-        Fixture.file(dir, "rec-1.tar", Fixture.OLD, 1000);
+        Fixture.uploaded(dir, "rec-1.tar", Fixture.OLD, 1000);
         Fixture.file(dir, "rec-1.meta.xml", Fixture.OLD, 100);
 
         CleanupResult r = pass(true, new RemovalConfig(true, script(0).toString()));
@@ -163,6 +163,6 @@ class RecordingRemoverTest {
         assertThat(report).containsExactly("would delete rec-1.tar (0.0 MiB) and rec-1.meta.xml, then run " + script(0)
                 + " --delete rec-1");
         assertThat(recordedArgs()).isEmpty();
-        assertThat(Fixture.names(dir)).hasSize(2);
+        assertThat(Fixture.names(dir)).hasSize(3);
     }
 }
