@@ -165,7 +165,10 @@ public final class CleanupPass implements Processor {
         String id = RecordingLayout.idOf(name, RecordingLayout.TAR);
         if (id == null) {
             if (Leftovers.isTemp(name)) {
-                leftover(entry, name, t);
+                long freed = Leftovers.consider(entry, name, t.now, dryRun, remover, report);
+                t.leftovers += freed >= 0 ? 1 : 0;
+                t.freedBytes += Math.max(0, freed);
+                t.errors += freed == Leftovers.ERROR ? 1 : 0;
             } else if (dryRun && name.endsWith(RecordingLayout.TAR)) {
                 report.line("keep " + name + ": " + KeepReason.badName());
             }
@@ -216,23 +219,6 @@ public final class CleanupPass implements Processor {
             t.pending++;
         } else if (v == Verdict.UNMARKED) {
             t.unmarked++;
-        }
-    }
-
-    private void leftover(Path entry, String name, Tally t) {
-        try {
-            long freed = Leftovers.consider(entry, name, t.now, dryRun, remover, report);
-            if (freed >= 0) {
-                t.leftovers++;
-                t.freedBytes += freed;
-            }
-        } catch (NoSuchFileException e) {
-            // its writer finished (renamed it into place) or gave up since the directory was read
-        } catch (IOException | RuntimeException e) {
-            t.errors++;
-            report.flush();
-            LOG.error("cleanup: cannot {} the leftover {}: {}; check the directory's permissions", dryRun ? "examine"
-                    : "delete", entry, describe(e));
         }
     }
 

@@ -11,8 +11,8 @@ import java.time.Clock;
  * The gauges the monitoring pack alerts on that no route owns, all from one cached scan of the
  * directory (so a scrape lists it once, and they also count markers the route has not polled yet):
  * {@code b3lb_pending_recordings} (markers the route will take: hidden ones are
- * {@code b3lb_skipped_markers}), {@code b3lb_pending_oldest_age_seconds} (0 when nothing waits)
- * , {@code b3lb_pending_bytes} and {@code b3lb_unmarked_recordings} (tars neither uploaded nor
+ * {@code b3lb_skipped_markers}), {@code b3lb_pending_oldest_age_seconds} (0 when nothing waits),
+ * {@code b3lb_pending_bytes} and {@code b3lb_unmarked_recordings} (tars neither uploaded nor
  * marked: nothing uploads or deletes them until an admin marks them).
  * ({@code b3lb_disk_free_bytes} is the disk guard's, registered whether the guard is on or not.)
  */
