@@ -40,7 +40,14 @@ public final class RecordingRemover {
     private static final Logger LOG = LoggerFactory.getLogger(RecordingRemover.class);
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
 
+    /** How the tar is renamed aside; a seam so a test can put a new version in place at that moment. */
+    @FunctionalInterface
+    interface Mover {
+        void move(Path from, Path to) throws IOException;
+    }
+
     private final CleanupPass.Deleter deleter;
+    private final Mover mover;
     private final BbbRecord bbbRecord;
 
     public RecordingRemover(RemovalConfig config) {
@@ -48,7 +55,12 @@ public final class RecordingRemover {
     }
 
     RecordingRemover(CleanupPass.Deleter deleter, RemovalConfig config) {
+        this(deleter, (from, to) -> Files.move(from, to, StandardCopyOption.ATOMIC_MOVE), config);
+    }
+
+    RecordingRemover(CleanupPass.Deleter deleter, Mover mover, RemovalConfig config) {
         this.deleter = deleter;
+        this.mover = mover;
         this.bbbRecord = config.deleteBbbRecording() ? new BbbRecord(config.bbbRecordCommand()) : null;
     }
 
@@ -74,7 +86,7 @@ public final class RecordingRemover {
         }
         Path aside = r.dir().resolve(RecordingLayout.tempName(r.id(), RecordingLayout.TAR,
                 "cleanup" + Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36)));
-        Files.move(r.tar(), aside, StandardCopyOption.ATOMIC_MOVE);
+        mover.move(r.tar(), aside);
         if (!FileIdentity.of(aside).sameVersion(look.tar())) {
             putBack(aside, r);
             return new Outcome(Verdict.RETAINED, 0, look, "", 0);

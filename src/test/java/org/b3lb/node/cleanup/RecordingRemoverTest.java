@@ -11,11 +11,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.b3lb.node.cleanup.RetentionRule.Verdict;
+import org.b3lb.node.layout.RecordingFiles;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -164,5 +168,45 @@ class RecordingRemoverTest {
                 + " --delete rec-1");
         assertThat(recordedArgs()).isEmpty();
         assertThat(Fixture.names(dir)).hasSize(3);
+    }
+
+    @Test
+    void aVersionRenamedIntoPlaceBetweenTheLastLookAndTheDeleteIsPutBackNotDeleted() throws IOException {
+        Path tar = Fixture.uploaded(dir, "rec-1.tar", Fixture.OLD);
+        byte[] versionB = "version B, packed by a rebuild".getBytes(StandardCharsets.US_ASCII);
+        RecordingRemover remover = new RecordingRemover(Files::delete, (from, to) -> {
+            // the hook renames version B into place right after the remover's last look
+            Files.move(Files.write(outside.resolve("b"), versionB), from, StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        }, new RemovalConfig(false, "/usr/bin/bbb-record"));
+        RetentionRule rule = new RetentionRule(Duration.ofDays(7));
+
+        RecordingRemover.Outcome o = remover.removeIfStillExpired(new RecordingFiles(dir, "rec-1"), rule,
+                rule.cutoffMillis(Instant.now()));
+
+        assertThat(o.verdict()).isEqualTo(Verdict.RETAINED);
+        assertThat(tar).hasBinaryContent(versionB);
+        assertThat(Fixture.names(dir)).containsExactlyInAnyOrder("rec-1.tar", "rec-1.uploaded");
+    }
+
+    @Test
+    void twoVersionsInPlaceDuringTheDeleteAreBothKept() throws IOException {
+        Path tar = Fixture.uploaded(dir, "rec-1.tar", Fixture.OLD);
+        RecordingRemover remover = new RecordingRemover(Files::delete, (from, to) -> {
+            Files.move(Files.writeString(outside.resolve("b"), "B"), from, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(Files.writeString(outside.resolve("c"), "C"), from); // and yet another before it is put back
+        }, new RemovalConfig(false, "/usr/bin/bbb-record"));
+        RetentionRule rule = new RetentionRule(Duration.ofDays(7));
+
+        remover.removeIfStillExpired(new RecordingFiles(dir, "rec-1"), rule, rule.cutoffMillis(Instant.now()));
+
+        assertThat(tar).hasContent("C");
+        Path aside = Fixture.names(dir).stream().filter(n -> n.startsWith(".rec-1.tar.cleanup")).map(dir::resolve)
+                .findFirst().orElseThrow();
+        assertThat(aside).hasContent("B");
+        assertThat(log.list).filteredOn(e -> e.getLevel() == Level.ERROR).singleElement()
+                .extracting(ILoggingEvent::getFormattedMessage).asString().contains("was replaced twice");
     }
 }
