@@ -27,15 +27,14 @@ public record CleanupResult(boolean dryRun, long deleted, long freedBytes, long 
      * so the line an admin greps for tells them to look further up.
      */
     public String summary() {
-        String would = dryRun ? "would " : "";
         String line = dryRun
                 ? String.format(Locale.ROOT, "cleanup: would delete %s (would free %.1f MiB), would keep %d pending",
                         recordings(deleted), freedBytes / MIB, pending)
                 : String.format(Locale.ROOT, "cleanup: deleted %s (%.1f MiB freed), kept %d pending",
                         recordings(deleted), freedBytes / MIB, pending);
         if (unmarked > 0) {
-            line += ", " + would + "keep " + unmarked + " not uploaded and not marked (clean --dry-run shows how to mark"
-                    + (unmarked == 1 ? " it)" : " them)");
+            line += ", " + (dryRun ? "would keep " : "kept ") + unmarked + " not uploaded and not marked"
+                    + " (clean --dry-run shows how to mark " + (unmarked == 1 ? "it)" : "them)");
         }
         if (leftovers > 0) {
             line += ", " + (dryRun ? "would delete " : "deleted ") + leftovers + " leftover temp file"
