@@ -3,6 +3,7 @@ package org.b3lb.node.app;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.camel.main.Main;
+import org.b3lb.node.cleanup.AdoptUploaded;
 import org.b3lb.node.cleanup.CleanupCommand;
 import org.b3lb.node.config.ConfigException;
 import org.b3lb.node.config.ConfigLocator;
@@ -74,6 +75,11 @@ public final class App {
                 case "clean" -> {
                     cl.allowOnly("--dry-run");
                     yield CleanupCommand.run(settings, cl.has("--dry-run"), System.out);
+                }
+                case "adopt-uploaded" -> {
+                    cl.allowOnly("--dry-run");
+                    yield AdoptUploaded.run(settings.path("b3lb.recording-dir"), cl.has("--dry-run"),
+                            java.time.Clock.systemUTC(), System.out, System.err);
                 }
                 case "push" -> {
                     cl.allowOnly("--once");

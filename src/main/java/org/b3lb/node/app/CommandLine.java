@@ -15,7 +15,8 @@ public record CommandLine(String command, Path config, Map<String, String> overr
                           List<String> arguments) {
 
     public static final String USAGE = "usage: b3lb-node [run | status [--json] | routes list|stop ID|start ID"
-            + " | push --once | clean [--dry-run] | migrate [--dry-run] | --help | --version] [--config PATH] [--KEY=VALUE ...]";
+            + " | push --once | clean [--dry-run] | migrate [--dry-run] | adopt-uploaded [--dry-run] | --help | --version]"
+            + " [--config PATH] [--KEY=VALUE ...]";
 
     static final String SECRET_KEY = "b3lb.upload.secret";
 
@@ -38,6 +39,9 @@ public record CommandLine(String command, Path config, Map<String, String> overr
                   migrate [--dry-run]      take over from B3LB's node scripts or the spec's scripts: carry
                                            their settings, convert B3LB's queue, retire their units, hooks
                                            and nginx snippet (--dry-run: say what, change nothing; as root)
+                  adopt-uploaded [--dry-run]
+                                           once, on an upgrade from 1.0 (the package runs it): record
+                                           upload evidence for tars without marker or evidence
                   help, --help             this text
                   version, --version       the version
 

@@ -31,7 +31,7 @@ import org.b3lb.node.load.LoadResponder;
 import org.b3lb.node.load.LoadSampler;
 import org.b3lb.node.ops.OpsMetrics;
 import org.b3lb.node.ops.PendingRecordings;
-import org.b3lb.node.ops.RecordingStates;
+import org.b3lb.node.layout.RecordingStates;
 import org.b3lb.node.upload.ScheduleStates;
 import org.b3lb.node.upload.UploadConfig;
 import org.b3lb.node.upload.UploadHealthCheck;

@@ -6,6 +6,7 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.TimeZone;
+import org.b3lb.node.config.Protocol;
 import org.b3lb.node.config.Settings;
 import org.quartz.CronExpression;
 
@@ -13,9 +14,10 @@ import org.quartz.CronExpression;
  * The retention cleanup's settings, checked at start-up.
  *
  * @param timeZone the zone the cron is read in, or null for the host's
+ * @param protocol which hook command marks a recording again (the hook acts from post_archive or post_publish)
  */
 public record CleanupConfig(Path recordingDir, boolean enabled, String cron, ZoneId timeZone, int retentionDays,
-        boolean dryRun) {
+        boolean dryRun, Protocol protocol) {
 
     /**
      * At least one day: BBB writes {@code <id>.tar} before its post-archive hook creates
@@ -43,7 +45,7 @@ public record CleanupConfig(Path recordingDir, boolean enabled, String cron, Zon
         }
         int days = s.intRange("b3lb.cleaner.retention-days", MIN_RETENTION_DAYS, MAX_RETENTION_DAYS);
         return new CleanupConfig(s.path("b3lb.recording-dir"), enabled, cron, zone, days,
-                s.bool("b3lb.cleaner.dry-run"));
+                s.bool("b3lb.cleaner.dry-run"), s.protocol());
     }
 
     private static boolean neverFires(String cron, ZoneId zone) {

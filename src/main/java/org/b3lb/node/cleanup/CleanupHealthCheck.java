@@ -68,6 +68,8 @@ public final class CleanupHealthCheck extends AbstractHealthCheck {
             builder.detail("last_pass_deleted", last.deleted());
             builder.detail("last_pass_freed_bytes", last.freedBytes());
             builder.detail("last_pass_pending", last.pending());
+            builder.detail("last_pass_unmarked", last.unmarked());
+            builder.detail("last_pass_leftovers", last.leftovers());
             builder.detail("last_pass_errors", last.errors());
             builder.detail("last_pass_dry_run", last.dryRun());
         } else {

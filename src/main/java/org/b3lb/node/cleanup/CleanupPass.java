@@ -6,20 +6,24 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.b3lb.node.cleanup.RetentionRule.Look;
 import org.b3lb.node.cleanup.RetentionRule.Verdict;
+import org.b3lb.node.config.Protocol;
+import org.b3lb.node.layout.RecordingFiles;
+import org.b3lb.node.layout.RecordingLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One retention cleanup pass over the recording directory: deletes each {@code <id>.tar} that
- * {@link RetentionRule} calls expired. The directory is streamed once, never listed into memory,
+ * {@link RetentionRule} calls expired (uploaded, with evidence, longer ago than the retention) and
+ * the {@link Leftovers} of writers that died; counts what it keeps because it is pending or
+ * neither uploaded nor marked. The directory is streamed once, never listed into memory,
  * and only its direct entries are looked at: no recursion, no path outside it, no symlink
  * followed. A failure on one entry is logged and counted and the pass goes on; nothing is thrown
  * to the route, so the next scheduled pass always runs.
@@ -59,6 +63,8 @@ public final class CleanupPass implements Processor {
     private final RecordingRemover remover;
     private final Report report;
     private final Clock clock;
+    /** Which hook command marks a recording again, for the "not uploaded, not marked" lines. */
+    private final Protocol protocol;
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile CleanupResult last;
 
@@ -69,17 +75,18 @@ public final class CleanupPass implements Processor {
     public CleanupPass(CleanupConfig config, boolean dryRun, CleanupMetrics metrics, Report report,
             RecordingRemover remover) {
         this(config.recordingDir(), new RetentionRule(config.retention()), dryRun, metrics, remover, report,
-                Clock.systemUTC());
+                Clock.systemUTC(), config.protocol());
     }
 
     CleanupPass(Path dir, RetentionRule rule, boolean dryRun, CleanupMetrics metrics, Deleter deleter, Report report,
             Clock clock) {
         this(dir, rule, dryRun, metrics, new RecordingRemover(deleter, new RemovalConfig(false, "bbb-record")), report,
-                clock);
+                clock, Protocol.SPEC);
     }
 
     CleanupPass(Path dir, RetentionRule rule, boolean dryRun, CleanupMetrics metrics, RecordingRemover remover,
-            Report report, Clock clock) {
+            Report report, Clock clock, Protocol protocol) {
+        this.protocol = protocol;
         this.dir = dir;
         this.rule = rule;
         this.dryRun = dryRun;
@@ -148,52 +155,52 @@ public final class CleanupPass implements Processor {
             LOG.error("cleanup: cannot read recording directory {}: {}; check that it exists and that the service user"
                     + " may list it (b3lb.recording-dir); the next pass tries again", dir, describe(e));
         }
-        return new CleanupResult(dryRun, t.deleted, t.freedBytes, t.pending, t.errors, listFailed, started,
+        return new CleanupResult(dryRun, t.deleted, t.freedBytes, t.pending, t.unmarked, t.leftovers, t.errors, listFailed,
+                started,
                 (System.nanoTime() - t0) / 1_000_000);
     }
 
     private void consider(Path entry, long cutoff, Tally t) {
         String name = fileName(entry);
-        String id = RetentionRule.recordingId(name);
+        String id = RecordingLayout.idOf(name, RecordingLayout.TAR);
         if (id == null) {
-            if (dryRun && name.endsWith(".tar")) {
+            if (Leftovers.isTemp(name)) {
+                long freed = Leftovers.consider(entry, name, t.now, dryRun, remover, report);
+                t.leftovers += freed >= 0 ? 1 : 0;
+                t.freedBytes += Math.max(0, freed);
+                t.errors += freed == Leftovers.ERROR ? 1 : 0;
+            } else if (dryRun && name.endsWith(RecordingLayout.TAR)) {
                 report.line("keep " + name + ": " + KeepReason.badName());
             }
-            return; // markers, temp files, other names: not even a stat for them
+            return; // markers, evidence, locks, other names: not even a stat for them
         }
-        // asked only when the age allows deletion: for an uploaded tar the answer is a thrown
-        // NoSuchFileException, too dear to pay for every young recording
-        BooleanSupplier markerAbsent = RecordingRemover.markerAbsent(dir, id);
+        RecordingFiles r = new RecordingFiles(dir, id);
         try {
-            BasicFileAttributes first = RecordingRemover.attributes(entry);
-            Verdict v = rule.judgeRecording(first, markerAbsent, cutoff);
-            if (v != Verdict.EXPIRED) {
-                if (v == Verdict.PENDING) {
-                    t.pending++;
-                }
+            Look look = rule.look(r, cutoff);
+            if (look.verdict() != Verdict.EXPIRED) {
+                count(look.verdict(), t);
                 if (dryRun) {
-                    report.line("keep " + name + ": " + KeepReason.explain(first, markerAbsent, t.now, rule.retention(), id));
+                    report.line("keep " + name + ": " + KeepReason.explain(r, look, RecordingRemover.attributes(entry),
+                            t.now, rule.retention(), protocol));
                 }
                 return;
             }
             if (dryRun) {
                 // a dry run deletes nothing, so it has no race to guard against
-                report.line("would delete " + name + " (" + mib(first.size()) + ")" + remover.wouldAlso(dir, id));
+                report.line("would delete " + name + " (" + mib(look.tar().size()) + ")" + remover.wouldAlso(r));
                 t.deleted++;
-                t.freedBytes += first.size() + remover.metaSize(dir, id);
+                t.freedBytes += look.tar().size() + Math.max(0, remover.metaSize(r));
                 return;
             }
-            RecordingRemover.Outcome o = remover.removeIfStillExpired(dir, entry, id, rule, cutoff);
+            RecordingRemover.Outcome o = remover.removeIfStillExpired(r, rule, cutoff);
             if (o.verdict() != Verdict.EXPIRED) {
-                if (o.verdict() == Verdict.PENDING) {
-                    t.pending++;
-                }
+                count(o.verdict(), t);
                 report.line("kept " + name + ": it was " + (o.verdict() == Verdict.PENDING ? "marked for upload"
-                        : "uploaded or replaced") + " during the pass");
+                        : "uploaded again, rebuilt or replaced") + " during the pass");
                 return;
             }
-            report.line("deleted " + name + o.also() + " (" + mib(o.freedBytes()) + ", last modified "
-                    + o.tar().lastModifiedTime() + ")");
+            report.line("deleted " + name + o.also() + " (" + mib(o.freedBytes()) + ", uploaded " + o.look().uploadedAt()
+                    + ")");
             t.deleted++;
             t.freedBytes += o.freedBytes();
             t.errors += o.errors();
@@ -204,6 +211,14 @@ public final class CleanupPass implements Processor {
             report.flush();
             LOG.error("cleanup: cannot {} {}: {}; it is kept and retried next pass; check the directory's permissions"
                     + " and the file's attributes (lsattr)", dryRun ? "examine" : "delete", entry, describe(e));
+        }
+    }
+
+    private static void count(Verdict v, Tally t) {
+        if (v == Verdict.PENDING) {
+            t.pending++;
+        } else if (v == Verdict.UNMARKED) {
+            t.unmarked++;
         }
     }
 
@@ -232,6 +247,8 @@ public final class CleanupPass implements Processor {
         long freedBytes;
         long pending;
         long errors;
+        long unmarked;
+        long leftovers;
         long now;
     }
 }

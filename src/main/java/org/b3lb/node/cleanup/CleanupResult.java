@@ -4,30 +4,43 @@ import java.time.Instant;
 import java.util.Locale;
 
 /**
- * What one pass did. In a dry run {@code deleted} and {@code freedBytes} count what a real pass
- * would have deleted, so the two report the same set.
+ * What one pass did. In a dry run {@code deleted}, {@code leftovers} and {@code freedBytes} count
+ * what a real pass would have deleted, so the two report the same set.
  *
+ * @param freedBytes recordings' and leftovers' bytes
  * @param pending    recordings past the retention kept because their {@code <id>.ready} marker says
  *                   they are not uploaded yet: uploads that are stuck or running
+ * @param unmarked   tars kept with neither a marker nor evidence of their upload: nothing uploads
+ *                   them and nothing may delete them until an admin marks them
+ * @param leftovers  temp files of dead writers deleted
  * @param listFailed the directory itself could not be read: the pass looked at nothing
  */
-public record CleanupResult(boolean dryRun, long deleted, long freedBytes, long pending, long errors,
-        boolean listFailed, Instant startedAt, long durationMillis) {
+public record CleanupResult(boolean dryRun, long deleted, long freedBytes, long pending, long unmarked, long leftovers,
+        long errors, boolean listFailed, Instant startedAt, long durationMillis) {
 
     private static final double MIB = 1024.0 * 1024.0;
 
     /**
      * {@code cleanup: deleted N recordings (X MiB freed), kept M pending, in T ms}, or in a dry run
      * {@code cleanup: would delete N recordings (would free X MiB), would keep M pending, in T ms};
-     * errors, when there were any, are appended so the line an admin greps for tells them to look
-     * further up.
+     * recordings neither uploaded nor marked, leftovers and errors are added when there are any,
+     * so the line an admin greps for tells them to look further up.
      */
     public String summary() {
         String line = dryRun
-                ? String.format(Locale.ROOT, "cleanup: would delete %s (would free %.1f MiB), would keep %d pending, in %d ms",
-                        recordings(deleted), freedBytes / MIB, pending, durationMillis)
-                : String.format(Locale.ROOT, "cleanup: deleted %s (%.1f MiB freed), kept %d pending, in %d ms",
-                        recordings(deleted), freedBytes / MIB, pending, durationMillis);
+                ? String.format(Locale.ROOT, "cleanup: would delete %s (would free %.1f MiB), would keep %d pending",
+                        recordings(deleted), freedBytes / MIB, pending)
+                : String.format(Locale.ROOT, "cleanup: deleted %s (%.1f MiB freed), kept %d pending",
+                        recordings(deleted), freedBytes / MIB, pending);
+        if (unmarked > 0) {
+            line += ", " + (dryRun ? "would keep " : "kept ") + unmarked + " not uploaded and not marked"
+                    + " (clean --dry-run shows how to mark " + (unmarked == 1 ? "it)" : "them)");
+        }
+        if (leftovers > 0) {
+            line += ", " + (dryRun ? "would delete " : "deleted ") + leftovers + " leftover temp file"
+                    + (leftovers == 1 ? "" : "s");
+        }
+        line += ", in " + durationMillis + " ms";
         return errors == 0 ? line : line + ", " + errors + (errors == 1 ? " error" : " errors") + " (see the lines above)";
     }
 

@@ -8,7 +8,6 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +16,8 @@ import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.b3lb.node.cleanup.RetentionRule.Verdict;
+import org.b3lb.node.layout.RecordingFiles;
+import org.b3lb.node.layout.RecordingLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,37 +25,30 @@ import org.slf4j.LoggerFactory;
  * The free-space guard: every {@code b3lb.cleaner.guard-interval} one statvfs call on the
  * filesystem of the recording directory; only when the usable space is below
  * {@code b3lb.cleaner.min-free} is the directory read, and uploaded recordings are deleted oldest
- * upload first, even inside the retention, until the target is met. A recording is removed by the
- * same {@link RecordingRemover} as the retention pass, so the safety checks are the same: regular
- * {@code <id>.tar} only, never a symlink or directory, the marker looked at again right before
- * each delete. Hand-written: Camel has no disk-space consumer.
+ * upload first (by their evidence's time), even inside the retention, until the target is met. A
+ * recording is removed by the same {@link RecordingRemover} as the retention pass, so the safety
+ * checks are the same: regular {@code <id>.tar} only, with evidence naming that very tar and no
+ * marker, looked at again right before each delete. Hand-written: Camel has no disk-space consumer.
  */
 public final class DiskGuard implements Processor {
-
-    /**
-     * Tars changed this recently are left alone even without a marker: the hook renames a tar into
-     * place a moment before it writes the marker, and the retention's one-day margin does not
-     * apply here.
-     */
-    static final Duration MIN_AGE = Duration.ofMinutes(10);
 
     /**
      * What one check found and did.
      *
      * @param freeBytes    usable space after the check (in a dry run: as it would be)
      * @param targetBytes  the space to keep, 0 when the guard is off
-     * @param pendingCount recordings kept because they await upload (counted only below target)
-     * @param recentCount  unmarked tars younger than {@link #MIN_AGE} (counted only below target)
+     * @param pendingCount   recordings kept because they await upload (counted only below target)
+     * @param unmarkedCount  tars kept with neither marker nor upload evidence (counted only below target)
      */
     public record Check(boolean enabled, boolean dryRun, long freeBytes, long targetBytes, long deleted, long freedBytes,
-            long pendingCount, long pendingBytes, long recentCount, long errors) {
+            long pendingCount, long pendingBytes, long unmarkedCount, long errors) {
 
         public boolean unmet() {
             return enabled && freeBytes < targetBytes;
         }
     }
 
-    private record Candidate(Path path, String name, String id, long mtime, long size) {
+    private record Candidate(RecordingFiles files, String name, long uploadedAt, long size) {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(DiskGuard.class);
@@ -65,7 +59,8 @@ public final class DiskGuard implements Processor {
     private final boolean dryRun;
     private final CleanupPass.Report report;
     private final Clock clock;
-    private final RetentionRule youngRule = new RetentionRule(MIN_AGE);
+    /** Every upload counts as old: below the target the guard deletes inside the retention too. */
+    private final RetentionRule rule = new RetentionRule(Duration.ZERO);
     private final GuardMetrics metrics;
     private volatile FileStore store;
     private volatile Check last;
@@ -170,12 +165,11 @@ public final class DiskGuard implements Processor {
 
     private Check makeRoom(long freeAtStart, long target) {
         long now = clock.millis();
-        long cutoff = youngRule.cutoffMillis(clock.instant());
         List<Candidate> candidates = new ArrayList<>();
-        long[] t = new long[4]; // pending count, pending bytes, recent count, errors
+        long[] t = new long[4]; // pending count, pending bytes, unmarked count, errors
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
-                collect(entry, cutoff, candidates, t);
+                collect(entry, candidates, t);
             }
         } catch (IOException | DirectoryIteratorException e) {
             t[3]++;
@@ -183,7 +177,7 @@ public final class DiskGuard implements Processor {
             LOG.error("disk guard: cannot read recording directory {}: {}; check that the service user may list it",
                     dir, CleanupPass.describe(e));
         }
-        candidates.sort(Comparator.comparingLong(Candidate::mtime));
+        candidates.sort(Comparator.comparingLong(Candidate::uploadedAt));
         // statvfs after a delete is the truth on most filesystems, but some (ZFS, btrfs) free space
         // asynchronously: counting the removed bytes too keeps the guard from deleting everything
         // while the filesystem catches up
@@ -195,20 +189,21 @@ public final class DiskGuard implements Processor {
             if (Math.max(expected, measured) >= target) {
                 break;
             }
+            String uploaded = ", uploaded " + GuardReport.age(now - c.uploadedAt()) + " ago)";
             if (dryRun) {
-                long size = c.size() + remover.metaSize(dir, c.id());
-                report.line("disk guard: would delete " + c.name() + " (" + CleanupPass.mib(c.size()) + ", uploaded "
-                        + GuardReport.age(now - c.mtime()) + " ago)" + remover.wouldAlso(dir, c.id()));
+                long size = c.size() + Math.max(0, remover.metaSize(c.files()));
+                report.line("disk guard: would delete " + c.name() + " (" + CleanupPass.mib(c.size()) + uploaded
+                        + remover.wouldAlso(c.files()));
                 expected += size;
                 freed += size;
                 deleted++;
                 continue;
             }
             try {
-                RecordingRemover.Outcome o = remover.removeIfStillExpired(dir, c.path(), c.id(), youngRule, cutoff);
+                RecordingRemover.Outcome o = remover.removeIfStillExpired(c.files(), rule, Long.MAX_VALUE);
                 if (o.verdict() == Verdict.EXPIRED) {
                     report.line("disk guard: deleted " + c.name() + o.also() + " (" + CleanupPass.mib(o.freedBytes())
-                            + ", uploaded " + GuardReport.age(now - o.tar().lastModifiedTime().toMillis()) + " ago)");
+                            + uploaded);
                     deleted++;
                     freed += o.freedBytes();
                     expected += o.freedBytes();
@@ -216,11 +211,11 @@ public final class DiskGuard implements Processor {
                     measured = usableSpace();
                 } else if (o.verdict() == Verdict.PENDING) {
                     t[0]++;
-                    t[1] += o.tar().size();
+                    t[1] += o.look().tar().size();
                     report.line("disk guard: kept " + c.name() + ": it was marked for upload during the pass");
                 } else {
-                    t[2]++;
-                    report.line("disk guard: kept " + c.name() + ": it was uploaded or replaced during the pass");
+                    t[2] += o.verdict() == Verdict.UNMARKED ? 1 : 0;
+                    report.line("disk guard: kept " + c.name() + ": it was rebuilt or replaced during the pass");
                 }
             } catch (NoSuchFileException e) {
                 // removed by someone else meanwhile
@@ -228,33 +223,33 @@ public final class DiskGuard implements Processor {
                 t[3]++;
                 report.flush();
                 LOG.error("disk guard: cannot delete {}: {}; it is kept; check the directory's permissions and the"
-                        + " file's attributes (lsattr)", c.path(), CleanupPass.describe(e));
+                        + " file's attributes (lsattr)", c.files().tar(), CleanupPass.describe(e));
             }
         }
         return new Check(true, dryRun, Math.max(expected, measured), target, deleted, freed, t[0], t[1], t[2], t[3]);
     }
 
-    private void collect(Path entry, long cutoff, List<Candidate> candidates, long[] t) {
+    private void collect(Path entry, List<Candidate> candidates, long[] t) {
         String s = entry.toString();
         String name = s.substring(s.lastIndexOf('/') + 1);
-        String id = RetentionRule.recordingId(name);
+        String id = RecordingLayout.idOf(name, RecordingLayout.TAR);
         if (id == null) {
             return;
         }
         try {
-            BasicFileAttributes a = RecordingRemover.attributes(entry);
             // the first look, by the retention rule's own judgement; the remover looks again before deleting
-            Verdict v = youngRule.judgeRecording(a, RecordingRemover.markerAbsent(dir, id), Long.MAX_VALUE);
-            if (v == Verdict.NOT_A_RECORDING) {
-                return;
-            }
-            if (v == Verdict.PENDING) {
-                t[0]++;
-                t[1] += a.size();
-            } else if (a.lastModifiedTime().toMillis() >= cutoff) {
-                t[2]++;
-            } else {
-                candidates.add(new Candidate(entry, name, id, a.lastModifiedTime().toMillis(), a.size()));
+            RetentionRule.Look look = rule.look(new RecordingFiles(dir, id), Long.MAX_VALUE);
+            switch (look.verdict()) {
+                case PENDING -> {
+                    t[0]++;
+                    t[1] += look.tar().size();
+                }
+                case UNMARKED -> t[2]++;
+                case EXPIRED -> candidates.add(new Candidate(new RecordingFiles(dir, id), name,
+                        look.uploadedAt().toEpochMilli(), look.tar().size()));
+                default -> {
+                    // not a regular file: never the guard's
+                }
             }
         } catch (NoSuchFileException e) {
             // gone since the directory was read

@@ -38,13 +38,17 @@ final class GuardReport {
         String cause = c.pendingCount() > 0
                 ? "likely cause: uploads are not getting through (journalctl -u b3lb-node | grep upload); recordings"
                         + " awaiting upload are never deleted"
+                : c.unmarkedCount() > 0
+                ? "likely cause: recordings neither uploaded nor marked, which nothing deletes: mark them for upload"
+                        + " (b3lb-node clean --dry-run prints the command for each)"
                 : "likely cause: the filesystem is filled by files other than uploaded recordings (BBB's raw and"
                         + " published recordings, logs: du -sh /var/bigbluebutton/*; see b3lb.cleaner.delete-bbb-recording)";
         return String.format(Locale.ROOT, "disk guard: only %s free on the filesystem of %s, below b3lb.cleaner.min-free=%s"
                 + " (%s), and nothing more can be deleted: %s (%s) await upload%s; %s; next check in %s",
                 size(c.freeBytes()), dir, config.minFree().text(), size(c.targetBytes()),
                 CleanupResult.recordings(c.pendingCount()), size(c.pendingBytes()),
-                c.recentCount() > 0 ? ", " + c.recentCount() + " changed in the last " + DiskGuard.MIN_AGE.toMinutes() + " minutes" : "",
+                c.unmarkedCount() > 0 ? ", " + c.unmarkedCount() + " not uploaded and not marked (b3lb-node clean"
+                        + " --dry-run shows how to mark each)" : "",
                 cause, config.interval().toString().substring(2).toLowerCase(Locale.ROOT));
     }
 

@@ -1,20 +1,27 @@
 package org.b3lb.node.cleanup;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.ThreadLocalRandom;
+import org.b3lb.node.cleanup.RetentionRule.Look;
 import org.b3lb.node.cleanup.RetentionRule.Verdict;
+import org.b3lb.node.layout.FileIdentity;
+import org.b3lb.node.layout.RecordingFiles;
+import org.b3lb.node.layout.RecordingLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Removes one recording for the retention pass and the disk guard alike: the last look at the
- * tar and its marker right before the delete, then the tar, its {@code <id>.meta.xml} and, when
- * configured, BBB's copies. One place, so both cleanups keep exactly the same safety checks.
+ * tar, its evidence and its marker right before the delete, then the tar, its
+ * {@code <id>.meta.xml}, its evidence, the hook's lock and, when configured, BBB's copies. One
+ * place, so both cleanups keep exactly the same safety checks.
  */
 public final class RecordingRemover {
 
@@ -23,18 +30,24 @@ public final class RecordingRemover {
      *
      * @param verdict    EXPIRED when it was removed; otherwise why it was kept at the last look
      * @param freedBytes tar and meta.xml sizes removed
-     * @param tar        the tar's attributes at the last look
+     * @param look       the last look
      * @param also       what went with the tar, for the report line ("" when nothing)
      * @param errors     files that could not be removed after the tar was (its meta.xml)
      */
-    public record Outcome(Verdict verdict, long freedBytes, BasicFileAttributes tar, String also, int errors) {
+    public record Outcome(Verdict verdict, long freedBytes, Look look, String also, int errors) {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(RecordingRemover.class);
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
-    static final String META = ".meta.xml";
+
+    /** How the tar is renamed aside; a seam so a test can put a new version in place at that moment. */
+    @FunctionalInterface
+    interface Mover {
+        void move(Path from, Path to) throws IOException;
+    }
 
     private final CleanupPass.Deleter deleter;
+    private final Mover mover;
     private final BbbRecord bbbRecord;
 
     public RecordingRemover(RemovalConfig config) {
@@ -42,82 +55,117 @@ public final class RecordingRemover {
     }
 
     RecordingRemover(CleanupPass.Deleter deleter, RemovalConfig config) {
-        this.deleter = deleter;
-        this.bbbRecord = config.deleteBbbRecording() ? new BbbRecord(config.bbbRecordCommand()) : null;
+        this(deleter, (from, to) -> Files.move(from, to, StandardCopyOption.ATOMIC_MOVE), config);
     }
 
-    /** True only when the marker is known not to exist, so an unknown state keeps the recording. */
-    static BooleanSupplier markerAbsent(Path dir, String id) {
-        return () -> Files.notExists(dir.resolve(RetentionRule.markerName(id)), NOFOLLOW);
+    RecordingRemover(CleanupPass.Deleter deleter, Mover mover, RemovalConfig config) {
+        this.deleter = deleter;
+        this.mover = mover;
+        this.bbbRecord = config.deleteBbbRecording() ? new BbbRecord(config.bbbRecordCommand()) : null;
     }
 
     static BasicFileAttributes attributes(Path entry) throws IOException {
         return Files.readAttributes(entry, BasicFileAttributes.class, NOFOLLOW);
     }
 
+    /** Removes a file that is no recording (a dead writer's leftover), through the same seam. */
+    void delete(Path file) throws IOException {
+        deleter.delete(file);
+    }
+
     /**
-     * Looks at the tar and its marker once more, and removes the recording only if {@code rule}
-     * still calls it expired against {@code cutoffMillis}: the upload route sets the mtime to the
-     * upload time before it removes the marker, so an upload that finished since the caller's
-     * first look shows here as a young tar, and a recording marked since is kept too.
+     * Looks once more and removes the recording only if {@code rule} still calls it expired: an
+     * upload or a marker since the caller's look keeps it. The tar is first renamed aside and
+     * deleted only if the renamed file is the version that was judged: a rebuild renamed into
+     * place between the look and the delete is put back, never deleted.
      */
-    Outcome removeIfStillExpired(Path dir, Path tar, String id, RetentionRule rule, long cutoffMillis) throws IOException {
-        BasicFileAttributes a = attributes(tar);
-        Verdict v = rule.judgeRecording(a, markerAbsent(dir, id), cutoffMillis);
-        if (v != Verdict.EXPIRED) {
-            return new Outcome(v, 0, a, "", 0);
+    Outcome removeIfStillExpired(RecordingFiles r, RetentionRule rule, long cutoffMillis) throws IOException {
+        Look look = rule.look(r, cutoffMillis);
+        if (look.verdict() != Verdict.EXPIRED) {
+            return new Outcome(look.verdict(), 0, look, "", 0);
         }
-        // a path inside the directory: deleting it removes this entry, never a link's target
-        deleter.delete(tar);
-        long freed = a.size();
+        Path aside = r.dir().resolve(RecordingLayout.tempName(r.id(), RecordingLayout.TAR,
+                "cleanup" + Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36)));
+        mover.move(r.tar(), aside);
+        if (!FileIdentity.of(aside).sameVersion(look.tar())) {
+            putBack(aside, r);
+            return new Outcome(Verdict.RETAINED, 0, look, "", 0);
+        }
+        try {
+            deleter.delete(aside);
+        } catch (IOException | RuntimeException e) {
+            putBack(aside, r);
+            throw e;
+        }
+        long freed = look.tar().size();
         StringBuilder also = new StringBuilder();
         int errors = 0;
-        Path meta = dir.resolve(id + META);
-        try {
-            BasicFileAttributes m = attributes(meta);
-            if (m.isRegularFile()) {
-                deleter.delete(meta);
-                freed += m.size();
-                also.append(" and ").append(id).append(META);
-            } else {
-                LOG.warn("cleanup: {} is not a regular file (a symlink or directory) and is left alone", meta);
+        // a new version being put in place now brings its own meta.xml and lock: leave them
+        if (Files.notExists(r.tar(), NOFOLLOW)) {
+            long meta = removeBeside(r.meta(), r);
+            if (meta >= 0) {
+                freed += meta;
+                also.append(" and ").append(r.id()).append(RecordingLayout.META);
             }
-        } catch (NoSuchFileException e) {
-            // the spec protocol writes none
-        } catch (IOException e) {
-            errors++;
-            LOG.error("cleanup: deleted {} but cannot delete {}: {}; delete it by hand", tar, meta, e.toString());
+            errors += meta == -2 ? 1 : 0;
+            errors += removeBeside(r.evidence(), r) == -2 ? 1 : 0;
+            errors += removeBeside(r.lock(), r) == -2 ? 1 : 0;
         }
         if (bbbRecord != null) {
-            also.append(bbbRecord.delete(id) ? ", then " : ", then failed ").append(bbbRecord.command())
-                    .append(" --delete ").append(id);
+            also.append(bbbRecord.delete(r.id()) ? ", then " : ", then failed ").append(bbbRecord.command())
+                    .append(" --delete ").append(r.id());
         }
-        return new Outcome(v, freed, a, also.toString(), errors);
+        return new Outcome(Verdict.EXPIRED, freed, look, also.toString(), errors);
+    }
+
+    /** A version that is not the judged one goes back where it was, never over another. */
+    private static void putBack(Path aside, RecordingFiles r) throws IOException {
+        try {
+            Files.createLink(r.tar(), aside);
+            Files.delete(aside);
+        } catch (FileAlreadyExistsException e) {
+            LOG.error("cleanup: {} was replaced twice while it was being deleted; the version in between is kept as {};"
+                    + " delete it by hand once the newer one is uploaded", r.tar(), aside);
+        }
+    }
+
+    /** @return the size removed, -1 when there was none or it is left alone, -2 on an error */
+    private long removeBeside(Path file, RecordingFiles r) {
+        try {
+            BasicFileAttributes m = attributes(file);
+            if (!m.isRegularFile()) {
+                LOG.warn("cleanup: {} is not a regular file (a symlink or directory) and is left alone", file);
+                return -1;
+            }
+            deleter.delete(file);
+            return m.size();
+        } catch (NoSuchFileException e) {
+            return -1; // the spec protocol writes no meta.xml; 1.0 wrote no evidence, no lock
+        } catch (IOException | RuntimeException e) {
+            LOG.error("cleanup: deleted {} but cannot delete {}: {}; delete it by hand", r.tar(), file, e.toString());
+            return -2;
+        }
     }
 
     /** What a real removal would take along with the tar, for a dry run's report line; never changes anything. */
-    String wouldAlso(Path dir, String id) {
+    String wouldAlso(RecordingFiles r) {
         StringBuilder also = new StringBuilder();
-        try {
-            if (attributes(dir.resolve(id + META)).isRegularFile()) {
-                also.append(" and ").append(id).append(META);
-            }
-        } catch (IOException e) {
-            // none, or unreadable: the real pass reports it
+        if (metaSize(r) >= 0) {
+            also.append(" and ").append(r.id()).append(RecordingLayout.META);
         }
         if (bbbRecord != null) {
-            also.append(", then run ").append(bbbRecord.command()).append(" --delete ").append(id);
+            also.append(", then run ").append(bbbRecord.command()).append(" --delete ").append(r.id());
         }
         return also.toString();
     }
 
-    /** Size of the regular {@code <id>.meta.xml} a removal would take along, 0 when there is none. */
-    long metaSize(Path dir, String id) {
+    /** Size of the regular {@code <id>.meta.xml} a removal would take along, -1 when there is none. */
+    long metaSize(RecordingFiles r) {
         try {
-            BasicFileAttributes m = attributes(dir.resolve(id + META));
-            return m.isRegularFile() ? m.size() : 0;
+            BasicFileAttributes m = attributes(r.meta());
+            return m.isRegularFile() ? m.size() : -1;
         } catch (IOException e) {
-            return 0;
+            return -1;
         }
     }
 }

@@ -18,6 +18,7 @@ import java.util.Optional;
 import org.apache.camel.CamelContext;
 import org.b3lb.node.cleanup.CleanupPass;
 import org.b3lb.node.cleanup.CleanupResult;
+import org.b3lb.node.layout.RecordingStates;
 import org.apache.camel.Route;
 import org.apache.camel.component.quartz.QuartzEndpoint;
 import org.apache.camel.health.HealthCheck;
@@ -134,9 +135,15 @@ public final class NodeStatus {
         o.put("oldestAgeSeconds", scan.oldestAge(now).toSeconds());
         o.put("stuckAfterSeconds", STUCK_AFTER.toSeconds());
         o.put("statesKnown", states != null);
+        o.put("unmarked", scan.unmarked());
         if (scan.error() != null) {
             o.put("error", scan.error());
             problems.add(scan.error());
+        }
+        if (scan.unmarked() > 0) {
+            problems.add(scan.unmarked() + (scan.unmarked() == 1 ? " recording is" : " recordings are")
+                    + " not uploaded and not marked: nothing uploads or deletes them; b3lb-node clean --dry-run shows"
+                    + " the command that marks each");
         }
         JsonArray stuck = new JsonArray();
         for (PendingRecordings.Entry e : scan.oldest()) {

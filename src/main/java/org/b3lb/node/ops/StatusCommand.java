@@ -69,6 +69,10 @@ public final class StatusCommand {
         if (p.getString("error") != null) {
             out.println("  " + p.getString("error"));
         }
+        if (p.get("unmarked") != null) {
+            out.printf("not uploaded, not marked: %d%s%n", p.getInteger("unmarked"),
+                    p.getInteger("unmarked") == 0 ? "" : " (b3lb-node clean --dry-run shows the command that marks each)");
+        }
         List<?> stuck = (List<?>) p.getCollection("stuck");
         if (!stuck.isEmpty()) {
             out.printf("stuck (waiting over %s or failed; the %d oldest pending are checked):%n",

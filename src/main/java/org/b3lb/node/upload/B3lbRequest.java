@@ -29,15 +29,13 @@ final class B3lbRequest {
     private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9!@*()_-]{1,100}");
     /** A nonce line is at most 100 characters plus a line break; more is not a marker the hook wrote. */
     private static final int NONCE_READ_AT_MOST = 256;
-    /** Where the package installs the hook for b3lb.protocol=b3lb. */
-    static final String HOOK = "/usr/local/bigbluebutton/core/scripts/post_publish/b3lb-push-hook.rb";
 
     private B3lbRequest() {
     }
 
     /** The command that packs a meeting's published recording, writes its meta.xml and marker anew. */
     static String rerun(String id) {
-        return "sudo -u bigbluebutton ruby " + HOOK + " -m " + id + " -f presentation";
+        return org.b3lb.node.layout.HookCommand.mark(org.b3lb.node.config.Protocol.B3LB, id);
     }
 
     static Path meta(Recording r) {

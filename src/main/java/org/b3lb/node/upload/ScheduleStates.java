@@ -1,7 +1,7 @@
 package org.b3lb.node.upload;
 
 import java.util.Optional;
-import org.b3lb.node.ops.RecordingStates;
+import org.b3lb.node.layout.RecordingStates;
 
 /** The upload route's memory of each recording, as {@code b3lb-node status} shows it. */
 public final class ScheduleStates implements RecordingStates {

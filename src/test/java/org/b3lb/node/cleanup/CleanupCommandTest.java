@@ -29,8 +29,8 @@ class CleanupCommandTest {
 
     @Test
     void dryRunPrintsWhatItWouldDeleteExitsZeroAndDeletesNothing() throws Exception {
-        Fixture.file(dir, "old.tar", Fixture.OLD, 1024 * 1024);
-        Fixture.file(dir, "new.tar", Fixture.NEW);
+        Fixture.uploaded(dir, "old.tar", Fixture.OLD, 1024 * 1024);
+        Fixture.uploaded(dir, "new.tar", Fixture.NEW);
 
         int code = clean(true, Map.of("b3lb.recording-dir", dir.toString()));
 
@@ -43,12 +43,12 @@ class CleanupCommandTest {
                 + " would keep 0 pending, in \\d+ ms$");
         assertThat(printed()).containsPattern("(?m)^disk guard: off \\(b3lb.cleaner.min-free is empty\\); [0-9.]+ [MG]iB free on "
                 + java.util.regex.Pattern.quote(dir.toString()) + "$");
-        assertThat(Fixture.names(dir)).containsExactly("new.tar", "old.tar");
+        assertThat(Fixture.names(dir)).containsExactly("new.tar", "new.uploaded", "old.tar", "old.uploaded");
     }
 
     @Test
     void theDryRunKeyAlsoMakesADryRun() throws Exception {
-        Fixture.file(dir, "old.tar", Fixture.OLD);
+        Fixture.uploaded(dir, "old.tar", Fixture.OLD);
         assertThat(clean(false, Map.of("b3lb.recording-dir", dir.toString(), "b3lb.cleaner.dry-run", "true"))).isZero();
         assertThat(printed()).startsWith("would delete old.tar").contains("\ncleanup: would delete 1 recording (would free ");
         assertThat(dir.resolve("old.tar")).exists();
@@ -56,19 +56,19 @@ class CleanupCommandTest {
 
     @Test
     void aRealRunDeletesEvenWhenTheScheduleIsDisabled() throws Exception {
-        Fixture.file(dir, "old.tar", Fixture.OLD);
+        Fixture.uploaded(dir, "old.tar", Fixture.OLD);
         int code = clean(false, Map.of("b3lb.recording-dir", dir.toString(), "b3lb.cleaner.enabled", "false"));
         assertThat(code).isZero();
-        assertThat(printed()).startsWith("deleted old.tar (0.0 MiB, last modified ").contains("\ncleanup: deleted 1 recording (");
+        assertThat(printed()).startsWith("deleted old.tar (0.0 MiB, uploaded ").contains("\ncleanup: deleted 1 recording (");
         assertThat(dir.resolve("old.tar")).doesNotExist();
     }
 
     @Test
     void dryRunAlsoReportsWhatTheDiskGuardWouldDeleteNow(@TempDir Path tmp) throws Exception {
         try (Tmpfs fs = Tmpfs.mount(tmp.resolve("fs"), "4m")) {
-            int size = 400 * 1024;
+            int size = 400 * 1024; // each tar with its evidence (a 4 KiB tmpfs page)
             for (int age = 1; age <= 8; age++) { // 3.2 MiB of uploads on 4 MiB, none past a 30-day retention
-                Fixture.file(fs.dir, "up-" + age + ".tar", java.time.Duration.ofDays(age), size);
+                Fixture.uploaded(fs.dir, "up-" + age + ".tar", java.time.Duration.ofDays(age), size);
             }
             Fixture.file(fs.dir, "pending.tar", java.time.Duration.ofDays(40), size);
             Fixture.file(fs.dir, "pending.ready", Fixture.OLD, 0);
@@ -81,15 +81,15 @@ class CleanupCommandTest {
             assertThat(printed()).contains("\ndisk guard: would delete up-8.tar (0.4 MiB, uploaded 8 days ago)\n"
                     + "disk guard: would delete up-7.tar (0.4 MiB, uploaded 7 days ago)\n"
                     + "disk guard: target b3lb.cleaner.min-free=1M (1.0 MiB) on " + fs.dir
-                    + ": would delete 2 recordings (would free 0.8 MiB); 1.3 MiB free then\n");
-            assertThat(Fixture.names(fs.dir)).hasSize(10);
+                    + ": would delete 2 recordings (would free 0.8 MiB); 1.2 MiB free then\n");
+            assertThat(Fixture.names(fs.dir)).hasSize(18);
 
             out.reset();
             assertThat(clean(false, Map.of("b3lb.recording-dir", fs.dir.toString(), "b3lb.cleaner.retention-days", "30",
                     "b3lb.cleaner.min-free", "1M"))).isZero();
             assertThat(printed()).contains("disk guard: deleted up-8.tar (0.4 MiB, uploaded 8 days ago)\n")
-                    .contains(": deleted 2 recordings (0.8 MiB freed); 1.3 MiB free now\n");
-            assertThat(Fixture.names(fs.dir)).hasSize(8).doesNotContain("up-8.tar", "up-7.tar");
+                    .contains(": deleted 2 recordings (0.8 MiB freed); 1.2 MiB free now\n");
+            assertThat(Fixture.names(fs.dir)).hasSize(14).doesNotContain("up-8.tar", "up-7.tar", "up-8.uploaded");
         }
     }
 

@@ -24,10 +24,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
-/** One pass over a real directory: exactly the expired, unmarked tars go, and nothing else. */
+/**
+ * One pass over a real directory: exactly the tars with upload evidence past the retention and no
+ * marker go, and nothing else; a tar without marker and without evidence naming it stays.
+ */
 class CleanupPassTest {
 
-    /** The entries of {@link #fixture} that a pass deletes: old regular {@code <id>.tar} without marker. */
+    /** The tars of {@link #fixture} that a pass deletes: old regular {@code <id>.tar} with evidence, without marker. */
     static final Set<String> EXPIRED = Set.of("old-1.tar", "old-2.tar", "183f0bf3a0982a127bdb8161e0c44eb696b3e75c-1554230749920.tar");
 
     @TempDir
@@ -53,9 +56,18 @@ class CleanupPassTest {
     /** Every kind of entry the issue names, old enough to go if the rule let it. */
     void fixture() throws IOException {
         for (String name : EXPIRED) {
-            Fixture.file(dir, name, Fixture.OLD, 3 * 1024 * 1024);
+            Fixture.uploaded(dir, name, Fixture.OLD, 3 * 1024 * 1024);
         }
-        Fixture.file(dir, "new.tar", Fixture.NEW);
+        Fixture.uploaded(dir, "new.tar", Fixture.NEW);
+        // L3: the hook could not write the marker; 1.0 deleted this as "uploaded"
+        Fixture.file(dir, "never-marked.tar", Fixture.OLD);
+        // uploaded once, then rebuilt (a new tar renamed into place) and its marker lost: the evidence is for the old one
+        Fixture.uploaded(dir, "rebuilt.tar", Fixture.OLD);
+        Path newer = Fixture.file(outside, "rebuilt.tar", Fixture.OLD);
+        Files.move(newer, dir.resolve("rebuilt.tar"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        // uploaded, then marked again (the evidence is written before the marker goes; a crash in between)
+        Fixture.uploaded(dir, "uploaded-and-marked.tar", Fixture.OLD);
+        Fixture.file(dir, "uploaded-and-marked.ready", Fixture.OLD);
         Fixture.file(dir, "old-pending.tar", Fixture.OLD);
         Fixture.file(dir, "old-pending.ready", Fixture.OLD);
         Fixture.file(dir, "new-pending.tar", Fixture.NEW);
@@ -82,7 +94,7 @@ class CleanupPassTest {
     }
 
     @Test
-    void deletesExactlyTheExpiredUnmarkedTars() throws IOException {
+    void deletesExactlyTheExpiredUploadedTars() throws IOException {
         fixture();
         Set<String> before = Fixture.names(dir);
 
@@ -90,15 +102,19 @@ class CleanupPassTest {
 
         Set<String> expected = new TreeSet<>(before);
         expected.removeAll(EXPIRED);
+        EXPIRED.forEach(n -> expected.remove(n.replace(".tar", ".uploaded")));
         assertThat(Fixture.names(dir)).isEqualTo(expected);
         assertThat(Fixture.names(dir.resolve("y.tar"))).containsExactly("inner.tar");
         assertThat(outside.resolve("target.tar")).exists();
         assertThat(Files.isSymbolicLink(dir.resolve("x.tar"))).isTrue();
         assertThat(r.deleted()).isEqualTo(3);
         assertThat(r.freedBytes()).isEqualTo(3L * 3 * 1024 * 1024);
-        assertThat(r.pending()).isEqualTo(2); // old-pending, linked-marker; new-pending is merely young
+        // old-pending, linked-marker, uploaded-and-marked; new-pending is merely young
+        assertThat(r.pending()).isEqualTo(3);
+        assertThat(r.unmarked()).isEqualTo(2);
         assertThat(r.errors()).isZero();
-        assertThat(r.summary()).matches("cleanup: deleted 3 recordings \\(9\\.0 MiB freed\\), kept 2 pending, in \\d+ ms");
+        assertThat(r.summary()).matches("cleanup: deleted 3 recordings \\(9\\.0 MiB freed\\), kept 3 pending, kept 2 not"
+                + " uploaded and not marked \\(clean --dry-run shows how to mark them\\), in \\d+ ms");
         assertThat(messages()).filteredOn(m -> m.startsWith("deleted ")).hasSize(3);
     }
 
@@ -114,7 +130,8 @@ class CleanupPassTest {
         assertThat(Fixture.names(dir)).isEqualTo(before);
         assertThat(r.deleted()).isEqualTo(3);
         assertThat(r.freedBytes()).isEqualTo(3L * 3 * 1024 * 1024);
-        assertThat(r.summary()).startsWith("cleanup: would delete 3 recordings (would free 9.0 MiB), would keep 2 pending, in ");
+        assertThat(r.summary()).startsWith("cleanup: would delete 3 recordings (would free 9.0 MiB), would keep 3 pending,"
+                + " would keep 2 not uploaded and not marked (clean --dry-run shows how to mark them), in ");
         List<String> would = new ArrayList<>();
         for (String m : messages()) {
             if (m.startsWith("would delete ")) {
@@ -128,7 +145,8 @@ class CleanupPassTest {
     @Test
     void aDryRunNamesEachTarItKeepsAndWhy() throws IOException {
         fixture();
-        Fixture.age(dir.resolve("new.tar"), Duration.ofDays(3).plusHours(1));
+        // the evidence's time is the upload's, whatever the tar's mtime says
+        Fixture.evidence(dir.resolve("new.tar"), Duration.ofDays(3).plusHours(1));
         List<String> lines = new ArrayList<>();
 
         new CleanupPass(dir, new RetentionRule(Duration.ofDays(7)), true, new CleanupMetrics(meters), Files::delete,
@@ -139,13 +157,20 @@ class CleanupPassTest {
                 "keep old-pending.tar: pending: has a marker (old-pending.ready), not uploaded yet",
                 "keep new-pending.tar: pending: has a marker (new-pending.ready), not uploaded yet",
                 "keep linked-marker.tar: pending: has a marker (linked-marker.ready), not uploaded yet",
+                "keep uploaded-and-marked.tar: pending: has a marker (uploaded-and-marked.ready), not uploaded yet",
+                "keep never-marked.tar: not uploaded, not marked (no never-marked.ready, no never-marked.uploaded);"
+                        + " to upload it: sudo -u bigbluebutton ruby /usr/local/bigbluebutton/core/scripts/post_archive/"
+                        + "b3lb-push-hook.rb -m never-marked",
+                "keep rebuilt.tar: not uploaded, not marked (no rebuilt.ready, rebuilt.uploaded names another version"
+                        + " of the tar (rebuilt or replaced since)); to upload it: sudo -u bigbluebutton ruby"
+                        + " /usr/local/bigbluebutton/core/scripts/post_archive/b3lb-push-hook.rb -m rebuilt",
                 "keep x.tar: symlink (the cleanup never follows or deletes links)",
                 "keep y.tar: not a regular file (a directory)",
                 "keep .hidden.tar: " + KeepReason.badName(),
                 "keep a b.tar: " + KeepReason.badName());
         assertThat(lines).filteredOn(l -> l.startsWith("would delete ")).hasSize(3);
-        // markers, temp files and other names are not recordings: not a word about them
-        assertThat(lines).hasSize(8 + 3);
+        // markers, evidence, other names are not recordings: not a word about them
+        assertThat(lines).hasSize(11 + 3);
     }
 
     @Test
@@ -160,11 +185,14 @@ class CleanupPassTest {
     @Test
     void theSummaryCountsOneRecordingInTheSingular() {
         java.time.Instant t = java.time.Instant.EPOCH;
-        assertThat(new CleanupResult(false, 1, 1 << 20, 1, 0, false, t, 5).summary())
+        assertThat(new CleanupResult(false, 1, 1 << 20, 1, 0, 0, 0, false, t, 5).summary())
                 .isEqualTo("cleanup: deleted 1 recording (1.0 MiB freed), kept 1 pending, in 5 ms");
-        assertThat(new CleanupResult(true, 1, 1 << 20, 0, 0, false, t, 5).summary())
+        assertThat(new CleanupResult(true, 1, 1 << 20, 0, 0, 0, 0, false, t, 5).summary())
                 .isEqualTo("cleanup: would delete 1 recording (would free 1.0 MiB), would keep 0 pending, in 5 ms");
-        assertThat(new CleanupResult(true, 0, 0, 2, 1, true, t, 5).summary())
+        assertThat(new CleanupResult(false, 0, 0, 0, 1, 1, 0, false, t, 5).summary())
+                .isEqualTo("cleanup: deleted 0 recordings (0.0 MiB freed), kept 0 pending, kept 1 not uploaded and not"
+                        + " marked (clean --dry-run shows how to mark it), deleted 1 leftover temp file, in 5 ms");
+        assertThat(new CleanupResult(true, 0, 0, 2, 0, 0, 1, true, t, 5).summary())
                 .isEqualTo("cleanup: would delete 0 recordings (would free 0.0 MiB), would keep 2 pending, in 5 ms,"
                         + " 1 error (see the lines above)");
     }
@@ -177,7 +205,8 @@ class CleanupPassTest {
         // with a real immutable file where the filesystem and capabilities allow it.
         String stuck = "old-1.tar";
         CleanupResult r = pass(false, f -> {
-            if (f.getFileName().toString().equals(stuck)) {
+            // the tar is renamed aside (.<name>.<tag>.tmp) before it is deleted
+            if (f.getFileName().toString().startsWith("." + stuck + ".")) {
                 throw new AccessDeniedException(f.toString());
             }
             Files.delete(f);
@@ -201,7 +230,7 @@ class CleanupPassTest {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             ids.add("race-" + i);
-            Fixture.file(dir, "race-" + i + ".tar", Fixture.OLD);
+            Fixture.uploaded(dir, "race-" + i + ".tar", Fixture.OLD);
         }
         // the first deletion stands in for the upload route starting on every other recording
         // mid-pass: whichever tar the directory yields first, all the rest then have a marker
@@ -223,8 +252,8 @@ class CleanupPassTest {
 
     @Test
     void anImmutableFileIsCountedAsAnErrorEvenForRoot() throws Exception {
-        Path stuck = Fixture.file(dir, "stuck.tar", Fixture.OLD);
-        Fixture.file(dir, "free.tar", Fixture.OLD);
+        Path stuck = Fixture.uploaded(dir, "stuck.tar", Fixture.OLD);
+        Fixture.uploaded(dir, "free.tar", Fixture.OLD);
         assumeTrue(run("chattr", "+i", stuck.toString()) == 0,
                 "chattr +i is unavailable here (no e2fsprogs, no CAP_LINUX_IMMUTABLE or an unsupporting filesystem)");
         try {
@@ -252,7 +281,7 @@ class CleanupPassTest {
         assertThat(messages()).anyMatch(m -> m.startsWith("cleanup: cannot read recording directory " + dir));
 
         Files.createDirectory(dir);
-        Fixture.file(dir, "old-1.tar", Fixture.OLD);
+        Fixture.uploaded(dir, "old-1.tar", Fixture.OLD);
         CleanupResult next = pass.run();
         assertThat(next.errors()).isZero();
         assertThat(next.listFailed()).isFalse();
@@ -280,7 +309,7 @@ class CleanupPassTest {
 
     @Test
     void metricsAreExposedUnderTheirPrometheusNames() throws IOException {
-        Fixture.file(dir, "old-1.tar", Fixture.OLD, 2048);
+        Fixture.uploaded(dir, "old-1.tar", Fixture.OLD, 2048);
         pass(false, Files::delete).run();
         String scrape = meters.scrape();
         assertThat(scrape).contains("b3lb_cleanup_deleted_total 1.0");

@@ -53,10 +53,10 @@ class CleanupRouteCamelMainTest {
 
     @Test
     void onePassThroughTheRouteDeletesOnlyExpiredUploadedTars() throws Exception {
-        Path expired = Fixture.file(dir, "expired.tar", Fixture.OLD, 4096);
+        Path expired = Fixture.uploaded(dir, "expired.tar", Fixture.OLD, 4096);
         Path pending = Fixture.file(dir, "pending.tar", Fixture.OLD);
         Path marker = Fixture.file(dir, "pending.ready", Fixture.OLD);
-        Path fresh = Fixture.file(dir, "fresh.tar", Fixture.NEW);
+        Path fresh = Fixture.uploaded(dir, "fresh.tar", Fixture.NEW);
         Path other = Fixture.file(dir, "notes.txt", Fixture.OLD);
 
         try (ProducerTemplate template = context.createProducerTemplate()) {
@@ -74,7 +74,7 @@ class CleanupRouteCamelMainTest {
             assertThat(r.errors()).isZero();
         });
         try (var left = Files.list(dir)) {
-            assertThat(left).hasSize(4);
+            assertThat(left).hasSize(5); // with fresh.uploaded
         }
     }
 

@@ -51,7 +51,7 @@ class CleanupRouteTest {
 
     @Test
     void aPerSecondCronDeletesExpiredTarsWithinSeconds() throws Exception {
-        Path old = Fixture.file(dir, "route-old.tar", Fixture.OLD);
+        Path old = Fixture.uploaded(dir, "route-old.tar", Fixture.OLD);
         Path pending = Fixture.file(dir, "route-pending.tar", Fixture.OLD);
         Fixture.file(dir, "route-pending.ready", Fixture.OLD);
 
@@ -63,10 +63,11 @@ class CleanupRouteTest {
     void aTarUploadedJustNowAfterBeingCreatedLongAgoSurvives() throws Exception {
         Path late = Fixture.file(dir, "route-late.tar", Fixture.OLD);
         Path marker = Fixture.file(dir, "route-late.ready", Fixture.OLD);
-        // what the upload route does on success: the tar's mtime becomes the upload time, then the marker goes
-        Fixture.age(late, Duration.ZERO);
+        // what the upload route does on success: evidence dated now for this tar, then the marker goes; the
+        // tar's own mtime stays 10 days old, and the retention counts from the evidence
+        Fixture.evidence(late, Duration.ZERO);
         Files.delete(marker);
-        Path canary = Fixture.file(dir, "route-canary.tar", Fixture.OLD);
+        Path canary = Fixture.uploaded(dir, "route-canary.tar", Fixture.OLD);
         Instant uploaded = Instant.now();
 
         // a pass that started after the upload has seen both files and deleted the canary
@@ -86,7 +87,7 @@ class CleanupRouteTest {
         jmx.invoke(cleanup, "stop", null, null);
         try {
             assertThat(jmx.getAttribute(cleanup, "State")).isEqualTo("Stopped");
-            Path old = Fixture.file(dir, "route-while-stopped.tar", Fixture.OLD);
+            Path old = Fixture.uploaded(dir, "route-while-stopped.tar", Fixture.OLD);
             // with a per-second cron, three seconds without a deletion means no pass ran
             await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> Files.exists(old));
 
@@ -111,7 +112,7 @@ class CleanupRouteTest {
 
     @Test
     void healthAndMetricsShowTheCleanup() throws Exception {
-        Path old = Fixture.file(dir, "route-metrics.tar", Fixture.OLD);
+        Path old = Fixture.uploaded(dir, "route-metrics.tar", Fixture.OLD);
         await().atMost(FEW_SECONDS).until(() -> Files.notExists(old));
         assertThat(node.management("/observe/health").body()).contains("\"name\":\"route:cleanup\"");
         String metrics = node.management("/observe/metrics").body();

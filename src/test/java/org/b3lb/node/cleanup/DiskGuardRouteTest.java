@@ -39,7 +39,7 @@ class DiskGuardRouteTest {
             Fixture.file(dir, "pending.ready", Duration.ofDays(30), 0);
             // 3.6 MiB of recordings on 4 MiB: the two oldest uploads must go to get 1 MiB back
             for (int age = 8; age >= 1; age--) {
-                Fixture.file(dir, "up-" + age + ".tar", Duration.ofDays(age), SIZE);
+                Fixture.uploaded(dir, "up-" + age + ".tar", Duration.ofDays(age), SIZE);
             }
 
             await().atMost(FEW_SECONDS).until(() -> Files.notExists(dir.resolve("up-7.tar")));
@@ -61,7 +61,7 @@ class DiskGuardRouteTest {
             jmx.invoke(guard, "stop", null, null);
             assertThat(jmx.getAttribute(guard, "State")).isEqualTo("Stopped");
             await().atMost(FEW_SECONDS).until(() -> !Schedules.timerThread("disk-guard"));
-            Fixture.file(dir, "up-9.tar", Duration.ofDays(9), SIZE); // below target again
+            Fixture.uploaded(dir, "up-9.tar", Duration.ofDays(9), SIZE); // below target again
             // ten intervals without a deletion: the stopped route checks nothing
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> Files.exists(dir.resolve("up-9.tar")));
             jmx.invoke(guard, "start", null, null);

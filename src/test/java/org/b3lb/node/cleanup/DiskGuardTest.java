@@ -61,7 +61,7 @@ class DiskGuardTest {
     /** Six uploaded tars, 1 to 6 days old (most inside a 7-day retention), and two pending ones. */
     void fill() throws IOException {
         for (int age = 1; age <= 6; age++) {
-            Fixture.file(dir, "up-" + age + ".tar", Duration.ofDays(age), SIZE);
+            Fixture.uploaded(dir, "up-" + age + ".tar", Duration.ofDays(age), SIZE);
         }
         Fixture.file(dir, "pending-old.tar", Duration.ofDays(20), SIZE);
         Fixture.file(dir, "pending-old.ready", Duration.ofDays(20), 0);
@@ -91,8 +91,8 @@ class DiskGuardTest {
 
         DiskGuard.Check c = guard.check();
 
-        assertThat(Fixture.names(dir)).containsExactlyInAnyOrder("up-1.tar", "up-2.tar", "up-3.tar",
-                "pending-old.tar", "pending-old.ready", "pending-new.tar", "pending-new.ready");
+        assertThat(Fixture.names(dir)).containsExactlyInAnyOrder("up-1.tar", "up-2.tar", "up-3.tar", "up-1.uploaded",
+                "up-2.uploaded", "up-3.uploaded", "pending-old.tar", "pending-old.ready", "pending-new.tar", "pending-new.ready");
         assertThat(c.deleted()).isEqualTo(3);
         assertThat(c.freedBytes()).isEqualTo(3L * SIZE);
         assertThat(c.unmet()).isFalse();
@@ -121,7 +121,7 @@ class DiskGuardTest {
         } finally {
             dir.toFile().setReadable(true);
         }
-        assertThat(Fixture.names(dir)).hasSize(10);
+        assertThat(Fixture.names(dir)).hasSize(16);
     }
 
     @Test
@@ -158,8 +158,8 @@ class DiskGuardTest {
 
         Files.delete(dir.resolve("pending-old.ready"));  // uploaded at last
         Files.delete(dir.resolve("pending-new.ready"));
-        Fixture.age(dir.resolve("pending-old.tar"), Duration.ofMinutes(11));
-        Fixture.age(dir.resolve("pending-new.tar"), Duration.ofMinutes(11));
+        Fixture.evidence(dir.resolve("pending-old.tar"), Duration.ofMinutes(11));
+        Fixture.evidence(dir.resolve("pending-new.tar"), Duration.ofMinutes(11));
         guard.process(exchange);
         assertThat(Fixture.names(dir)).containsExactly("other-files.bin");
         assertThat(meters.scrape()).contains("b3lb_disk_guard_unmet 1.0"); // still short, but no recording left
@@ -176,7 +176,7 @@ class DiskGuardTest {
         Path y = Files.createDirectory(dir.resolve("y.tar"));
         Fixture.file(y, "inner.tar", Fixture.OLD, SIZE);
         Fixture.age(y, Fixture.OLD);
-        // no marker yet, but renamed into place a moment ago: the hook is about to write the marker
+        // no marker and no evidence: whether the hook is about to mark it or failed to, it is not uploaded
         Fixture.file(dir, "just-written.tar", Duration.ofSeconds(5), SIZE);
         DiskGuard guard = guard(free() + 20L * SIZE);
 
@@ -184,7 +184,7 @@ class DiskGuardTest {
 
         assertThat(c.deleted()).isEqualTo(6);
         assertThat(c.unmet()).isTrue();
-        assertThat(c.recentCount()).isEqualTo(1);
+        assertThat(c.unmarkedCount()).isEqualTo(1);
         assertThat(Files.isSymbolicLink(dir.resolve("x.tar"))).isTrue();
         assertThat(target).exists().hasSize(SIZE);
         assertThat(Fixture.names(y)).containsExactly("inner.tar");
@@ -232,7 +232,7 @@ class DiskGuardTest {
 
         DiskGuard.Check c = guard.check();
 
-        assertThat(Fixture.names(dir)).hasSize(10);
+        assertThat(Fixture.names(dir)).hasSize(16);
         assertThat(c.deleted()).isEqualTo(2);
         assertThat(c.unmet()).isFalse();
         assertThat(report).containsExactly(
@@ -241,5 +241,45 @@ class DiskGuardTest {
         assertThat(guard.summary(c)).startsWith("disk guard: target b3lb.cleaner.min-free=")
                 .contains(": would delete 2 recordings (would free 0.8 MiB); ");
         assertThat(meters.scrape()).contains("b3lb_disk_guard_deleted_total 0.0");
+    }
+
+    @Test
+    void aTarNeitherUploadedNorMarkedIsNeverDeletedWhateverItsAge() throws Exception {
+        // L3: on main the guard deleted such a tar 10 minutes after it appeared, "uploaded 11 min ago"
+        for (int age = 1; age <= 3; age++) {
+            Fixture.uploaded(dir, "up-" + age + ".tar", Duration.ofDays(age), SIZE);
+        }
+        Fixture.file(dir, "never-marked.tar", Duration.ofDays(30), SIZE);
+        // evidence for an older version of a tar that was rebuilt since (a new inode)
+        Fixture.uploaded(dir, "rebuilt.tar", Duration.ofDays(40), SIZE);
+        Path newer = Fixture.file(dir, "newer", Duration.ofDays(40), SIZE);
+        Files.move(newer, dir.resolve("rebuilt.tar"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        DiskGuard guard = guard(free() + 20L * SIZE);
+
+        DiskGuard.Check c = guard.check();
+
+        assertThat(c.deleted()).isEqualTo(3);
+        assertThat(c.unmet()).isTrue();
+        assertThat(c.unmarkedCount()).isEqualTo(2);
+        assertThat(dir.resolve("never-marked.tar")).exists();
+        assertThat(dir.resolve("rebuilt.tar")).exists();
+        assertThat(report).noneMatch(l -> l.contains("never-marked") || l.contains("rebuilt"));
+        assertThat(GuardReport.unmet(c, guard.config(), dir)).contains("0 recordings (0.0 MiB) await upload, 2 not uploaded and"
+                + " not marked (b3lb-node clean --dry-run shows how to mark each); likely cause: recordings neither uploaded"
+                + " nor marked");
+    }
+
+    @Test
+    void theOldestUploadGoesFirstByItsEvidenceNotItsMtime() throws Exception {
+        // tar mtimes say the opposite of the upload times
+        Fixture.evidence(Fixture.file(dir, "uploaded-first.tar", Duration.ofHours(1), SIZE), Duration.ofDays(5));
+        Fixture.evidence(Fixture.file(dir, "uploaded-last.tar", Duration.ofDays(9), SIZE), Duration.ofDays(1));
+        DiskGuard guard = guard(free() + SIZE / 2);
+
+        DiskGuard.Check c = guard.check();
+
+        assertThat(c.deleted()).isEqualTo(1);
+        assertThat(report).containsExactly("disk guard: deleted uploaded-first.tar (0.4 MiB, uploaded 5 days ago)");
+        assertThat(dir.resolve("uploaded-last.tar")).exists();
     }
 }

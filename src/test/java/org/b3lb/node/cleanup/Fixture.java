@@ -11,8 +11,12 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.b3lb.node.layout.Evidence;
+import org.b3lb.node.layout.FileIdentity;
+import org.b3lb.node.layout.RecordingFiles;
+import org.b3lb.node.layout.RecordingLayout;
 
-/** Builds recording directories for the cleanup tests: files with a chosen age, markers, links. */
+/** Builds recording directories for the cleanup tests: files with a chosen age, markers, upload evidence, links. */
 final class Fixture {
 
     static final Duration OLD = Duration.ofDays(10);
@@ -30,6 +34,25 @@ final class Fixture {
         Files.write(p, new byte[size]);
         age(p, age);
         return p;
+    }
+
+    /**
+     * An uploaded recording: {@code <id>.tar} and the evidence the upload route writes after a
+     * 2xx for it, dated {@code age} ago (1.0 set the tar's mtime to that moment: so does this).
+     */
+    static Path uploaded(Path dir, String name, Duration age) throws IOException {
+        return uploaded(dir, name, age, 1000);
+    }
+
+    static Path uploaded(Path dir, String name, Duration age, int size) throws IOException {
+        return evidence(file(dir, name, age, size), age);
+    }
+
+    /** Evidence for the tar as it is now, its 2xx {@code age} ago; a later change to the tar voids it. */
+    static Path evidence(Path tar, Duration age) throws IOException {
+        String id = RecordingLayout.idOf(tar.getFileName().toString(), RecordingLayout.TAR);
+        Evidence.write(new RecordingFiles(tar.getParent(), id), FileIdentity.of(tar), Instant.now().minus(age));
+        return tar;
     }
 
     /** Sets the mtime of the entry itself, never of a symlink's target. */

@@ -11,11 +11,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.b3lb.node.cleanup.RetentionRule.Verdict;
+import org.b3lb.node.layout.RecordingFiles;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,7 +67,7 @@ class RecordingRemoverTest {
 
     CleanupResult pass(boolean dryRun, RemovalConfig removal) {
         return new CleanupPass(dir, new RetentionRule(Duration.ofDays(7)), dryRun, new CleanupMetrics(new SimpleMeterRegistry()),
-                new RecordingRemover(removal), report::add, Clock.systemUTC()).run();
+                new RecordingRemover(removal), report::add, Clock.systemUTC(), org.b3lb.node.config.Protocol.SPEC).run();
     }
 
     List<String> recordedArgs() throws IOException {
@@ -72,9 +76,9 @@ class RecordingRemoverTest {
 
     @Test
     void theMetaXmlGoesWithItsTarAndIsCountedAsFreed() throws IOException {
-        Fixture.file(dir, "rec-1.tar", Fixture.OLD, 3000);
+        Fixture.uploaded(dir, "rec-1.tar", Fixture.OLD, 3000);
         Fixture.file(dir, "rec-1.meta.xml", Fixture.OLD, 200);
-        Fixture.file(dir, "young.tar", Fixture.NEW, 3000);
+        Fixture.uploaded(dir, "young.tar", Fixture.NEW, 3000);
         Fixture.file(dir, "young.meta.xml", Fixture.NEW, 200);
         Fixture.file(dir, "pending.tar", Fixture.OLD, 3000);
         Fixture.file(dir, "pending.meta.xml", Fixture.OLD, 200);
@@ -85,17 +89,17 @@ class RecordingRemoverTest {
 
         assertThat(r.deleted()).isEqualTo(1);
         assertThat(r.freedBytes()).isEqualTo(3200);
-        assertThat(Fixture.names(dir)).containsExactlyInAnyOrder("young.tar", "young.meta.xml", "pending.tar",
+        assertThat(Fixture.names(dir)).containsExactlyInAnyOrder("young.tar", "young.uploaded", "young.meta.xml", "pending.tar",
                 "pending.meta.xml", "pending.ready", "orphan.meta.xml");
-        assertThat(report).singleElement().asString().startsWith("deleted rec-1.tar and rec-1.meta.xml (0.0 MiB, last modified ");
+        assertThat(report).singleElement().asString().startsWith("deleted rec-1.tar and rec-1.meta.xml (0.0 MiB, uploaded ");
     }
 
     @Test
     void aSymlinkedOrDirectoryMetaXmlIsLeftAlone() throws IOException {
-        Fixture.file(dir, "rec-1.tar", Fixture.OLD);
+        Fixture.uploaded(dir, "rec-1.tar", Fixture.OLD);
         Path target = Fixture.file(outside, "important.xml", Fixture.OLD);
         Files.createSymbolicLink(dir.resolve("rec-1.meta.xml"), target);
-        Fixture.file(dir, "rec-2.tar", Fixture.OLD);
+        Fixture.uploaded(dir, "rec-2.tar", Fixture.OLD);
         Files.createDirectory(dir.resolve("rec-2.meta.xml"));
 
         CleanupResult r = pass(false, new RemovalConfig(false, "/usr/bin/bbb-record"));
@@ -110,11 +114,11 @@ class RecordingRemoverTest {
 
     @Test
     void bbbRecordDeleteRunsForEachRemovedRecordingOnly() throws IOException {
-        Fixture.file(dir, "rec-1.tar", Fixture.OLD);
-        Fixture.file(dir, "rec-2.tar", Fixture.OLD);
+        Fixture.uploaded(dir, "rec-1.tar", Fixture.OLD);
+        Fixture.uploaded(dir, "rec-2.tar", Fixture.OLD);
         Fixture.file(dir, "pending.tar", Fixture.OLD);
         Fixture.file(dir, "pending.ready", Fixture.OLD, 0);
-        Fixture.file(dir, "young.tar", Fixture.NEW);
+        Fixture.uploaded(dir, "young.tar", Fixture.NEW);
 
         Path bbbRecord = script(0);
         CleanupResult r = pass(false, new RemovalConfig(true, bbbRecord.toString()));
@@ -128,8 +132,8 @@ class RecordingRemoverTest {
 
     @Test
     void aFailingBbbRecordIsOneWarningAndThePassGoesOn() throws IOException {
-        Fixture.file(dir, "rec-1.tar", Fixture.OLD);
-        Fixture.file(dir, "rec-2.tar", Fixture.OLD);
+        Fixture.uploaded(dir, "rec-1.tar", Fixture.OLD);
+        Fixture.uploaded(dir, "rec-2.tar", Fixture.OLD);
 
         CleanupResult r = pass(false, new RemovalConfig(true, script(3).toString()));
 
@@ -144,7 +148,7 @@ class RecordingRemoverTest {
 
     @Test
     void aMissingBbbRecordIsAWarningNamingTheKey() throws IOException {
-        Fixture.file(dir, "rec-1.tar", Fixture.OLD);
+        Fixture.uploaded(dir, "rec-1.tar", Fixture.OLD);
         CleanupResult r = pass(false, new RemovalConfig(true, tmp.resolve("no-such-bbb-record").toString()));
         assertThat(r.deleted()).isEqualTo(1);
         assertThat(r.errors()).isZero();
@@ -154,7 +158,7 @@ class RecordingRemoverTest {
 
     @Test
     void aDryRunNamesWhatWouldGoAndRunsNothing() throws IOException {
-        Fixture.file(dir, "rec-1.tar", Fixture.OLD, 1000);
+        Fixture.uploaded(dir, "rec-1.tar", Fixture.OLD, 1000);
         Fixture.file(dir, "rec-1.meta.xml", Fixture.OLD, 100);
 
         CleanupResult r = pass(true, new RemovalConfig(true, script(0).toString()));
@@ -163,6 +167,46 @@ class RecordingRemoverTest {
         assertThat(report).containsExactly("would delete rec-1.tar (0.0 MiB) and rec-1.meta.xml, then run " + script(0)
                 + " --delete rec-1");
         assertThat(recordedArgs()).isEmpty();
-        assertThat(Fixture.names(dir)).hasSize(2);
+        assertThat(Fixture.names(dir)).hasSize(3);
+    }
+
+    @Test
+    void aVersionRenamedIntoPlaceBetweenTheLastLookAndTheDeleteIsPutBackNotDeleted() throws IOException {
+        Path tar = Fixture.uploaded(dir, "rec-1.tar", Fixture.OLD);
+        byte[] versionB = "version B, packed by a rebuild".getBytes(StandardCharsets.US_ASCII);
+        RecordingRemover remover = new RecordingRemover(Files::delete, (from, to) -> {
+            // the hook renames version B into place right after the remover's last look
+            Files.move(Files.write(outside.resolve("b"), versionB), from, StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        }, new RemovalConfig(false, "/usr/bin/bbb-record"));
+        RetentionRule rule = new RetentionRule(Duration.ofDays(7));
+
+        RecordingRemover.Outcome o = remover.removeIfStillExpired(new RecordingFiles(dir, "rec-1"), rule,
+                rule.cutoffMillis(Instant.now()));
+
+        assertThat(o.verdict()).isEqualTo(Verdict.RETAINED);
+        assertThat(tar).hasBinaryContent(versionB);
+        assertThat(Fixture.names(dir)).containsExactlyInAnyOrder("rec-1.tar", "rec-1.uploaded");
+    }
+
+    @Test
+    void twoVersionsInPlaceDuringTheDeleteAreBothKept() throws IOException {
+        Path tar = Fixture.uploaded(dir, "rec-1.tar", Fixture.OLD);
+        RecordingRemover remover = new RecordingRemover(Files::delete, (from, to) -> {
+            Files.move(Files.writeString(outside.resolve("b"), "B"), from, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(Files.writeString(outside.resolve("c"), "C"), from); // and yet another before it is put back
+        }, new RemovalConfig(false, "/usr/bin/bbb-record"));
+        RetentionRule rule = new RetentionRule(Duration.ofDays(7));
+
+        remover.removeIfStillExpired(new RecordingFiles(dir, "rec-1"), rule, rule.cutoffMillis(Instant.now()));
+
+        assertThat(tar).hasContent("C");
+        Path aside = Fixture.names(dir).stream().filter(n -> n.startsWith(".rec-1.tar.cleanup")).map(dir::resolve)
+                .findFirst().orElseThrow();
+        assertThat(aside).hasContent("B");
+        assertThat(log.list).filteredOn(e -> e.getLevel() == Level.ERROR).singleElement()
+                .extracting(ILoggingEvent::getFormattedMessage).asString().contains("was replaced twice");
     }
 }

@@ -5,101 +5,107 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.function.BooleanSupplier;
+import org.b3lb.node.cleanup.RetentionRule.Look;
 import org.b3lb.node.cleanup.RetentionRule.Verdict;
+import org.b3lb.node.layout.RecordingFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
+/** The rule on real files: only evidence naming the tar as it is now, past the retention, with no marker, deletes. */
 class RetentionRuleTest {
 
-    static final Instant NOW = Instant.parse("2026-11-28T03:00:00Z");
     final RetentionRule rule = new RetentionRule(Duration.ofDays(7));
 
     @TempDir
     Path dir;
 
-    @ParameterizedTest
-    @ValueSource(strings = {"183f0bf3a0982a127bdb8161e0c44eb696b3e75c-1554230749920.tar", "a.tar", "A_b-9.tar", "a.b.tar", "rec.2026.tar"})
-    void recordingNamesYieldTheirId(String name) {
-        assertThat(RetentionRule.recordingId(name)).isEqualTo(name.substring(0, name.length() - 4));
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"x.tar.tmp", "x.ready", "x.TAR", "x.tar.gz", ".tar", ".x.tar", "_x.tar", "x y.tar",
-            "x.tar ", "-x.tar", "ünï.tar", "x.tarx", "tar", "x.txt", "x.tar/"})
-    void otherNamesAreNeverRecordings(String name) {
-        assertThat(RetentionRule.recordingId(name)).isNull();
+    Look look(String id) throws IOException {
+        return rule.look(new RecordingFiles(dir, id), rule.cutoffMillis(Instant.now()));
     }
 
     @Test
-    void markerIsTheIdWithReady() {
-        assertThat(RetentionRule.markerName("abc-1")).isEqualTo("abc-1.ready");
+    void anOldTarWithNeitherMarkerNorEvidenceIsUnmarkedNotExpired() throws IOException {
+        // L3: the hook could not write <id>.ready; main deleted this tar as uploaded
+        Fixture.file(dir, "never-marked.tar", Fixture.OLD);
+        assertThat(look("never-marked").verdict()).isEqualTo(Verdict.UNMARKED);
+        assertThat(look("never-marked").uploadedAt()).isNull();
     }
 
     @Test
-    void olderThanTheRetentionIsExpiredAndTheBoundaryIsKept() {
-        Instant cutoff = NOW.minus(Duration.ofDays(7));
-        assertThat(rule.expired(FileTime.from(cutoff.minusSeconds(1)), NOW)).isTrue();
-        assertThat(rule.expired(FileTime.from(cutoff), NOW)).isFalse();
-        assertThat(rule.expired(FileTime.from(cutoff.plusSeconds(1)), NOW)).isFalse();
+    void evidenceDrivesTheAgeNotTheTarsMtime() throws IOException {
+        // created long ago, uploaded just now (after an outage): retained the full period
+        Fixture.evidence(Fixture.file(dir, "late.tar", Fixture.OLD), Duration.ofMinutes(1));
+        assertThat(look("late").verdict()).isEqualTo(Verdict.RETAINED);
+        // a fresh tar (1.0 would call it young) whose upload was 10 days ago
+        Fixture.evidence(Fixture.file(dir, "early.tar", Duration.ZERO), Fixture.OLD);
+        assertThat(look("early").verdict()).isEqualTo(Verdict.EXPIRED);
+        assertThat(look("early").uploadedAt()).isBefore(Instant.now().minus(Duration.ofDays(9)));
     }
 
     @Test
-    void anMtimeInTheFutureIsYoung() {
-        assertThat(rule.expired(FileTime.from(NOW.plus(Duration.ofDays(30))), NOW)).isFalse();
-    }
-
-    @Test
-    void aTarCreatedLongAgoButUploadedJustNowIsRetained() throws IOException {
-        // the upload route sets the mtime to the upload time: that, not the creation, is what counts
-        Path tar = Fixture.file(dir, "late.tar", Duration.ZERO);
-        assertThat(new RetentionRule(Duration.ofDays(7)).judge("late.tar", attrs(tar), () -> true, Instant.now()))
-                .isEqualTo(Verdict.RETAINED);
-    }
-
-    @Test
-    void verdictsForRealEntries() throws IOException {
+    void theBoundaryIsKept() throws IOException {
         Instant now = Instant.now();
-        Path old = Fixture.file(dir, "old.tar", Fixture.OLD);
-        Path young = Fixture.file(dir, "young.tar", Fixture.NEW);
-        Path sub = Files.createDirectory(dir.resolve("sub.tar"));
-        Fixture.age(sub, Fixture.OLD);
-        Path link = Files.createSymbolicLink(dir.resolve("link.tar"), old);
-        Fixture.age(link, Fixture.OLD);
-
-        assertThat(rule.judge("old.tar", attrs(old), () -> true, now)).isEqualTo(Verdict.EXPIRED);
-        assertThat(rule.judge("old.tar", attrs(old), () -> false, now)).isEqualTo(Verdict.PENDING);
-        assertThat(rule.judge("young.tar", attrs(young), () -> true, now)).isEqualTo(Verdict.RETAINED);
-        assertThat(rule.judge("young.tar", attrs(young), () -> false, now)).isEqualTo(Verdict.RETAINED);
-        assertThat(rule.judge("sub.tar", attrs(sub), () -> true, now)).isEqualTo(Verdict.NOT_A_RECORDING);
-        assertThat(rule.judge("link.tar", attrs(link), () -> true, now)).isEqualTo(Verdict.NOT_A_RECORDING);
-        assertThat(rule.judge("old.tar.tmp", attrs(old), () -> true, now)).isEqualTo(Verdict.NOT_A_RECORDING);
+        Fixture.uploaded(dir, "edge.tar", Duration.ofDays(7));
+        RecordingFiles r = new RecordingFiles(dir, "edge");
+        long uploaded = rule.look(r, Long.MAX_VALUE).uploadedAt().toEpochMilli();
+        assertThat(rule.look(r, uploaded).verdict()).isEqualTo(Verdict.RETAINED);
+        assertThat(rule.look(r, uploaded + 1).verdict()).isEqualTo(Verdict.EXPIRED);
+        assertThat(rule.cutoffMillis(now)).isEqualTo(now.toEpochMilli() - Duration.ofDays(7).toMillis());
     }
 
     @Test
-    void theMarkerIsAskedForOnlyWhenTheAgeAllowsDeletion() throws IOException {
-        Path young = Fixture.file(dir, "young.tar", Fixture.NEW);
-        BooleanSupplier never = () -> {
-            throw new AssertionError("marker asked for a young recording");
-        };
-        assertThat(rule.judge("young.tar", attrs(young), never, Instant.now())).isEqualTo(Verdict.RETAINED);
-        assertThat(rule.judge("young.tar.tmp", attrs(young), never, Instant.now())).isEqualTo(Verdict.NOT_A_RECORDING);
+    void evidenceForAnotherVersionIsNoEvidence() throws IOException {
+        Fixture.uploaded(dir, "rebuilt.tar", Fixture.OLD);
+        // the hook renames a new tar into place: another inode, whatever its size and mtime
+        Path newer = Fixture.file(Files.createDirectory(dir.resolve("sub")), "rebuilt.tar", Fixture.OLD);
+        Files.move(newer, dir.resolve("rebuilt.tar"), StandardCopyOption.REPLACE_EXISTING);
+        assertThat(look("rebuilt").verdict()).isEqualTo(Verdict.UNMARKED);
+
+        // rewritten in place: same inode, another mtime
+        Fixture.uploaded(dir, "rewritten.tar", Fixture.OLD);
+        Files.write(dir.resolve("rewritten.tar"), new byte[1000]);
+        assertThat(look("rewritten").verdict()).isEqualTo(Verdict.UNMARKED);
+    }
+
+    @Test
+    void aMarkerKeepsATarWithEvidence() throws IOException {
+        Fixture.uploaded(dir, "both.tar", Fixture.OLD);
+        Fixture.file(dir, "both.ready", Fixture.OLD, 0);
+        assertThat(look("both").verdict()).isEqualTo(Verdict.PENDING);
+        // a dangling link is a marker too: it cannot be told absent
+        Fixture.uploaded(dir, "link.tar", Fixture.OLD);
+        Files.createSymbolicLink(dir.resolve("link.ready"), dir.resolve("nowhere"));
+        assertThat(look("link").verdict()).isEqualTo(Verdict.PENDING);
+    }
+
+    @Test
+    void markedTarsArePendingOnlyPastTheRetention() throws IOException {
+        Fixture.file(dir, "old.tar", Fixture.OLD);
+        Fixture.file(dir, "old.ready", Fixture.OLD, 0);
+        Fixture.file(dir, "young.tar", Fixture.NEW);
+        Fixture.file(dir, "young.ready", Fixture.NEW, 0);
+        assertThat(look("old").verdict()).isEqualTo(Verdict.PENDING);
+        assertThat(look("young").verdict()).isEqualTo(Verdict.RETAINED);
+    }
+
+    @Test
+    void linksDirectoriesAndMissingTarsAreNoRecordings() throws IOException {
+        Path target = Fixture.uploaded(dir, "target.tar", Fixture.OLD);
+        Files.createSymbolicLink(dir.resolve("link.tar"), target);
+        Files.copy(dir.resolve("target.uploaded"), dir.resolve("link.uploaded"));
+        Files.createDirectory(dir.resolve("sub.tar"));
+        assertThat(look("link").verdict()).isEqualTo(Verdict.NOT_A_RECORDING);
+        assertThat(look("sub").verdict()).isEqualTo(Verdict.NOT_A_RECORDING);
+        assertThatThrownBy(() -> look("gone")).isInstanceOf(NoSuchFileException.class);
     }
 
     @Test
     void negativeRetentionIsRefused() {
         assertThatThrownBy(() -> new RetentionRule(Duration.ofDays(-1))).isInstanceOf(IllegalArgumentException.class);
-    }
-
-    private static BasicFileAttributes attrs(Path p) throws IOException {
-        return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     }
 }

@@ -61,7 +61,7 @@ class MonitoringPackTest {
         Path promtool = Tools.require("promtool");
         Tools.Result r = Tools.run(promtool.toString(), "check", "rules", RULES.toString());
         assertThat(r.exit()).as(r.output()).isZero();
-        assertThat(r.output()).contains("SUCCESS: 7 rules found");
+        assertThat(r.output()).contains("SUCCESS: 8 rules found");
     }
 
     @Test
@@ -84,11 +84,11 @@ class MonitoringPackTest {
     void everyMetricTheRulesAndTheDashboardUseIsExported() throws Exception {
         List<String> expressions = new ArrayList<>(ruleExpressions());
         expressions.addAll(dashboardExpressions());
-        assertThat(ruleExpressions()).hasSize(7);
+        assertThat(ruleExpressions()).hasSize(8);
         Set<String> used = new TreeSet<>();
         expressions.forEach(e -> used.addAll(metricNames(e)));
         assertThat(used).contains("b3lb_uploads_total", "b3lb_pending_oldest_age_seconds", "b3lb_disk_free_bytes",
-                "b3lb_cleanup_last_pass_timestamp_seconds", "jvm_memory_used_bytes", "up");
+                "b3lb_cleanup_last_pass_timestamp_seconds", "b3lb_unmarked_recordings", "jvm_memory_used_bytes", "up");
         used.removeAll(SYNTHETIC);
         assertThat(exported).as("exported by /observe/metrics").containsAll(used);
     }

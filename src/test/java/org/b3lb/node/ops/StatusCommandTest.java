@@ -16,6 +16,10 @@ import java.util.Optional;
 import org.apache.camel.util.json.JsonArray;
 import org.apache.camel.util.json.JsonObject;
 import org.apache.camel.util.json.Jsoner;
+import org.b3lb.node.layout.Evidence;
+import org.b3lb.node.layout.FileIdentity;
+import org.b3lb.node.layout.RecordingFiles;
+import org.b3lb.node.layout.RecordingStates;
 import org.b3lb.node.testing.RunningNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,6 +46,12 @@ class StatusCommandTest {
         recording("refused-1", 3 * 1024 * 1024, Duration.ofHours(5));
         recording("quiet-2", 1000, Duration.ofHours(2));
         recording("fresh-3", 10, Duration.ofSeconds(5));
+        // L3: a tar the hook could not mark; one renamed into place a moment ago (its marker may be coming);
+        // one uploaded (evidence naming it): only the first is "not uploaded, not marked"
+        tar("lost-4", Duration.ofHours(2));
+        tar("just-packed-5", Duration.ofSeconds(5));
+        Path done = tar("done-6", Duration.ofDays(1));
+        Evidence.write(new RecordingFiles(archived, "done-6"), FileIdentity.of(done), Instant.now().minus(Duration.ofHours(20)));
         // the upload route must not touch them while the test reads: a poll far in the future
         node = RunningNode.builder(archived).with("b3lb.upload.poll-delay", "1h").start();
         RecordingStates states = id -> Optional.ofNullable(Map.of(
@@ -64,6 +74,12 @@ class StatusCommandTest {
         Files.setLastModifiedTime(marker, FileTime.from(Instant.now().minus(age)));
     }
 
+    static Path tar(String id, Duration age) throws Exception {
+        Path tar = Files.write(archived.resolve(id + ".tar"), new byte[100]);
+        Files.setLastModifiedTime(tar, FileTime.from(Instant.now().minus(age)));
+        return tar;
+    }
+
     record Out(int exit, String out, String err) {
     }
 
@@ -81,6 +97,9 @@ class StatusCommandTest {
         assertThat(s.exit).as(s.err).isEqualTo(StatusCommand.DEGRADED);
         assertThat(s.out).containsPattern("^b3lb-node \\d+\\.\\d+\\.\\d+\\S*: DEGRADED \\(pid " + ProcessHandle.current().pid() + ", up ")
                 .contains("problem: 2 recordings stuck")
+                .contains("problem: 1 recording is not uploaded and not marked: nothing uploads or deletes them;"
+                        + " b3lb-node clean --dry-run shows the command that marks each")
+                .contains("\nnot uploaded, not marked: 1 (b3lb-node clean --dry-run shows the command that marks each)\n")
                 .containsPattern("(?m)^  cleanup\\s+Started$").containsPattern("(?m)^  load\\s+Started$")
                 .containsPattern("(?m)^  upload\\s+Started$")
                 .contains("load=UP").contains("route:upload=UP")
@@ -107,6 +126,7 @@ class StatusCommandTest {
                 .containsExactly("cleanup=Started", "disk-guard=Stopped", "load=Started", "load-sample=Stopped", "upload=Started");
         JsonObject pending = (JsonObject) j.get("pending");
         assertThat(pending.getInteger("count")).isEqualTo(3);
+        assertThat(pending.getInteger("unmarked")).isEqualTo(1);
         assertThat(pending.getLong("totalBytes")).isEqualTo(3 * 1024 * 1024 + 1000 + 10);
         assertThat(pending.getLong("oldestAgeSeconds")).isBetween(5 * 3600L, 5 * 3600L + 600);
         List<?> stuck = (List<?>) pending.get("stuck");
@@ -126,6 +146,12 @@ class StatusCommandTest {
         JsonObject disk = (JsonObject) j.get("disk");
         assertThat(disk.getLong("freeBytes")).isCloseTo(Files.getFileStore(archived).getUsableSpace(), org.assertj.core.data.Offset.offset(512L * 1024 * 1024));
         assertThat(((JsonObject) j.get("load")).get("percent")).isNotNull();
+    }
+
+    @Test
+    void theUnmarkedCountIsAMetric() throws Exception {
+        assertThat(node.management("/observe/metrics").body()).containsPattern("(?m)^b3lb_unmarked_recordings 1\\.0$")
+                .containsPattern("(?m)^b3lb_pending_recordings 3\\.0$");
     }
 
     @Test

@@ -92,7 +92,7 @@ class PushHookTest {
         for (String id : List.of("183f0bf3a0982a127bdb8161e0c44eb696b3e75c-1554230749920", "a.b", "A_1-x", "r.2026",
                 "-x", "_x", ".x", "a b", "ü")) {
             boolean hookAccepts = hook("-m", id).code() == 0;
-            boolean cleanupOwns = org.b3lb.node.cleanup.RetentionRule.recordingId(id + ".tar") != null;
+            boolean cleanupOwns = org.b3lb.node.layout.RecordingLayout.idOf(id + org.b3lb.node.layout.RecordingLayout.TAR, org.b3lb.node.layout.RecordingLayout.TAR) != null;
             assertThat(hookAccepts).as(id).isEqualTo(cleanupOwns);
         }
     }

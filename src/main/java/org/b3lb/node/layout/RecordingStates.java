@@ -1,4 +1,4 @@
-package org.b3lb.node.ops;
+package org.b3lb.node.layout;
 
 import java.time.Instant;
 import java.util.Optional;
