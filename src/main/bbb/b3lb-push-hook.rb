@@ -19,8 +19,7 @@
 #
 # One run per id at a time: a run holds an exclusive flock on <recording-dir>/.<id>.lock for its
 # whole pack and mark, so a rebuild's run waits for the running one and then packs its own version.
-# The lock file is never deleted (a deleted flock file lets a third run lock a new inode while the
-# second still holds the old one); the service's cleanup removes it with the recording.
+# The run removes the lock file while it still holds it (see with_lock); nothing else removes one.
 #
 # Nothing visible changes until everything is on disk: the tar, the metadata and the marker are
 # written as hidden temps unique to this run (.<id><suffix>.<pid>.tmp) and synced; only then are
@@ -342,15 +341,42 @@ class Publication
 end
 
 # One run per id: a second run blocks here until the first one is done, then does its own work.
-# Yields whether it had to wait.
+# Yields whether it had to wait. The holder removes the lock file before it lets go, so no lock file
+# outlives its run (but a killed one's, which the next run for the id takes over and removes): a
+# run that then gets the lock on a removed file (it opened it before the removal) sees that the
+# path no longer names what it locked and locks the current file instead. Nothing else ever
+# removes a lock file, so two runs can never hold locks on two different files for one id.
 def with_lock(meeting_id, dir)
-  File.open(File.join(dir, lock_name(meeting_id)), File::RDONLY | File::CREAT | File::NOFOLLOW, 0o644) do |lock|
-    waited = !lock.flock(File::LOCK_EX | File::LOCK_NB)
-    if waited
-      logger.info("#{meeting_id}: another run of this hook is writing this recording; waiting for it to finish")
-      lock.flock(File::LOCK_EX)
+  path = File.join(dir, lock_name(meeting_id))
+  waited = false
+  loop do
+    lock = File.open(path, File::RDONLY | File::CREAT | File::NOFOLLOW, 0o644)
+    begin
+      unless lock.flock(File::LOCK_EX | File::LOCK_NB)
+        logger.info("#{meeting_id}: another run of this hook is writing this recording; waiting for it to finish") unless waited
+        waited = true
+        lock.flock(File::LOCK_EX)
+      end
+      held = lock.stat
+      current = begin
+        File.lstat(path)
+      rescue Errno::ENOENT
+        nil
+      end
+      next unless current && current.ino == held.ino && current.dev == held.dev
+
+      begin
+        return yield waited
+      ensure
+        begin
+          File.unlink(path)
+        rescue SystemCallError
+          nil # a read-only directory now: the next run takes the file over
+        end
+      end
+    ensure
+      lock.close
     end
-    yield waited
   end
 end
 

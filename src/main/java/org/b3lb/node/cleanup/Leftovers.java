@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * The temp files of writers that died ({@code .<id><suffix>.<tag>.tmp}: a hook killed mid-tar, a
  * crash while the route wrote evidence): deleted once untouched for {@link #AGE}, because a live
  * writer (a hook packing gigabytes under I/O pressure) keeps writing and so keeps its mtime
- * fresh. The hook's lock {@code .<id>.lock} is no leftover: it goes only with its recording.
+ * fresh. The hook's lock {@code .<id>.lock} is no leftover: only a hook run holding it removes it (a
+ * lock removed by anyone else would let two runs lock two files for one id).
  */
 final class Leftovers {
 

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Removes one recording for the retention pass and the disk guard alike: the last look at the
  * tar, its evidence and its marker right before the delete, then the tar, its
- * {@code <id>.meta.xml}, its evidence, the hook's lock and, when configured, BBB's copies. One
+ * {@code <id>.meta.xml}, its evidence and, when configured, BBB's copies. One
  * place, so both cleanups keep exactly the same safety checks.
  */
 public final class RecordingRemover {
@@ -100,7 +100,8 @@ public final class RecordingRemover {
         long freed = look.tar().size();
         StringBuilder also = new StringBuilder();
         int errors = 0;
-        // a new version being put in place now brings its own meta.xml and lock: leave them
+        // a new version being put in place now brings its own meta.xml: leave it. The hook's lock is
+        // never ours to remove: only a run holding it may (see the hook's with_lock)
         if (Files.notExists(r.tar(), NOFOLLOW)) {
             long meta = removeBeside(r.meta(), r);
             if (meta >= 0) {
@@ -109,7 +110,6 @@ public final class RecordingRemover {
             }
             errors += meta == -2 ? 1 : 0;
             errors += removeBeside(r.evidence(), r) == -2 ? 1 : 0;
-            errors += removeBeside(r.lock(), r) == -2 ? 1 : 0;
         }
         if (bbbRecord != null) {
             also.append(bbbRecord.delete(r.id()) ? ", then " : ", then failed ").append(bbbRecord.command())
@@ -140,7 +140,7 @@ public final class RecordingRemover {
             deleter.delete(file);
             return m.size();
         } catch (NoSuchFileException e) {
-            return -1; // the spec protocol writes no meta.xml; 1.0 wrote no evidence, no lock
+            return -1; // the spec protocol writes no meta.xml; 1.0 wrote no evidence
         } catch (IOException | RuntimeException e) {
             LOG.error("cleanup: deleted {} but cannot delete {}: {}; delete it by hand", r.tar(), file, e.toString());
             return -2;

@@ -83,7 +83,7 @@ class LeftoversTest {
     }
 
     @Test
-    void theLockGoesWithItsRecordingOnly() throws IOException {
+    void aLockIsNeverRemovedByTheCleanupOnlyByTheHookRunHoldingIt() throws IOException {
         Path dir = Files.createDirectory(tmp.resolve("archived"));
         Fixture.uploaded(dir, "done.tar", Fixture.OLD);
         Fixture.file(dir, ".done.lock", Fixture.OLD, 0);
@@ -92,6 +92,6 @@ class LeftoversTest {
 
         pass(dir, false);
 
-        assertThat(Fixture.names(dir)).containsExactlyInAnyOrder("young.tar", "young.uploaded", ".young.lock");
+        assertThat(Fixture.names(dir)).containsExactlyInAnyOrder("young.tar", "young.uploaded", ".young.lock", ".done.lock");
     }
 }

@@ -116,8 +116,8 @@ final class HookFixture {
     }
 
     /**
-     * The recording directory's names but the hook's locks ({@code .<id>.lock}), which the hook
-     * never deletes by design (the cleanup removes them with the recording). Temps do show.
+     * The recording directory's names, temps and locks included: a run that ended removed its lock
+     * ({@code .<id>.lock}) while holding it, so only a killed run's lock may show.
      */
     List<String> recordingDir() throws IOException {
         return list(rec);
@@ -125,7 +125,7 @@ final class HookFixture {
 
     static List<String> list(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> !isLock(n)).sorted().toList();
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
         }
     }
 

@@ -59,8 +59,8 @@ class PushHookConcurrencyTest {
         Output outA = Output.of(a);
         await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(hold.resolveSibling("hold.held")) || !a.isAlive());
         // half a tar exists now, hidden under the name the cleanup knows as the run's leftover
-        assertThat(f.recordingDir()).as(outA.text()).containsExactly(
-                RecordingLayout.tempName(ID, RecordingLayout.TAR, Long.toString(a.pid())));
+        assertThat(f.recordingDir()).as(outA.text()).containsExactlyInAnyOrder(
+                RecordingLayout.tempName(ID, RecordingLayout.TAR, Long.toString(a.pid())), RecordingLayout.lockName(ID));
 
         Process b = f.start(env(f, bin, second), "-m", ID, "-f", "presentation");
         Output outB = Output.of(b);
@@ -96,8 +96,18 @@ class PushHookConcurrencyTest {
         assertThat(a.waitFor(60, TimeUnit.SECONDS)).isTrue();
         release(hold);
         String leftover = RecordingLayout.tempName(ID, RecordingLayout.TAR, Long.toString(a.pid()));
-        assertThat(f.recordingDir()).containsExactly(leftover);
+        // and its lock, which the next run for this id takes over and removes
+        assertThat(f.recordingDir()).containsExactlyInAnyOrder(leftover, RecordingLayout.lockName(ID));
         assertThat(RecordingLayout.leftoverOwner(leftover)).isEqualTo(ID);
+
+        // the next run for the id takes the dead run's lock over and removes it when it is done
+        Process again = f.start(env(f, f.tarWrapper(HELD_TAR), publish(f, tmp.resolve("again"), "again", 1)),
+                "-m", ID, "-f", "presentation");
+        Output out = Output.of(again);
+        assertThat(again.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(again.exitValue()).as(out.text()).isZero();
+        assertThat(f.recordingDir()).containsExactlyInAnyOrder(leftover, ID + RecordingLayout.META, ID + RecordingLayout.TAR,
+                ID + RecordingLayout.MARKER);
     }
 
     @Test
