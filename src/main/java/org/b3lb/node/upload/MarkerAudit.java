@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.PollingConsumerPollStrategy;
+import org.b3lb.node.layout.RecordingFiles;
+import org.b3lb.node.layout.RecordingLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +49,7 @@ public final class MarkerAudit implements PollingConsumerPollStrategy {
     void skipped(String name, String why) {
         stillThere.add(name);
         if (skipped.size() < REMEMBERED && skipped.putIfAbsent(name, Boolean.TRUE) == null) {
-            LOG.warn("marker \"{}\" in {} is not uploaded: {}; rename the recording's files or remove them", Recording.printable(name),
+            LOG.warn("marker \"{}\" in {} is not uploaded: {}; rename the recording's files or remove them", RecordingFiles.printable(name),
                     dir, why);
         }
     }
@@ -90,14 +92,14 @@ public final class MarkerAudit implements PollingConsumerPollStrategy {
     /** Markers the file consumer never shows the route: hidden ones and directories. */
     private void scan() {
         stillThere.clear();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*" + Recording.MARKER_SUFFIX)) {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*" + RecordingLayout.MARKER)) {
             for (Path p : ds) {
                 String name = p.getFileName().toString();
                 if (name.startsWith(".")) {
                     skipped(name, "its name starts with a dot (hidden)");
                 } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                     skipped(name, "it is a directory, not a file");
-                } else if (!Recording.validMarkerName(name)) {
+                } else if (RecordingLayout.idOf(name, RecordingLayout.MARKER) == null) {
                     skipped(name, "its id breaks the hook's rule (letters, digits, '.', '_' and '-')");
                 }
             }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import org.apache.camel.component.file.GenericFile;
 import org.apache.camel.component.file.OptimizedFileFilter;
+import org.b3lb.node.layout.RecordingLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,14 +38,14 @@ public final class ReadyMarkerFilter implements OptimizedFileFilter {
     /** @return false for a name that is no upload now, null when the tar must be looked at */
     @Override
     public Boolean accept(String name) {
-        if (!name.endsWith(Recording.MARKER_SUFFIX)) {
+        if (!name.endsWith(RecordingLayout.MARKER)) {
             return Boolean.FALSE;
         }
-        if (!Recording.validMarkerName(name)) {
+        if (RecordingLayout.idOf(name, RecordingLayout.MARKER) == null) {
             audit.skipped(name, "its id breaks the hook's rule (letters, digits, '.', '_' and '-', not starting with '.', '_' or '-')");
             return Boolean.FALSE;
         }
-        return schedule.due(name.substring(0, name.length() - Recording.MARKER_SUFFIX.length())) ? null : Boolean.FALSE;
+        return schedule.due(name.substring(0, name.length() - RecordingLayout.MARKER.length())) ? null : Boolean.FALSE;
     }
 
     @Override
