@@ -191,8 +191,9 @@ final class Attempt extends ServiceSupport implements Processor, ShutdownPrepare
                 + Sizes.mbPerSecond(p.tarSent(), took.toNanos() / 1e9) + " MB/s)" + (p.status() == 200 ? "" : " HTTP " + p.status());
         schedule.succeeded(r.id());
         if (change == SentFiles.Change.REPLACED) {
+            schedule.again(r.id());
             LOG.info("uploaded an older version of {}: {}; a newer {} was put in place during the send: the marker stays and the "
-                    + "newer version is sent next", r.id(), line, r.tar().getFileName());
+                    + "newer version is sent next", r.id(), line, files.replaced());
             done(exchange, "deferred");
             return;
         }

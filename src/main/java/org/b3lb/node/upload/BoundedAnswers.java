@@ -12,6 +12,7 @@ import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.HttpHeaders;
 import org.apache.hc.core5.http.io.entity.HttpEntityWrapper;
+import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 
 /**
  * The outermost step of the upload client's exec chain. Every answer's body is read at most
@@ -31,14 +32,15 @@ final class BoundedAnswers implements ExecChainHandler {
     @Override
     public ClassicHttpResponse execute(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain)
             throws IOException, HttpException {
+        // the protocol step below adds its headers (Content-Length, Expect) to the request it is given: a repeat needs a fresh copy
+        ClassicHttpRequest again = ClassicRequestBuilder.copy(request).build();
         ClassicHttpResponse response = chain.proceed(request, scope);
         if (response.getCode() == 417 && request.containsHeader(HttpHeaders.EXPECT)
                 && scope.clientContext.getAttribute(NO_EXPECT) == null) {
             scope.execRuntime.discardEndpoint();
             response.close();
             scope.clientContext.setAttribute(NO_EXPECT, Boolean.TRUE);
-            request.removeHeaders(HttpHeaders.EXPECT);
-            response = chain.proceed(request, scope);
+            response = chain.proceed(again, scope);
         }
         HttpEntity entity = response.getEntity();
         if (entity != null) {

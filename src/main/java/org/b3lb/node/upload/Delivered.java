@@ -43,6 +43,7 @@ final class Delivered {
         }
         try {
             if (!removeMarker(r, files.marker())) {
+                schedule.again(r.id());
                 LOG.info("{}: {} was written anew during the send (a rebuild of the recording); it stays and the newer "
                         + "version is sent next", r.id(), r.marker().getFileName());
             }

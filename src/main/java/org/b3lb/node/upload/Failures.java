@@ -98,7 +98,8 @@ final class Failures {
                     + " after " + Sizes.bytes(p.tarSent()) + " of " + Sizes.bytes(p.total()) + " (b3lb.upload.idle-timeout): aborted");
         }
         if (e instanceof SentFiles.ReadException || e instanceof NoSuchFileException) {
-            Path file = e instanceof SentFiles.ReadException x ? x.path() : r.tar();
+            Path file = e instanceof SentFiles.ReadException x ? x.path()
+                    : ((NoSuchFileException) e).getFile() != null ? Path.of(((NoSuchFileException) e).getFile()) : r.tar();
             Throwable c = e instanceof SentFiles.ReadException ? e.getCause() : e;
             if (c instanceof AccessDeniedException) {
                 return new UploadFailure.Permanent(0, "cannot read " + file + ": permission denied; "

@@ -221,6 +221,17 @@ final class SentFiles implements Closeable {
         }
     }
 
+    /** The names of the files a newer version replaced, for a REPLACED outcome. */
+    String replaced() {
+        StringBuilder sb = new StringBuilder();
+        for (Opened o : meta == null ? new Opened[] {tar} : new Opened[] {tar, meta}) {
+            if (check(o) == Change.REPLACED) {
+                sb.append(sb.length() == 0 ? "" : " and ").append(o.path().getFileName());
+            }
+        }
+        return sb.toString();
+    }
+
     /** The sentence for a CHANGED outcome, naming what changed. */
     String changedMessage() {
         return tar.path().getFileName() + (meta == null ? "" : " or " + meta.path().getFileName())
