@@ -183,7 +183,7 @@ final class Attempt extends ServiceSupport implements Processor, ShutdownPrepare
         exchange.getIn().setBody(null);
         SentFiles.Change change = files.check();
         if (change == SentFiles.Change.CHANGED) {
-            throw UploadFailure.Transient.changing(files.changedMessage() + " (B3LB answered HTTP " + p.status()
+            throw UploadFailure.Transient.changing(files.changedMessage() + " (the server answered HTTP " + p.status()
                     + " for a body that is no version of it)");
         }
         metrics.success(p.tarSent(), took);
