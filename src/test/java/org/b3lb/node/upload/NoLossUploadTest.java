@@ -219,4 +219,32 @@ class NoLossUploadTest {
         // well inside the unit's TimeoutStopSec=30s
         CompletableFuture.runAsync(n::close).get(20, TimeUnit.SECONDS);
     }
+
+    private static int chattr(String flag, Path file) throws Exception {
+        Process p = new ProcessBuilder("chattr", flag, file.toString()).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor(30, TimeUnit.SECONDS) ? p.exitValue() : -1;
+    }
+
+    @Test
+    void evidenceThatCannotBeWrittenKeepsTheMarkerAndTheRecordingIsSentAgain() throws Exception {
+        RecordingFiles f = new RecordingFiles(dir, "no-evidence");
+        Recordings.ready(dir, f.id(), 2000);
+        // an older evidence nobody may replace: immutable, which not even root may rename over
+        Files.writeString(f.evidence(), "stale\n");
+        org.junit.jupiter.api.Assumptions.assumeTrue(chattr("+i", f.evidence()) == 0,
+                "chattr +i is unavailable here (no e2fsprogs, no CAP_LINUX_IMMUTABLE or an unsupporting filesystem)");
+        try {
+            start("b3lb.upload.max-delay", "3s");
+            await().atMost(WAIT).until(() -> !logs.lines("ERROR", "no-evidence: uploaded, but cannot write").isEmpty());
+            assertThat(logs.lines("ERROR", "no-evidence: uploaded, but cannot write")).singleElement().asString()
+                    .contains("the marker stays").contains("ReadWritePaths=");
+            assertThat(f.marker()).exists();
+            assertThat(sink.requests(f.id())).isEqualTo(1);
+        } finally {
+            chattr("-i", f.evidence());
+        }
+        awaitSentWhole(f);
+        assertThat(sink.requests(f.id())).isEqualTo(2);
+    }
 }
