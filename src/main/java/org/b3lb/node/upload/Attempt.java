@@ -4,16 +4,14 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.attribute.BasicFileAttributeView;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.function.BiConsumer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.spi.ShutdownPrepared;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.apache.camel.support.service.ServiceSupport;
+import org.b3lb.node.layout.FileIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * The steps of the route that touch files: take a marker, build the request body, finish a
  * success. As the route's {@link ShutdownPrepared} service it learns when the route stops (over
  * JMX or at shutdown, after the consumer stopped): running transfers are aborted at once and
- * queued exchanges end without a request; every marker stays. Nothing is deleted unless the
- * server answered 2xx, or the tar is missing: a crash at any point leaves the marker.
+ * queued exchanges end without a request; every marker stays. A marker is deleted only after a
+ * 2xx for exactly the version sent, once its evidence is written ({@link Delivered}), or when the
+ * tar is missing: a crash at any point leaves the marker.
  */
 final class Attempt extends ServiceSupport implements Processor, ShutdownPrepared {
 
@@ -31,6 +30,9 @@ final class Attempt extends ServiceSupport implements Processor, ShutdownPrepare
     /** Exchange properties: properties never leave the process. */
     static final String RECORDING = "b3lb.recording";
     static final String PROGRESS = "b3lb.progress";
+    /** The attempt's {@link SentFiles}, closed when the exchange ends. */
+    static final String FILES = "b3lb.files";
+    private static final String CLOSES = "b3lb.files.closes";
     /** success, failed, missing_tar, gone, deferred (back to the poll tier), pending (left at a stop) or abandoned (b3lb: never taken). */
     static final String OUTCOME = "b3lb.outcome";
 
@@ -57,7 +59,10 @@ final class Attempt extends ServiceSupport implements Processor, ShutdownPrepare
 
     @Override
     protected void doStop() {
-        watchdog.close();
+        UploadWatchdog w = watchdog;
+        if (w != null) { // null when the route never started (a failed start stops every service)
+            w.close();
+        }
     }
 
     @Override
@@ -69,7 +74,10 @@ final class Attempt extends ServiceSupport implements Processor, ShutdownPrepare
                 LOG.info("{} recording(s) waiting to retry keep their markers and are sent after the next start", waiting);
             }
         }
-        watchdog.abortAll();
+        UploadWatchdog w = watchdog;
+        if (w != null) {
+            w.abortAll();
+        }
     }
 
     boolean stopping() {
@@ -113,61 +121,88 @@ final class Attempt extends ServiceSupport implements Processor, ShutdownPrepare
     }
 
     /**
-     * Builds a fresh multipart body for each attempt (also run by Camel before every redelivery):
-     * the tar is looked at without following links and must be a regular file.
+     * Builds a fresh multipart body for each attempt (also run by Camel before every redelivery)
+     * from the files as they are now: looked at with lstat, opened, their versions kept
+     * ({@link SentFiles}) until the exchange ends. A tar that is still changing (the rule of
+     * {@link ReadyMarkerFilter}, asked again here because a redelivery does not pass the filter)
+     * sends the recording back to the poll tier.
      */
     @Override
     public void process(Exchange exchange) throws UploadFailure, IOException {
         Recording r = recording(exchange);
+        closeFiles(exchange);
         if (stopping) {
             exchange.setRouteStop(true);
             done(exchange, "pending");
             return;
         }
-        BasicFileAttributes a = Files.readAttributes(r.tar(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        if (!a.isRegularFile()) {
-            throw new UploadFailure.Permanent(0, r.tar() + " is " + (a.isSymbolicLink() ? "a symbolic link" : "not a regular file")
-                    + "; refusing to send it: replace it with the recording's tar file");
+        SentFiles files = SentFiles.open(r, config.b3lb());
+        exchange.setProperty(FILES, files);
+        if (exchange.getProperty(CLOSES) == null) {
+            exchange.setProperty(CLOSES, Boolean.TRUE);
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange e) {
+                    closeFiles(e);
+                }
+            });
+        }
+        FileIdentity tar = files.tar().identity();
+        if (!schedule.stable(r.id(), tar.size(), tar.mtimeNanos() / 1_000_000)) {
+            throw UploadFailure.Transient.changing(r.tar().getFileName() + " is still changing; sent once it stops changing");
         }
         MultipartTarEntity body = config.b3lb()
-                ? B3lbRequest.entity(exchange, r, a.size(), config.field(), config.endpoint())
-                : MultipartTarEntity.of(r, a.size(), config.field(), new UploadProgress(r, a.size()));
+                ? B3lbRequest.entity(exchange, r, files, config.field(), config.endpoint())
+                : MultipartTarEntity.of(r, files, config.field(), new UploadProgress(r, tar.size()));
         exchange.setProperty(PROGRESS, body.progress());
         exchange.getIn().setBody(body);
         watchdog.watch(body.progress());
     }
 
-    /** A 2xx: touch the tar (retention counts from now), then delete the marker. */
-    void uploaded(Exchange exchange) {
+    private static void closeFiles(Exchange exchange) {
+        SentFiles f = exchange.getProperty(FILES, SentFiles.class);
+        if (f != null) {
+            exchange.removeProperty(FILES);
+            f.close();
+        }
+    }
+
+    /**
+     * A 2xx. A success only for exactly the version sent: the evidence for it (synced), then the
+     * marker, if it is still the one the attempt started with. A file changed in place is no
+     * success; a newer version renamed into place keeps the marker and is sent next.
+     *
+     * @throws UploadFailure.Transient when a file changed during the send
+     */
+    void uploaded(Exchange exchange) throws UploadFailure {
         Recording r = recording(exchange);
         UploadProgress p = exchange.getProperty(PROGRESS, UploadProgress.class);
+        SentFiles files = exchange.getProperty(FILES, SentFiles.class);
         watchdog.done(p);
         Duration took = Duration.ofNanos(System.nanoTime() - p.startNanos());
         exchange.getIn().setBody(null);
-        try {
-            // the view is taken without following links: only the regular file that was sent is touched
-            Files.getFileAttributeView(r.tar(), BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                    .setTimes(FileTime.from(Instant.now()), null, null);
-        } catch (IOException e) {
-            LOG.warn("{}: uploaded, but cannot touch {} ({}); the cleanup counts its retention from the older mtime",
-                    r.id(), r.tar(), e.toString());
+        SentFiles.Change change = files.check();
+        if (change == SentFiles.Change.CHANGED) {
+            throw UploadFailure.Transient.changing(files.changedMessage() + " (the server answered HTTP " + p.status()
+                    + " for a body that is no version of it)");
         }
-        try {
-            Files.deleteIfExists(r.marker());
-            schedule.succeeded(r.id());
-        } catch (IOException e) {
-            // the marker is the only record that this recording still needs sending, so it stays;
-            // waiting max-delay keeps a read-only directory from re-sending it every poll
-            Duration wait = schedule.rejected(r.id(), "uploaded, but the marker cannot be deleted");
-            LOG.error("{}: uploaded, but cannot delete {} ({}); it is sent again in {} unless the service's user may "
-                    + "delete files in {} (with systemd: ReadWritePaths= must list b3lb.recording-dir)",
-                    r.id(), r.marker(), e.toString(), Sizes.duration(wait), r.marker().getParent());
+        metrics.success(p.tarSent(), took);
+        String line = Sizes.bytes(p.tarSent()) + " in " + Sizes.duration(took) + " ("
+                + Sizes.mbPerSecond(p.tarSent(), took.toNanos() / 1e9) + " MB/s)" + (p.status() == 200 ? "" : " HTTP " + p.status());
+        schedule.succeeded(r.id());
+        if (change == SentFiles.Change.REPLACED) {
+            schedule.again(r.id());
+            LOG.info("uploaded an older version of {}: {}; a newer {} was put in place during the send: the marker stays and the "
+                    + "newer version is sent next", r.id(), line, files.replaced());
+            done(exchange, "deferred");
+            return;
         }
-        metrics.success(p.total(), took);
-        int status = p.status();
-        LOG.info("uploaded {}: {} in {} ({} MB/s){}", r.id(), Sizes.bytes(p.total()), Sizes.duration(took),
-                Sizes.mbPerSecond(p.total(), took.toNanos() / 1e9), status == 200 ? "" : " HTTP " + status);
-        done(exchange, "success");
+        if (Delivered.finish(r, files, schedule)) {
+            LOG.info("uploaded {}: {}", r.id(), line);
+            done(exchange, "success");
+        } else {
+            done(exchange, "failed");
+        }
     }
 
     void done(Exchange exchange, String outcome) {

@@ -55,7 +55,7 @@ final class B3lbAnswers {
     static UploadFailure failure(Recording r, int status, String body, String snippet, URI endpoint) {
         boolean uploadPath = UPLOAD_PATH.matcher(path(endpoint)).matches();
         String http = "HTTP " + status + snippet + ": ";
-        Path meta = B3lbRequest.meta(r);
+        Path meta = r.meta();
         return switch (status) {
             case 400 -> new UploadFailure.Permanent(status, http + "B3LB refused the upload as malformed: missing "
                     + "nonce/file/meta or bad metadata.xml (" + meta + " must have the root <recording>); "
@@ -120,6 +120,9 @@ final class B3lbAnswers {
 
     private static boolean breakout(Path meta) {
         byte[] head;
+        if (!Files.isRegularFile(meta, LinkOption.NOFOLLOW_LINKS)) {
+            return false; // a FIFO swapped in would block the open: unknown, keep the marker
+        }
         try (InputStream in = Files.newInputStream(meta, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             head = in.readNBytes(META_READ);
         } catch (IOException e) {

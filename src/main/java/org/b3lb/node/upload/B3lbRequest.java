@@ -7,8 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
@@ -24,7 +22,6 @@ import org.apache.hc.core5.net.PercentCodec;
  */
 final class B3lbRequest {
 
-    static final String META_SUFFIX = ".meta.xml";
     /** B3LB's NONCE_CHAR_POOL (b3lb/rest/b3lb/constants.py), 64 long there; the hook's VALID_NONCE. */
     private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9!@*()_-]{1,100}");
     /** A nonce line is at most 100 characters plus a line break; more is not a marker the hook wrote. */
@@ -38,46 +35,27 @@ final class B3lbRequest {
         return org.b3lb.node.layout.HookCommand.mark(org.b3lb.node.config.Protocol.B3LB, id);
     }
 
-    static Path meta(Recording r) {
-        return r.tar().resolveSibling(r.id() + META_SUFFIX);
-    }
-
     /**
-     * Reads the nonce, checks the metadata file like the tar (no link followed, a regular file),
-     * sets the query and returns the body. Run before every attempt, like the spec's body.
-     *
-     * @param tarSize the tar's size, checked by the caller without following links
-     * @throws UploadFailure.Permanent when the marker holds no nonce or the metadata file is missing
-     *                                 or not a regular file: the marker stays until an admin re-runs the hook
+     * Sets the query (the nonce the attempt read when it started) and returns the body: the tar and
+     * the meta file as {@link SentFiles} opened them. Run before every attempt, like the spec's body.
      */
-    static MultipartTarEntity entity(Exchange exchange, Recording r, long tarSize, String field, URI endpoint)
-            throws UploadFailure.Permanent, IOException {
-        String nonce = nonce(r);
-        Path meta = meta(r);
-        BasicFileAttributes a;
-        try {
-            a = Files.readAttributes(meta, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException e) {
-            throw new UploadFailure.Permanent(0, "no " + meta.getFileName() + " beside " + r.tar().getFileName()
-                    + ": the hook writes it before the marker, so it was removed since, and B3LB takes no recording "
-                    + "without its metadata.xml; re-run the hook for this meeting: " + rerun(r.id()));
-        }
-        if (!a.isRegularFile()) {
-            throw new UploadFailure.Permanent(0, meta + " is " + (a.isSymbolicLink() ? "a symbolic link" : "not a regular file")
-                    + "; refusing to send it: remove it and re-run the hook for this meeting: " + rerun(r.id()));
-        }
+    static MultipartTarEntity entity(Exchange exchange, Recording r, SentFiles files, String field, URI endpoint) {
         String own = endpoint.getRawQuery();
         exchange.getIn().setHeader(Exchange.HTTP_QUERY, (own == null || own.isEmpty() ? "" : own + "&")
-                + "nonce=" + PercentCodec.encode(nonce, StandardCharsets.UTF_8)); // RFC 3986: all but unreserved encoded
-        UploadProgress progress = new UploadProgress(r, tarSize + a.size());
+                + "nonce=" + PercentCodec.encode(files.nonce(), StandardCharsets.UTF_8)); // RFC 3986: all but unreserved encoded
+        SentFiles.Opened tar = files.tar();
+        SentFiles.Opened meta = files.meta();
+        UploadProgress progress = new UploadProgress(r, tar.identity().size() + meta.identity().size());
         return MultipartTarEntity.of(List.of(
-                new MultipartTarEntity.Part(field, r.fileName(), "application/x-tar", r.tar(), tarSize),
-                new MultipartTarEntity.Part("meta", "metadata.xml", "application/xml", meta, a.size())), progress);
+                new MultipartTarEntity.Part(field, r.fileName(), "application/x-tar", tar.path(), tar.channel(), tar.identity().size()),
+                new MultipartTarEntity.Part("meta", "metadata.xml", "application/xml", meta.path(), meta.channel(),
+                        meta.identity().size())), progress, files);
     }
 
     /**
      * The first line of the marker, read without following a link (a planted link must not send
-     * another file's first line to B3LB) and at most {@link #NONCE_READ_AT_MOST} bytes of it. Our
+     * another file's first line to B3LB) and at most {@link #NONCE_READ_AT_MOST} bytes of it; the
+     * caller has seen with lstat that it is a regular file, so the open cannot block on a FIFO. Our
      * log lines leave it out: it lets anyone who has it upload into the meeting's record set.
      *
      * @throws UploadFailure.Permanent naming the marker and the fix, when it holds no valid nonce

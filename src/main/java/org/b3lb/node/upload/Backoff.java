@@ -29,7 +29,7 @@ public final class Backoff {
         }
         if (retryAfter != null) {
             // the server knows when it will be back; waiting less only earns another 503
-            d = Math.max(d, retryAfter.toMillis());
+            d = Math.max(d, retryAfter.compareTo(max()) >= 0 ? maxMillis : retryAfter.toMillis()); // no toMillis overflow
         }
         return Duration.ofMillis(Math.min(d, maxMillis));
     }

@@ -1,11 +1,20 @@
 package org.b3lb.node.upload;
 
+import java.net.URI;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.time.Instant;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import org.apache.hc.client5.http.utils.DateUtils;
 
 /** Sorts an HTTP answer into success, transient (retry with backoff) and permanent (needs an admin). */
 public final class FailureClassifier {
+
+    /** Longer than any max-delay, short enough that no arithmetic on it overflows (Duration.toMillis). */
+    static final Duration MAX_RETRY_AFTER = Duration.ofDays(36_500);
 
     private FailureClassifier() {
     }
@@ -36,6 +45,28 @@ public final class FailureClassifier {
     }
 
     /**
+     * An https endpoint whose certificate this JVM does not trust (unknown CA, expired, wrong host
+     * name): no retry can change that, only an admin, so it is permanent and health goes DOWN. A
+     * handshake that broke off for other reasons (a reset, a timeout) stays transient.
+     *
+     * @return the failure naming the fix, or null when {@code e} is no certificate problem
+     */
+    static UploadFailure untrustedTls(Throwable e, URI endpoint) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            String m = String.valueOf(c.getMessage());
+            if (c instanceof CertificateException || c instanceof CertPathValidatorException || c instanceof CertPathBuilderException
+                    || c instanceof SSLPeerUnverifiedException
+                    || c instanceof SSLHandshakeException && (m.contains("PKIX") || m.contains("certificate") || m.contains("subject alternative"))) {
+                return new UploadFailure.Permanent(UploadFailure.UNTRUSTED_TLS, "the TLS certificate of " + endpoint.getHost() + " is not trusted (" + m
+                        + "): check that b3lb.upload.endpoint names B3LB's host as its certificate does, and that its CA is in "
+                        + "the JVM's trust store (the system's CA certificates: update-ca-certificates; or -Djavax.net.ssl.trustStore= added to "
+                        + "JAVA_OPTS with systemctl edit b3lb-node)");
+            }
+        }
+        return null;
+    }
+
+    /**
      * Retry-After as seconds or as an HTTP date (RFC 9110 10.2.3).
      *
      * @return the wait, or null when absent or unparsable (then the backoff alone decides)
@@ -45,13 +76,12 @@ public final class FailureClassifier {
             return null;
         }
         String v = value.trim();
-        try {
-            long seconds = Long.parseLong(v);
-            return seconds < 0 ? null : Duration.ofSeconds(seconds);
-        } catch (NumberFormatException e) {
-            Instant at = DateUtils.parseStandardDate(v); // RFC 9110's three date forms, or null
-            return at == null ? null : at.isBefore(now) ? Duration.ZERO : Duration.between(now, at);
+        if (!v.isEmpty() && v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            // any number of digits: a server asking for more than a century gets a century, which max-delay caps anyway
+            return v.length() > 12 || Long.parseLong(v) > MAX_RETRY_AFTER.toSeconds() ? MAX_RETRY_AFTER : Duration.ofSeconds(Long.parseLong(v));
         }
+        Instant at = DateUtils.parseStandardDate(v); // RFC 9110's three date forms, or null
+        return at == null ? null : at.isBefore(now) ? Duration.ZERO : Duration.between(now, at);
     }
 
     /**

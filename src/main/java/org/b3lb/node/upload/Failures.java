@@ -6,13 +6,12 @@ import java.net.SocketTimeoutException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.RejectedExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
-import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
-import org.b3lb.node.upload.MultipartTarEntity.TarReadException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,14 +40,12 @@ final class Failures {
     private final UploadMetrics metrics;
     private final RecordingSchedule schedule;
     private final Attempt attempt;
-    private final RedeliveryPolicy policy;
 
-    Failures(UploadConfig config, UploadMetrics metrics, RecordingSchedule schedule, Attempt attempt, RedeliveryPolicy policy) {
+    Failures(UploadConfig config, UploadMetrics metrics, RecordingSchedule schedule, Attempt attempt) {
         this.config = config;
         this.metrics = metrics;
         this.schedule = schedule;
         this.attempt = attempt;
-        this.policy = policy;
     }
 
     /** onExceptionOccurred: what went wrong, in words for the admin. A 2xx status line means stored. */
@@ -57,7 +54,8 @@ final class Failures {
         Recording r = Attempt.recording(exchange);
         UploadProgress p = exchange.getProperty(Attempt.PROGRESS, UploadProgress.class);
         boolean idle = p != null && attempt.watchdog().done(p);
-        if (p != null && FailureClassifier.success(p.status())) {
+        // a 2xx status line means stored, unless the failure is ours: a file that changed is no success whatever was answered
+        if (p != null && FailureClassifier.success(p.status()) && !(e instanceof UploadFailure) && !(e instanceof SentFiles.ChangedException)) {
             exchange.setProperty(ANSWERED_OK, true);
             LOG.debug("{}: HTTP {} arrived, then the answer broke off ({}); the server has stored it", r.id(), p.status(), e.toString());
             return;
@@ -88,20 +86,29 @@ final class Failures {
             String hint = config.b3lb() ? FailureClassifier.hint(status) : B3lbAnswers.specHint(status, config.endpoint(), raw);
             return new UploadFailure.Permanent(status, "HTTP " + status + body + ": " + hint);
         }
+        if (e instanceof SentFiles.ChangedException) {
+            return UploadFailure.Transient.changing(e.getMessage());
+        }
+        UploadFailure tls = FailureClassifier.untrustedTls(e, config.endpoint());
+        if (tls != null) {
+            return tls;
+        }
         if (idle) {
             return new UploadFailure.Transient(0, null, "no progress for " + Sizes.duration(config.idleTimeout())
                     + " after " + Sizes.bytes(p.tarSent()) + " of " + Sizes.bytes(p.total()) + " (b3lb.upload.idle-timeout): aborted");
         }
-        if (e instanceof TarReadException || e instanceof NoSuchFileException) {
-            Throwable c = e instanceof TarReadException ? e.getCause() : e;
+        if (e instanceof SentFiles.ReadException || e instanceof NoSuchFileException) {
+            Path file = e instanceof SentFiles.ReadException x ? x.path()
+                    : ((NoSuchFileException) e).getFile() != null ? Path.of(((NoSuchFileException) e).getFile()) : r.tar();
+            Throwable c = e instanceof SentFiles.ReadException ? e.getCause() : e;
             if (c instanceof AccessDeniedException) {
-                return new UploadFailure.Permanent(0, "cannot read " + r.tar() + ": permission denied; "
+                return new UploadFailure.Permanent(0, "cannot read " + file + ": permission denied; "
                         + "let the service's user read the recording directory");
             }
             if (c instanceof FileSystemException fs && fs.getReason() != null && fs.getReason().contains("symbolic link")) {
-                return new UploadFailure.Permanent(0, r.tar() + " became a symbolic link; refusing to send it");
+                return new UploadFailure.Permanent(0, file + " became a symbolic link; refusing to send it");
             }
-            return new UploadFailure.Transient(0, null, "reading " + r.tar() + " failed: " + c);
+            return new UploadFailure.Transient(0, null, "reading " + file + " failed: " + c);
         }
         if (e instanceof ConnectException || e instanceof org.apache.hc.client5.http.ConnectTimeoutException) {
             return new UploadFailure.Transient(0, null, "cannot connect to " + where + ": " + text(e));
@@ -122,33 +129,48 @@ final class Failures {
         return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
     }
 
-    /** retryWhile, evaluated by Camel before each redelivery with its counter already raised. */
+    /**
+     * retryWhile, evaluated by Camel before each redelivery. The wait is the schedule's, so the
+     * backoff keeps growing across exchanges of one recording (a new exchange does not start again
+     * at initial-delay); Camel's redelivery sleeps it, told through {@link Exchange#REDELIVERY_DELAY}.
+     */
     boolean retryInRoute(Exchange exchange) {
         if (exchange.getProperty(ANSWERED_OK) != null || attempt.stopping()
                 || !(exchange.getProperty(FAILURE) instanceof UploadFailure.Transient f)) {
             return false;
         }
         Recording r = Attempt.recording(exchange);
-        exchange.setProperty(WAIT, schedule.failed(r.id(), f.retryAfter(), f.getMessage()));
+        Duration wait = schedule.failed(r.id(), f.changing() ? config.pollDelay() : f.retryAfter(), f.getMessage());
+        exchange.setProperty(WAIT, wait);
         int failures = schedule.failures(r.id());
-        int counter = exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 1, Integer.class);
-        Duration wait = Duration.ofMillis(camelDelay(counter));
-        if (failures > config.maxRedeliveries() || f.retryAfter() != null || wait.compareTo(IN_ROUTE_MAX) > 0) {
+        if (failures > config.maxRedeliveries() || f.retryAfter() != null || f.changing() || wait.compareTo(IN_ROUTE_MAX) > 0) {
             return false;
         }
+        exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, wait.toMillis());
         metrics.retry();
         LOG.warn("{}: upload failed: {}; retry {} of {} in {}", r.id(), f.getMessage(), failures, config.maxRedeliveries(),
                 Sizes.duration(wait));
         return true;
     }
 
-    /** The delay Camel's policy applies before redelivery number {@code counter}. */
-    private long camelDelay(int counter) {
-        long d = 0;
-        for (int i = 1; i <= counter; i++) {
-            d = policy.calculateRedeliveryDelay(d, i);
+    /**
+     * onRedelivery: builds the next attempt's body. When that fails (a file changed, went away or
+     * is no regular file) the exchange ends here and the recording goes back to the poll tier:
+     * Camel would otherwise go on to the request with the failure still set.
+     */
+    void redeliver(Exchange exchange) {
+        try {
+            attempt.process(exchange);
+        } catch (Exception e) {
+            exchange.setProperty(Exchange.EXCEPTION_CAUGHT, e);
+            classify(exchange);
+            if (exchange.getProperty(FAILURE) instanceof UploadFailure.Transient f) {
+                exchange.setProperty(WAIT, schedule.failed(Attempt.recording(exchange).id(),
+                        f.changing() ? config.pollDelay() : f.retryAfter(), f.getMessage()));
+            }
+            settle(exchange);
+            exchange.setRouteStop(true);
         }
-        return d;
     }
 
     /** The exchange is over and handled: success after all, left for a later poll, refused, or left at a stop. */
@@ -156,8 +178,13 @@ final class Failures {
         Recording r = Attempt.recording(exchange);
         Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         if (exchange.getProperty(ANSWERED_OK) != null) {
-            attempt.uploaded(exchange);
-            return;
+            try {
+                attempt.uploaded(exchange);
+                return;
+            } catch (UploadFailure changed) { // a file changed during the send: no success, the poll tier waits for it
+                exchange.setProperty(FAILURE, changed);
+                exchange.setProperty(WAIT, schedule.failed(r.id(), config.pollDelay(), changed.getMessage()));
+            }
         }
         exchange.getIn().setBody(null);
         if (attempt.stopping() || caught instanceof RejectedExecutionException) {

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.PollingConsumerPollStrategy;
+import org.b3lb.node.layout.RecordingFiles;
 import org.b3lb.node.layout.RecordingLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +57,7 @@ public final class MarkerAudit implements PollingConsumerPollStrategy {
             stillThere.add(name);
         } else if (skipped.size() < REMEMBERED && skipped.putIfAbsent(name, Boolean.TRUE) == null) {
             stillThere.add(name);
-            LOG.warn("marker \"{}\" in {} is not uploaded: {}; rename the recording's files or remove them", Recording.printable(name),
+            LOG.warn("marker \"{}\" in {} is not uploaded: {}; rename the recording's files or remove them", RecordingFiles.printable(name),
                     dir, why);
         }
     }

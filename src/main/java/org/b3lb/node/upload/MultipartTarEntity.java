@@ -1,15 +1,12 @@
 package org.b3lb.node.upload;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -22,35 +19,32 @@ import org.apache.hc.core5.http.message.BasicNameValuePair;
  * front (B3LB's nginx and Django need no chunked decoding, and a proxy can refuse an oversize
  * body before it arrives). Hand-written because httpclient5's FileBody writes 4 KiB at a time,
  * which cost more than half of curl's throughput on loopback; 1 MiB slices bypass the client's
- * buffer and go to the socket in one call. The heap needed is one slice, whatever the size. Files
- * are opened without following symbolic links: a link planted in the recording directory must
- * never send a file from elsewhere.
+ * buffer and go to the socket in one call. The heap needed is one slice, whatever the size. The
+ * files were opened when the attempt started ({@link SentFiles}); each part is read from its
+ * channel at absolute positions (so a repeated request sends the same bytes) with exactly the size
+ * it had then, and a file that changed meanwhile ends the body before its closing boundary, so the
+ * server never receives a complete body that is no version of the recording.
  */
 public final class MultipartTarEntity extends AbstractHttpEntity {
 
     static final int SLICE = 1 << 20;
 
-    /** One file part; B3LB 3.x sends several per request. */
-    public record Part(String name, String filename, String contentType, Path path, long size) {
-    }
-
-    /** The tar could not be read while streaming it: told apart from network errors, which it is not. */
-    static final class TarReadException extends IOException {
-        TarReadException(IOException cause) {
-            super(cause.getMessage(), cause);
-        }
+    /** One file part, read from {@code channel}; B3LB 3.x sends several per request. */
+    public record Part(String name, String filename, String contentType, Path path, FileChannel channel, long size) {
     }
 
     private final List<Part> parts;
     private final List<byte[]> heads = new ArrayList<>();
     private final byte[] tail;
     private final UploadProgress progress;
+    private final SentFiles files;
     private final long length;
 
-    private MultipartTarEntity(List<Part> parts, String boundary, UploadProgress progress) {
+    private MultipartTarEntity(List<Part> parts, String boundary, UploadProgress progress, SentFiles files) {
         super(ContentType.create("multipart/form-data").withParameters(new BasicNameValuePair("boundary", boundary)), null, false);
         this.parts = List.copyOf(parts);
         this.progress = progress;
+        this.files = files;
         long n = 0;
         for (int i = 0; i < parts.size(); i++) {
             Part p = parts.get(i);
@@ -68,14 +62,17 @@ public final class MultipartTarEntity extends AbstractHttpEntity {
     /**
      * @param parts the files, each sent with exactly {@code size} bytes (its size when the attempt
      *              started), so the declared length can never disagree with the body
+     * @param files checked before the closing boundary; null for none
      */
-    public static MultipartTarEntity of(List<Part> parts, UploadProgress progress) {
-        return new MultipartTarEntity(parts, "b3lb-" + UUID.randomUUID(), progress); // random: the files may hold any text
+    static MultipartTarEntity of(List<Part> parts, UploadProgress progress, SentFiles files) {
+        return new MultipartTarEntity(parts, "b3lb-" + UUID.randomUUID(), progress, files); // random: the files may hold any text
     }
 
     /** The spec's request: the recording's tar as the one part {@code field}. */
-    public static MultipartTarEntity of(Recording recording, long size, String field, UploadProgress progress) {
-        return of(List.of(new Part(field, recording.fileName(), "application/x-tar", recording.tar(), size)), progress);
+    static MultipartTarEntity of(Recording recording, SentFiles files, String field, UploadProgress progress) {
+        SentFiles.Opened tar = files.tar();
+        return of(List.of(new Part(field, recording.fileName(), "application/x-tar", tar.path(), tar.channel(), tar.identity().size())),
+                progress, files);
     }
 
     /**
@@ -112,12 +109,16 @@ public final class MultipartTarEntity extends AbstractHttpEntity {
 
     @Override
     public void writeTo(OutputStream out) throws IOException {
+        progress.restart();
         long largest = parts.stream().mapToLong(Part::size).max().orElse(1);
         byte[] slice = new byte[(int) Math.min(SLICE, Math.max(largest, 1))];
         for (int i = 0; i < parts.size(); i++) {
             out.write(heads.get(i));
             progress.add(heads.get(i).length);
             write(parts.get(i), slice, out);
+        }
+        if (files != null && files.check() == SentFiles.Change.CHANGED) {
+            throw new SentFiles.ChangedException(files.changedMessage());
         }
         out.write(tail);
         out.flush();
@@ -126,35 +127,43 @@ public final class MultipartTarEntity extends AbstractHttpEntity {
 
     private void write(Part part, byte[] slice, OutputStream out) throws IOException {
         ByteBuffer buf = ByteBuffer.wrap(slice);
-        FileChannel ch;
-        try {
-            ch = FileChannel.open(part.path(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException e) {
-            throw new TarReadException(e);
-        }
-        try (ch) {
-            long left = part.size();
-            while (left > 0) {
-                buf.clear().limit((int) Math.min(slice.length, left));
-                int n;
-                try {
-                    n = ch.read(buf);
-                } catch (IOException e) {
-                    throw new TarReadException(e);
-                }
-                if (n < 0) {
-                    throw new TarReadException(new EOFException(part.path() + " shrank from " + part.size() + " to "
-                            + (part.size() - left) + " bytes while being uploaded; is something rewriting it?"));
-                }
-                out.write(slice, 0, n);
-                left -= n;
-                progress.addTar(n);
+        long pos = 0;
+        while (pos < part.size()) {
+            buf.clear().limit((int) Math.min(slice.length, part.size() - pos));
+            int n = read(part, buf, pos);
+            if (n < 0) {
+                misread();
+                throw new SentFiles.ChangedException(part.path().getFileName() + " shrank from " + part.size() + " to " + pos
+                        + " bytes while being sent; sent again once it stops changing");
             }
+            out.write(slice, 0, n);
+            pos += n;
+            progress.addTar(n);
+        }
+        buf.clear().limit(1);
+        if (read(part, buf, pos) > 0) {
+            misread();
+            throw new SentFiles.ChangedException(part.path().getFileName() + " grew beyond the " + part.size()
+                    + " bytes it had when the attempt started; sent again once it stops changing");
+        }
+    }
+
+    private static int read(Part part, ByteBuffer buf, long pos) throws IOException {
+        try {
+            return part.channel().read(buf, pos);
+        } catch (IOException e) {
+            throw new SentFiles.ReadException(part.path(), e);
+        }
+    }
+
+    private void misread() {
+        if (files != null) {
+            files.misread();
         }
     }
 
     @Override
     public void close() {
-        // nothing held open between writes
+        // the channels belong to the attempt's SentFiles, closed when its exchange ends
     }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.StartupSummaryLevel;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.b3lb.node.config.ConfigException;
+import org.b3lb.node.layout.RecordingLayout;
 
 /**
  * {@code b3lb-node push --once}: the {@code upload} route itself, file consumer included, runs
@@ -75,11 +76,11 @@ public final class PushOnce {
                     + "check the setting or create it");
         }
         Set<String> found = new HashSet<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*" + Recording.MARKER_SUFFIX)) {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*" + RecordingLayout.MARKER)) {
             for (Path p : ds) {
-                String name = p.getFileName().toString();
-                if (Recording.validMarkerName(name) && Files.isRegularFile(p)) {
-                    found.add(name.substring(0, name.length() - Recording.MARKER_SUFFIX.length()));
+                String id = RecordingLayout.idOf(p.getFileName().toString(), RecordingLayout.MARKER);
+                if (id != null && Files.isRegularFile(p)) {
+                    found.add(id);
                 }
             }
         }

@@ -186,6 +186,15 @@ public final class RecordingSchedule {
         lastSuccessMillis = clock.getAsLong();
     }
 
+    /**
+     * A newer version of the recording was put in place while an older one was sent: due again
+     * once the settle time has passed, without counting a failure (so the poll tier lists for it).
+     */
+    public void again(String id) {
+        State s = states.computeIfAbsent(id, k -> new State());
+        s.notBeforeMillis = clock.getAsLong() + settle.toMillis();
+    }
+
     /** The route was (re)started: an admin restarting it expects every marker to be tried now. */
     public void clear() {
         states.clear();

@@ -8,6 +8,9 @@ import java.time.Duration;
  */
 public class UploadFailure extends Exception {
 
+    /** The status a refused TLS certificate is kept under: nginx's 495 ("SSL certificate error"); no HTTP answer came. */
+    public static final int UNTRUSTED_TLS = 495;
+
     private final int status;
 
     UploadFailure(int status, String message) {
@@ -23,10 +26,28 @@ public class UploadFailure extends Exception {
     /** Worth retrying soon: the network or the server is having a bad moment (timeouts, 408, 429, 5xx). */
     public static final class Transient extends UploadFailure {
         private final Duration retryAfter;
+        private final boolean changing;
 
         public Transient(int status, Duration retryAfter, String message) {
+            this(status, retryAfter, message, false);
+        }
+
+        private Transient(int status, Duration retryAfter, String message, boolean changing) {
             super(status, message);
             this.retryAfter = retryAfter;
+            this.changing = changing;
+        }
+
+        /**
+         * A file of the recording is changing: waits on the poll tier (never in the route) until the
+         * tar has stopped changing, the rule {@link ReadyMarkerFilter} applies at each poll.
+         */
+        static Transient changing(String message) {
+            return new Transient(0, null, message, true);
+        }
+
+        public boolean changing() {
+            return changing;
         }
 
         /** The server's Retry-After, or null. */

@@ -24,7 +24,8 @@ import org.apache.hc.core5.util.Timeout;
  * How the route's camel-http endpoint talks: a pool of quiet connections sized to the
  * concurrency, owned by the {@code HttpComponent}, and (as {@code httpClientConfigurer=#...}) a
  * request interceptor that adds {@code X-Node-Secret} on the request's way to the socket, so the
- * secret never enters an exchange, a header, an endpoint URI, the tracer or JMX.
+ * secret never enters an exchange, a header, an endpoint URI, the tracer or JMX; answers are read
+ * at most 64 KiB ({@link BoundedAnswers}).
  */
 final class UploadHttp implements HttpClientConfigurer {
 
@@ -84,8 +85,11 @@ final class UploadHttp implements HttpClientConfigurer {
                 // a server that never answers "100 Continue" gets the body after this wait (httpclient's 3 s), which must
                 // stay well inside the idle timeout, or the watchdog aborts the upload for idling before a byte is sent
                 .setRequestExecutor(new HttpRequestExecutor(waitForContinue(config.idleTimeout()), null, null))
+                .addExecInterceptorFirst("b3lb-bounded-answers", new BoundedAnswers())
                 .addRequestInterceptorLast((request, entity, context) -> {
-                    if (entity != null && entity.getContentLength() > EXPECT_CONTINUE_ABOVE) {
+                    if (context.getAttribute(BoundedAnswers.NO_EXPECT) != null) {
+                        request.removeHeaders("Expect");
+                    } else if (entity != null && entity.getContentLength() > EXPECT_CONTINUE_ABOVE) {
                         request.setHeader("Expect", "100-continue");
                     }
                     String s = secret.get();

@@ -30,6 +30,11 @@ public final class UploadProgress {
         lastProgressNanos = System.nanoTime();
     }
 
+    /** The body is written again (a repeated request): count its bytes from zero. */
+    void restart() {
+        tarSent.set(0);
+    }
+
     void addTar(long bytes) {
         tarSent.addAndGet(bytes);
         add(bytes);

@@ -40,7 +40,8 @@ public final class UploadRoute extends RouteBuilder {
         this.schedule = new RecordingSchedule(new Backoff(config.initialDelay(), config.maxDelay()), config.pollDelay(),
                 System::currentTimeMillis);
         this.attempt = new Attempt(config, metrics, schedule, outcomes);
-        // exponential from initial-delay, doubling, capped at max-delay: Camel's own policy decides in-route waits
+        // the in-route wait is the schedule's backoff, set per redelivery (Failures.retryInRoute); the policy's
+        // exponential settings are only its fallback
         this.redelivery = new RedeliveryPolicy()
                 .maximumRedeliveries(config.maxRedeliveries())
                 .redeliveryDelay(config.initialDelay().toMillis())
@@ -50,7 +51,7 @@ public final class UploadRoute extends RouteBuilder {
                 .allowRedeliveryWhileStopping(false)
                 .logRetryAttempted(false).logExhausted(false).logStackTrace(false).logRetryStackTrace(false)
                 .logHandled(false);
-        this.failures = new Failures(config, metrics, schedule, attempt, redelivery);
+        this.failures = new Failures(config, metrics, schedule, attempt);
         this.http = new UploadHttp(config, NodeSecret.of(config, schedule));
         this.audit = new MarkerAudit(config.recordingDir());
         metrics.watch(audit);
@@ -81,7 +82,7 @@ public final class UploadRoute extends RouteBuilder {
                 .onExceptionOccurred(failures::classify)
                 .retryWhile(failures::retryInRoute)
                 .redeliveryPolicyRef("uploadRedeliveryPolicy")
-                .onRedelivery(attempt)
+                .onRedelivery(failures::redeliver)
                 .handled(true)
                 .process(failures::settle);
 

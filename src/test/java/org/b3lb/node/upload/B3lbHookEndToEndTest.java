@@ -53,7 +53,8 @@ class B3lbHookEndToEndTest {
                 assertThat(u.secretHeader()).isNull();
             });
             assertThat(HookFixture.tarList(tar)).contains("./metadata.xml", "./video/webcams.webm");
-            assertThat(f.recordingDir()).containsExactly(ID + ".meta.xml", ID + ".tar");
+            // the evidence of the 2xx beside them: what lets a cleanup delete them after the retention
+            assertThat(f.recordingDir()).containsExactly(ID + ".meta.xml", ID + ".tar", ID + org.b3lb.node.layout.RecordingLayout.EVIDENCE);
         }
     }
 }

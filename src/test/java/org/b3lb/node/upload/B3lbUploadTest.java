@@ -81,9 +81,11 @@ class B3lbUploadTest {
             assertThat(u.meta()).isEqualTo(Files.readAllBytes(dir.resolve("b-ok.meta.xml")));
             assertThat(u.secretHeader()).isNull();
         });
-        // tar and metadata stay for the cleanup, retention counted from the upload
+        // tar and metadata stay, untouched, for the cleanup, retention counted from the evidence of the 2xx
         assertThat(tar).exists();
-        assertThat(Files.getLastModifiedTime(tar)).isGreaterThan(Recordings.OLD);
+        assertThat(Files.getLastModifiedTime(tar)).isEqualTo(Recordings.OLD);
+        assertThat(org.b3lb.node.layout.Evidence.uploadedAt(new org.b3lb.node.layout.RecordingFiles(dir, "b-ok"),
+                org.b3lb.node.layout.FileIdentity.of(tar))).isPresent();
         assertThat(dir.resolve("b-ok.meta.xml")).exists();
         awaitLog("INFO", "uploaded b-ok: ");
         // the nonce lets anyone upload into the record set: our lines leave it out (it travels in a URL,
@@ -189,7 +191,7 @@ class B3lbUploadTest {
         Files.createSymbolicLink(dir.resolve("b-link.meta.xml"), elsewhere);
 
         awaitLog("ERROR", "b-nometa: upload refused: no b-nometa.meta.xml beside b-nometa.tar");
-        awaitLog("ERROR", "b-link: upload refused: " + dir.resolve("b-link.meta.xml") + " is a symbolic link; refusing to send it");
+        awaitLog("ERROR", "b-link: upload refused: " + dir.resolve("b-link.meta.xml") + " is a symbolic link, not a regular file; refusing to open it");
         assertThat(logs.lines("ERROR", "b-nometa: ")).singleElement().asString().contains("-m b-nometa -f presentation");
         assertThat(dir.resolve("b-nometa.ready")).exists();
         assertThat(dir.resolve("b-link.ready")).exists();

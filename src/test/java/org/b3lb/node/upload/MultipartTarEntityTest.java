@@ -7,9 +7,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import org.b3lb.node.upload.MultipartTarEntity.TarReadException;
+import java.nio.file.StandardOpenOption;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,59 +20,90 @@ class MultipartTarEntityTest {
     @TempDir
     Path dir;
 
+    private SentFiles open(String id, int size) throws Exception {
+        Recordings.ready(dir, id, size);
+        return SentFiles.open(Recording.ofMarker(dir.resolve(id + ".ready")), false);
+    }
+
     @Test
     void declaredLengthIsExactlyWhatIsWrittenAndFramingIsMultipart() throws Exception {
-        Path tar = Recordings.tar(dir, "ab\"c", 3 * MultipartTarEntity.SLICE + 17);
-        Recording r = Recording.ofMarker(dir.resolve("ab\"c.ready"));
-        UploadProgress p = new UploadProgress(r, 3 * MultipartTarEntity.SLICE + 17);
-        MultipartTarEntity e = MultipartTarEntity.of(r, 3L * MultipartTarEntity.SLICE + 17, "recording", p);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        e.writeTo(out);
+        int size = 3 * MultipartTarEntity.SLICE + 17;
+        try (SentFiles files = open("abc", size)) {
+            Recording r = Recording.ofMarker(dir.resolve("abc.ready"));
+            UploadProgress p = new UploadProgress(r, size);
+            MultipartTarEntity e = MultipartTarEntity.of(r, files, "recording", p);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            e.writeTo(out);
 
-        assertThat((long) out.size()).isEqualTo(e.getContentLength());
-        assertThat(p.sent()).isEqualTo(e.getContentLength());
-        // what the log calls the recording's progress: tar bytes, not framing (issue 10: "239.0 KiB of 238.8 KiB")
-        assertThat(p.tarSent()).isEqualTo(3L * MultipartTarEntity.SLICE + 17);
-        assertThat(e.isChunked()).isFalse();
-        String boundary = e.getContentType().substring(e.getContentType().indexOf("boundary=") + 9);
-        String text = out.toString(StandardCharsets.ISO_8859_1);
-        assertThat(text).startsWith("--" + boundary + "\r\nContent-Disposition: form-data; name=\"recording\"; "
-                + "filename=\"ab%22c.tar\"\r\nContent-Type: application/x-tar\r\n\r\n");
-        assertThat(text).endsWith("\r\n--" + boundary + "--\r\n");
-        assertThat(tar).exists();
+            assertThat((long) out.size()).isEqualTo(e.getContentLength());
+            assertThat(p.sent()).isEqualTo(e.getContentLength());
+            // what the log calls the recording's progress: tar bytes, not framing (issue 10: "239.0 KiB of 238.8 KiB")
+            assertThat(p.tarSent()).isEqualTo(size);
+            assertThat(e.isChunked()).isFalse();
+            String boundary = e.getContentType().substring(e.getContentType().indexOf("boundary=") + 9);
+            String text = out.toString(StandardCharsets.ISO_8859_1);
+            assertThat(text).startsWith("--" + boundary + "\r\nContent-Disposition: form-data; name=\"recording\"; "
+                    + "filename=\"abc.tar\"\r\nContent-Type: application/x-tar\r\n\r\n");
+            assertThat(text).endsWith("\r\n--" + boundary + "--\r\n");
+            // written twice (a repeated request), the same bytes and the same count
+            ByteArrayOutputStream again = new ByteArrayOutputStream();
+            e.writeTo(again);
+            assertThat(again.size()).isEqualTo(out.size());
+            assertThat(p.tarSent()).isEqualTo(size);
+        }
+    }
+
+    @Test
+    void namesThatWouldBreakTheHeaderArePercentEncoded() {
+        assertThat(MultipartTarEntity.quoted("a\"b\r\nc")).isEqualTo("a%22b%0D%0Ac");
     }
 
     @Test
     void largeWritesGoOutInSlicesNotTinyChunks() throws Exception {
-        Recordings.tar(dir, "big", 4 * MultipartTarEntity.SLICE);
-        Recording r = Recording.ofMarker(dir.resolve("big.ready"));
-        int[] writes = {0};
-        OutputStream counting = new FilterOutputStream(OutputStream.nullOutputStream()) {
-            @Override
-            public void write(byte[] b, int off, int len) {
-                writes[0]++;
-            }
-        };
-        MultipartTarEntity.of(r, 4L * MultipartTarEntity.SLICE, "recording", new UploadProgress(r, 0)).writeTo(counting);
-        assertThat(writes[0]).isLessThanOrEqualTo(6);
+        try (SentFiles files = open("big", 4 * MultipartTarEntity.SLICE)) {
+            Recording r = Recording.ofMarker(dir.resolve("big.ready"));
+            int[] writes = {0};
+            OutputStream counting = new FilterOutputStream(OutputStream.nullOutputStream()) {
+                @Override
+                public void write(byte[] b, int off, int len) {
+                    writes[0]++;
+                }
+            };
+            MultipartTarEntity.of(r, files, "recording", new UploadProgress(r, 0)).writeTo(counting);
+            assertThat(writes[0]).isLessThanOrEqualTo(6);
+        }
     }
 
     @Test
-    void aTarThatShrankIsAReadErrorNotATruncatedUpload() throws Exception {
-        Recordings.tar(dir, "short", 100);
-        Recording r = Recording.ofMarker(dir.resolve("short.ready"));
-        MultipartTarEntity e = MultipartTarEntity.of(r, 200, "recording", new UploadProgress(r, 200));
-        assertThatThrownBy(() -> e.writeTo(OutputStream.nullOutputStream()))
-                .isInstanceOf(TarReadException.class).hasMessageContaining("shrank");
+    void aTarThatShrankOrGrewIsAChangeNotATruncatedUpload() throws Exception {
+        try (SentFiles files = open("short", 100)) {
+            Recording r = Recording.ofMarker(dir.resolve("short.ready"));
+            try (FileChannel ch = FileChannel.open(r.tar(), StandardOpenOption.WRITE)) {
+                ch.truncate(50);
+            }
+            MultipartTarEntity e = MultipartTarEntity.of(r, files, "recording", new UploadProgress(r, 100));
+            assertThatThrownBy(() -> e.writeTo(OutputStream.nullOutputStream()))
+                    .isInstanceOf(SentFiles.ChangedException.class).hasMessageContaining("shrank");
+            assertThat(files.check()).isEqualTo(SentFiles.Change.CHANGED);
+        }
+        try (SentFiles files = open("long", 100)) {
+            Recording r = Recording.ofMarker(dir.resolve("long.ready"));
+            Files.write(r.tar(), new byte[10], StandardOpenOption.APPEND);
+            MultipartTarEntity e = MultipartTarEntity.of(r, files, "recording", new UploadProgress(r, 100));
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            assertThatThrownBy(() -> e.writeTo(out)).isInstanceOf(SentFiles.ChangedException.class).hasMessageContaining("grew");
+            // the closing boundary never went out: no server can take this body for a whole one
+            assertThat(out.toString(StandardCharsets.ISO_8859_1)).doesNotEndWith("--\r\n");
+        }
     }
 
     @Test
     void aSymlinkedTarIsNotOpened() throws Exception {
         Path outside = Recordings.tar(dir, "outside", 100);
-        java.nio.file.Files.createSymbolicLink(dir.resolve("linked.tar"), outside);
-        Recording r = Recording.ofMarker(dir.resolve("linked.ready"));
-        MultipartTarEntity e = MultipartTarEntity.of(r, 100, "recording", new UploadProgress(r, 100));
-        assertThatThrownBy(() -> e.writeTo(OutputStream.nullOutputStream())).isInstanceOf(TarReadException.class);
+        Files.createSymbolicLink(dir.resolve("linked.tar"), outside);
+        Recordings.marker(dir, "linked");
+        assertThatThrownBy(() -> SentFiles.open(Recording.ofMarker(dir.resolve("linked.ready")), false))
+                .isInstanceOf(UploadFailure.Permanent.class).hasMessageContaining("is a symbolic link, not a regular file");
     }
 
     @Test
@@ -79,24 +112,29 @@ class MultipartTarEntityTest {
         Path b = Recordings.tar(dir, "part-b", 20);
         Recording r = Recording.ofMarker(dir.resolve("part-a.ready"));
         UploadProgress p = new UploadProgress(r, 30);
-        MultipartTarEntity e = MultipartTarEntity.of(java.util.List.of(
-                new MultipartTarEntity.Part("file", "a.tar", "application/x-tar", a, 10),
-                new MultipartTarEntity.Part("meta", "b.xml", "application/xml", b, 20)), p);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        e.writeTo(out);
-        String text = out.toString(StandardCharsets.ISO_8859_1);
-        assertThat((long) out.size()).isEqualTo(e.getContentLength());
-        assertThat(text).contains("name=\"file\"; filename=\"a.tar\"\r\nContent-Type: application/x-tar")
-                .contains("name=\"meta\"; filename=\"b.xml\"\r\nContent-Type: application/xml");
-        assertThat(p.tarSent()).isEqualTo(30);
+        try (FileChannel ca = FileChannel.open(a); FileChannel cb = FileChannel.open(b)) {
+            MultipartTarEntity e = MultipartTarEntity.of(java.util.List.of(
+                    new MultipartTarEntity.Part("file", "a.tar", "application/x-tar", a, ca, 10),
+                    new MultipartTarEntity.Part("meta", "b.xml", "application/xml", b, cb, 20)), p, null);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            e.writeTo(out);
+            String text = out.toString(StandardCharsets.ISO_8859_1);
+            assertThat((long) out.size()).isEqualTo(e.getContentLength());
+            assertThat(text).contains("name=\"file\"; filename=\"a.tar\"\r\nContent-Type: application/x-tar")
+                    .contains("name=\"meta\"; filename=\"b.xml\"\r\nContent-Type: application/xml");
+            assertThat(p.tarSent()).isEqualTo(30);
+        }
     }
 
     @Test
     void nonAsciiNamesAreSentAsUtf8() throws IOException {
-        Recordings.tar(dir, "ü录", 1);
-        Recording r = Recording.ofMarker(dir.resolve("ü录.ready"));
+        Path a = Recordings.tar(dir, "x", 1);
+        Recording r = Recording.ofMarker(dir.resolve("x.ready"));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        MultipartTarEntity.of(r, 1, "recording", new UploadProgress(r, 1)).writeTo(out);
+        try (FileChannel ca = FileChannel.open(a)) {
+            MultipartTarEntity.of(java.util.List.of(new MultipartTarEntity.Part("file", "ü录.tar", "application/x-tar", a, ca, 1)),
+                    new UploadProgress(r, 1), null).writeTo(out);
+        }
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("filename=\"ü录.tar\"");
     }
 }

@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  */
 final class Sink implements AutoCloseable {
 
-    enum Kind { RESPOND, CLOSE_MID_BODY, HANG, STALL, HOLD, OK_THEN_CUT, OK_THEN_STALL }
+    enum Kind { RESPOND, CLOSE_MID_BODY, HANG, STALL, HOLD, OK_THEN_CUT, OK_THEN_STALL, PAUSE }
 
     record Action(Kind kind, int status, Map<String, String> headers) {
         static Action status(int status) {
@@ -42,6 +42,15 @@ final class Sink implements AutoCloseable {
 
         static Action status(int status, String header, String value) {
             return new Action(Kind.RESPOND, status, Map.of(header, value));
+        }
+
+        /**
+         * Reads the first 64 KiB of the file, then stops reading until the test calls
+         * {@link Sink#release()}; then reads the rest and answers {@code status}, or closes the
+         * connection for status 0.
+         */
+        static Action pause(int status) {
+            return new Action(Kind.PAUSE, status, Map.of());
         }
 
         static final Action CLOSE_MID_BODY = new Action(Kind.CLOSE_MID_BODY, 0, Map.of());
@@ -83,6 +92,38 @@ final class Sink implements AutoCloseable {
     private volatile long answerDelayMillis;
     private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
     private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+    private final java.util.concurrent.CountDownLatch paused = new java.util.concurrent.CountDownLatch(1);
+    private volatile boolean refuseExpect;
+
+    /** Waits until a {@link Action#pause} request has read its first 64 KiB and stopped. */
+    void awaitPaused() throws InterruptedException {
+        if (!paused.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new AssertionError("no request paused");
+        }
+    }
+
+    /** Like a proxy that does not do 100-continue: a request with {@code Expect} gets 417, unread. */
+    Sink refuseExpect(boolean refuse) {
+        refuseExpect = refuse;
+        return this;
+    }
+
+    private volatile int answerBeforeBody;
+    private final Map<String, List<Long>> arrivals = new ConcurrentHashMap<>();
+
+    /** A request with {@code Expect} is answered {@code status} at once, before a byte of its body is read. */
+    Sink answerBeforeBody(int status) {
+        answerBeforeBody = status;
+        return this;
+    }
+
+    /** When each request of this recording arrived (System.nanoTime of its part headers). */
+    List<Long> arrivals(String id) {
+        return new ArrayList<>(arrivals.getOrDefault(id, List.of()));
+    }
+
+    /** Requests answered 417 for their {@code Expect} header. */
+    final AtomicInteger refusedExpect = new AtomicInteger();
 
     /** Lets every held request (and every later one) be answered. */
     void release() {
@@ -209,6 +250,15 @@ final class Sink implements AutoCloseable {
             int c = lines[i].indexOf(':');
             headers.put(lines[i].substring(0, c).trim().toLowerCase(Locale.ROOT), lines[i].substring(c + 1).trim());
         }
+        if (answerBeforeBody > 0 && headers.containsKey("expect")) {
+            respond(out, answerBeforeBody, Map.of("Connection", "close"), "");
+            return false;
+        }
+        if (refuseExpect && headers.containsKey("expect")) {
+            refusedExpect.incrementAndGet();
+            respond(out, 417, Map.of("Connection", "close"), "");
+            return false;
+        }
         if ("100-continue".equalsIgnoreCase(headers.get("expect"))) {
             out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
@@ -242,6 +292,7 @@ final class Sink implements AutoCloseable {
         Matcher tm = Pattern.compile("Content-Type: (\\S+)", Pattern.CASE_INSENSITIVE).matcher(ph);
         String partType = tm.find() ? tm.group(1) : null;
         requests.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+        arrivals.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(System.nanoTime());
         total.incrementAndGet();
 
         Deque<Action> script = scripts.get(id);
@@ -266,6 +317,22 @@ final class Sink implements AutoCloseable {
         MessageDigest sha = sha256();
         byte[] buf = new byte[1 << 16];
         long left = fileSize;
+        if (action.kind() == Kind.PAUSE) {
+            byte[] first = in.readNBytes((int) Math.min(1 << 16, left));
+            sha.update(first);
+            left -= first.length;
+            paused.countDown();
+            try {
+                released.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            if (action.status() == 0) {
+                return false;
+            }
+            action = Action.status(action.status());
+        }
         while (left > 0) {
             int n = in.read(buf, 0, (int) Math.min(buf.length, left));
             if (n < 0) {

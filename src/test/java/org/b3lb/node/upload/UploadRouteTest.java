@@ -14,6 +14,9 @@ import java.util.concurrent.locks.LockSupport;
 import javax.management.MBeanAttributeInfo;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
+import org.b3lb.node.layout.Evidence;
+import org.b3lb.node.layout.FileIdentity;
+import org.b3lb.node.layout.RecordingFiles;
 import org.b3lb.node.testing.RunningNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -80,9 +83,10 @@ class UploadRouteTest {
         assertThat(r.secret()).isEqualTo(SECRET);
         assertThat(r.size()).isEqualTo(300_000);
         assertThat(r.sha256()).isEqualTo(Recordings.sha256(tar));
-        // the tar stays for the cleanup route, which counts retention from the upload
+        // the tar stays, untouched, for the cleanup route, which counts retention from the evidence of the 2xx
         assertThat(tar).exists();
-        assertThat(Files.getLastModifiedTime(tar)).isGreaterThan(Recordings.OLD);
+        assertThat(Files.getLastModifiedTime(tar)).isEqualTo(Recordings.OLD);
+        assertThat(Evidence.uploadedAt(new RecordingFiles(dir, "rec-ok"), FileIdentity.of(tar))).isPresent();
         await().atMost(WAIT).until(() -> !logs.lines("INFO", "uploaded rec-ok: 293.0 KiB in ").isEmpty());
     }
 

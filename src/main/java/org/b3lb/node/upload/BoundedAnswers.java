@@ -1,0 +1,162 @@
+package org.b3lb.node.upload;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import org.apache.hc.client5.http.classic.ExecChain;
+import org.apache.hc.client5.http.classic.ExecChainHandler;
+import org.apache.hc.client5.http.classic.ExecRuntime;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.HttpHeaders;
+import org.apache.hc.core5.http.io.entity.HttpEntityWrapper;
+import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
+
+/**
+ * The outermost step of the upload client's exec chain. Every answer's body is read at most
+ * {@link #MAX} bytes, then the connection is dropped instead of drained: only the status and the
+ * first line of an answer are ever used, and a server sending 30 MB (or an endless chunked body)
+ * must cost neither the heap nor a worker. A 417 to {@code Expect: 100-continue} is repeated at
+ * once without it (RFC 9110 10.1.1). Hand-written because camel-http reads a whole answer into
+ * memory and httpclient5 drains what is left on close; an exec chain handler is the one place
+ * that sees the response and can drop its connection.
+ */
+final class BoundedAnswers implements ExecChainHandler {
+
+    static final int MAX = 64 * 1024;
+    /** Context attribute: this request goes without {@code Expect} (the server answered 417 to it). */
+    static final String NO_EXPECT = "b3lb.no-expect";
+
+    @Override
+    public ClassicHttpResponse execute(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain)
+            throws IOException, HttpException {
+        // the protocol step below adds its headers (Content-Length, Expect) to the request it is given: a repeat needs a fresh copy
+        ClassicHttpRequest again = ClassicRequestBuilder.copy(request).build();
+        ClassicHttpResponse response = chain.proceed(request, scope);
+        if (response.getCode() == 417 && request.containsHeader(HttpHeaders.EXPECT)
+                && scope.clientContext.getAttribute(NO_EXPECT) == null) {
+            scope.execRuntime.discardEndpoint();
+            response.close();
+            scope.clientContext.setAttribute(NO_EXPECT, Boolean.TRUE);
+            response = chain.proceed(again, scope);
+        }
+        HttpEntity entity = response.getEntity();
+        if (entity != null) {
+            response.setEntity(new Bounded(entity, scope.execRuntime));
+        }
+        return response;
+    }
+
+    /** An answer's body cut at {@link #MAX}: one stream, whose end or early close drops the connection. */
+    static final class Bounded extends HttpEntityWrapper {
+
+        private final ExecRuntime runtime;
+        private Cut content;
+
+        Bounded(HttpEntity wrapped, ExecRuntime runtime) {
+            super(wrapped);
+            this.runtime = runtime;
+        }
+
+        @Override
+        public synchronized InputStream getContent() throws IOException {
+            if (content == null) {
+                InputStream in = super.getContent();
+                content = in == null ? null : new Cut(in, runtime);
+            }
+            return content;
+        }
+
+        @Override
+        public boolean isStreaming() {
+            return true;
+        }
+
+        @Override
+        public boolean isRepeatable() {
+            return false;
+        }
+
+        @Override
+        public long getContentLength() {
+            long n = super.getContentLength();
+            return n < 0 || n > MAX ? -1 : n;
+        }
+
+        @Override
+        public void writeTo(OutputStream out) throws IOException {
+            try (InputStream in = getContent()) {
+                if (in != null) {
+                    in.transferTo(out);
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            InputStream in = getContent();
+            if (in != null) {
+                in.close();
+            }
+        }
+    }
+
+    /** At most {@link #MAX} bytes; closed before its end, or at the bound, it drops the connection. */
+    static final class Cut extends InputStream {
+
+        private final InputStream in;
+        private final ExecRuntime runtime;
+        private long left = MAX;
+        private boolean eof;
+        private boolean closed;
+
+        Cut(InputStream in, ExecRuntime runtime) {
+            this.in = in;
+            this.runtime = runtime;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] b = new byte[1];
+            return read(b, 0, 1) < 0 ? -1 : b[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (closed || eof) {
+                return -1;
+            }
+            if (left == 0) {
+                drop();
+                return -1;
+            }
+            int n = in.read(b, off, (int) Math.min(len, left));
+            if (n < 0) {
+                eof = true;
+                return -1;
+            }
+            left -= n;
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (closed) {
+                return;
+            }
+            if (eof) {
+                closed = true;
+                in.close(); // the whole answer was read: the connection can be kept
+            } else {
+                drop();
+            }
+        }
+
+        private void drop() {
+            closed = true;
+            runtime.discardEndpoint();
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package org.b3lb.node.upload;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
+import org.b3lb.node.layout.Evidence;
+import org.b3lb.node.layout.FileIdentity;
+import org.b3lb.node.layout.RecordingLayout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The end of a 2xx for exactly the version sent: first the evidence naming that tar version
+ * (synced), then the marker, only if it is still the one the attempt started with. A crash between
+ * the two leaves both, and the marker wins: the recording is sent again. Hand-written because the
+ * marker must be compared and removed as one step: the hook may rename a newer marker into place
+ * at any moment, and a check of the path followed by a delete could remove that newer one.
+ */
+final class Delivered {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Delivered.class);
+
+    private Delivered() {
+    }
+
+    /** @return false when the evidence could not be written: the marker stays, the recording is sent again */
+    static boolean finish(Recording r, SentFiles files, RecordingSchedule schedule) {
+        try {
+            Evidence.write(r.files(), files.tar().identity(), Instant.now());
+        } catch (IOException e) {
+            Duration wait = schedule.rejected(r.id(), "uploaded, but the evidence cannot be written");
+            LOG.error("{}: uploaded, but cannot write {} ({}); the marker stays and it is sent again in {}: let the service's "
+                    + "user create files in {} (with systemd: ReadWritePaths= must list b3lb.recording-dir)", r.id(),
+                    r.files().evidence().getFileName(), e.toString(), Sizes.duration(wait), r.marker().getParent());
+            return false;
+        }
+        try {
+            if (!removeMarker(r, files.marker())) {
+                schedule.again(r.id());
+                LOG.info("{}: {} was written anew during the send (a rebuild of the recording); it stays and the newer "
+                        + "version is sent next", r.id(), r.marker().getFileName());
+            }
+        } catch (IOException e) {
+            // the marker is the only record that this recording still needs sending, so it stays;
+            // waiting max-delay keeps a read-only directory from re-sending it every poll
+            Duration wait = schedule.rejected(r.id(), "uploaded, but the marker cannot be deleted");
+            LOG.error("{}: uploaded, but cannot delete {} ({}); it is sent again in {} unless the service's user may "
+                    + "delete files in {} (with systemd: ReadWritePaths= must list b3lb.recording-dir)",
+                    r.id(), r.marker(), e.toString(), Sizes.duration(wait), r.marker().getParent());
+        }
+        return true;
+    }
+
+    /**
+     * Takes the marker out of the way with one rename, then looks at what it took: the marker the
+     * attempt started with is deleted; a newer one is linked back (unless an even newer one is there).
+     *
+     * @return true when the marker is gone (deleted now or by someone else), false when a newer one stays
+     */
+    static boolean removeMarker(Recording r, FileIdentity started) throws IOException {
+        Path taken = r.marker().resolveSibling(RecordingLayout.tempName(r.id(), RecordingLayout.MARKER,
+                "sent" + Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36)));
+        try {
+            Files.move(r.marker(), taken, StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException e) {
+            return true; // taken by another run (push --once, an admin) since
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("cannot rename " + r.marker() + " atomically", e);
+        }
+        FileIdentity took;
+        try {
+            took = FileIdentity.of(taken);
+        } catch (IOException e) {
+            took = null;
+        }
+        if (started.sameVersion(took)) {
+            Files.delete(taken);
+            return true;
+        }
+        try {
+            Files.createLink(r.marker(), taken);
+        } catch (FileAlreadyExistsException e) {
+            // an even newer marker is in place: it stands for the newest version
+        } catch (IOException | UnsupportedOperationException e) {
+            Files.move(taken, r.marker()); // no hard links here: without REPLACE_EXISTING it keeps a newer marker all the same
+            return false;
+        }
+        Files.delete(taken);
+        return false;
+    }
+}
