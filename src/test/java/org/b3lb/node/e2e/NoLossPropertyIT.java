@@ -155,7 +155,7 @@ class NoLossPropertyIT {
             }
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> markers().isEmpty());
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
-                    .untilAsserted(() -> assertSettled(ids, receiver));
+                    .untilAsserted(() -> assertSettled(ids, receiver, node.starts() > 1));
             assertSafe(ids, receiver);
             for (HookRun r : runs) {
                 assertThat(r.killed || r.process.exitValue() == 0).as("hook run for %s exited %s: %s", r.id,
@@ -340,7 +340,7 @@ class NoLossPropertyIT {
     }
 
     /** The end state once everything settled. */
-    private void assertSettled(List<String> ids, VersionReceiver receiver) throws IOException {
+    private void assertSettled(List<String> ids, VersionReceiver receiver, boolean serviceKilled) throws IOException {
         receiverOf = receiver;
         for (String id : ids) {
             int finished = newestFinished(id);
@@ -359,7 +359,9 @@ class NoLossPropertyIT {
         try (Stream<Path> s = Files.list(rec)) {
             List<String> temps = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp")).toList();
             List<String> killedPids = runs.stream().filter(r -> r.killed).map(r -> "." + r.process.pid() + ".tmp").toList();
-            assertThat(temps).as("temp files left by runs that were not killed").allMatch(t -> killedPids.stream().anyMatch(t::endsWith));
+            // a SIGKILL of the service while it wrote evidence leaves that temp too (the cleanup deletes it after a day)
+            assertThat(temps).as("temp files left by writers that were not killed")
+                    .allMatch(t -> killedPids.stream().anyMatch(t::endsWith) || serviceKilled && t.contains(".uploaded."));
         }
     }
 
