@@ -38,18 +38,17 @@ public final class RouteControl {
     public static Connection attach(ServiceClient service) {
         return () -> {
             Object pid = service.status().get("pid");
-            VirtualMachine vm;
-            try {
-                vm = VirtualMachine.attach(String.valueOf(pid));
-            } catch (AttachNotSupportedException | IOException e) {
+            try (AttachHandshake handshake = AttachHandshake.prepare(Long.parseLong(String.valueOf(pid)))) {
+                VirtualMachine vm = VirtualMachine.attach(String.valueOf(pid));
+                try {
+                    return JMXConnectorFactory.connect(new JMXServiceURL(vm.startLocalManagementAgent()));
+                } finally {
+                    vm.detach();
+                }
+            } catch (AttachNotSupportedException | IOException | NumberFormatException e) {
                 throw new IOException("cannot attach to the service's process " + pid + " (" + e.getMessage()
-                        + "); run as the service's user (sudo -u bigbluebutton b3lb-node routes ...; the packaged"
-                        + " launcher does this for root), or open JMX by hand and pass --jmx HOST:PORT (README, \"Routes\")");
-            }
-            try {
-                return JMXConnectorFactory.connect(new JMXServiceURL(vm.startLocalManagementAgent()));
-            } finally {
-                vm.detach();
+                        + "); run as root or as the service's user (the packaged launcher runs root's command as"
+                        + " bigbluebutton), or open JMX by hand and pass --jmx HOST:PORT (README, \"Routes\")");
             }
         };
     }
