@@ -196,6 +196,8 @@ prepare_bbb() {
         /var/bigbluebutton/recording/status/archived /var/bigbluebutton/published \
         /var/bigbluebutton/published/presentation /var/log/bigbluebutton || return 1
     c install -d /etc/bigbluebutton/nginx || return 1
+    # debootstrap writes no /etc/hosts (an installer does): bullseye's curl cannot resolve localhost without it
+    [ -e "$ROOT/etc/hosts" ] || printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' > "$ROOT/etc/hosts"
     cat > "$ROOT/etc/nginx/sites-available/bigbluebutton" <<'EOF'
 server {
     listen 80;
@@ -321,6 +323,9 @@ ck_routes_service_user() {
     c runuser -u bigbluebutton -- b3lb-node routes list | grep -q '^load  *Started' || return 1
     c runuser -u bigbluebutton -- b3lb-node routes stop cleanup | grep -q 'cleanup Stopped' || return 1
     c runuser -u bigbluebutton -- b3lb-node routes start cleanup | grep -q 'cleanup Started' || return 1
+    # the README's way for jcmd: a client in the unit's namespace sees the private /tmp itself
+    c systemd-run --quiet --wait --pipe --uid=bigbluebutton --gid=bigbluebutton -p JoinsNamespaceOf=b3lb-node.service \
+        -p PrivateTmp=yes /usr/bin/b3lb-node routes list | grep -q '^load  *Started' || { say "not from the unit's namespace"; return 1; }
     no_thread_dumps
 }
 
