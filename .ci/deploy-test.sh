@@ -132,6 +132,7 @@ check() {
     "$@" > "$OUT" 2>&1
     rc=$?
     local line
+    grep '^note: ' "$OUT" | sed 's/^/    /'
     if [ $rc = 0 ]; then
         line="PASS $name ($(elapsed "$t") s)"
     else
@@ -286,7 +287,7 @@ ck_sandbox() {
     # the filter systemd made of @system-service, ~@privileged and @chown: chown back, the rest of @privileged out
     local filter
     filter=" $(c systemctl show -p SystemCallFilter --value b3lb-node) "
-    say "SystemCallFilter: $filter"
+    say "note: SystemCallFilter as systemd made it: $(echo $filter | wc -w) calls, of them chown-family:$(printf ' %s\n' $filter | grep -E '^ ?(l|f)?chown' | tr '\n' ' ')"
     for call in chown fchown fchownat lchown; do
         case "$filter" in *" $call "*) ;; *) say "$call is not allowed"; return 1 ;; esac
     done
@@ -427,6 +428,17 @@ broken_route() {  # broken_route CONTENT EXPECTED-REASON
 ck_broken_yaml() { broken_route 'foo: [bar' "expected ',' or ']'"; }
 ck_comment_only() { broken_route '# a route file holding only a comment' 'no route'; }
 ck_unknown_eip() { broken_route $'- route:\n    id: x\n    from:\n      uri: timer:x\n      steps:\n        - frobnicate: {}' 'frobnicate'; }
+# postinst's training start and its start of the unit meet the same file: both name it
+ck_postinst_route_file() {
+    printf '# a route file holding only a comment\n' > "$ROOT/etc/b3lb-node/routes/x.camel.yaml"
+    c dpkg-reconfigure -f noninteractive b3lb-node > "$RUN/reconf.out" 2>&1
+    cat "$RUN/reconf.out"
+    grep -q '^b3lb-node: no class-data archive .*the training start said: b3lb-node: route file /etc/b3lb-node/routes/x\.camel\.yaml line 1: holds no route' "$RUN/reconf.out" \
+        || { say "postinst does not show the training start's line"; return 1; }
+    grep -q '^b3lb-node: the service did not start: b3lb-node: route file /etc/b3lb-node/routes/x\.camel\.yaml line 1' "$RUN/reconf.out" \
+        || { say "postinst does not show why the service did not start"; return 1; }
+}
+
 ck_fixed_route() {
     rm -f "$ROOT/etc/b3lb-node/routes/x.camel.yaml"
     c systemctl reset-failed b3lb-node
@@ -505,6 +517,7 @@ if check "boot: systemd up in the container" ck_boot; then
     check "broken YAML route file: exit 2, one line, no restart" ck_broken_yaml
     check "route file with only a comment: exit 2, one line, no restart" ck_comment_only
     check "unknown EIP in a route file: exit 2, one line, no restart" ck_unknown_eip
+    check "postinst with a route file holding only a comment: both starts name it" ck_postinst_route_file
     check "route file removed: starts again" ck_fixed_route
     check "PrivateTmp=no (read-only /tmp): starts; routes refused without a thread dump" ck_readonly_tmp
     check "reboot: the service is up after boot" ck_reboot

@@ -60,9 +60,11 @@ public final class RouteControl {
                 return JMXConnectorFactory.connect(new JMXServiceURL("service:jmx:rmi:///jndi/rmi://" + hostPort + "/jmxrmi"));
             } catch (IOException e) {
                 throw new IOException("cannot reach JMX at " + hostPort + " (" + e.getClass().getSimpleName()
-                        + "); open it first: sudo -u bigbluebutton jcmd $(systemctl show -p MainPID --value b3lb-node)"
-                        + " ManagementAgent.start jmxremote.host=127.0.0.1 jmxremote.port=9010 jmxremote.rmi.port=9010"
-                        + " jmxremote.authenticate=false jmxremote.ssl=false", e);
+                        + "); open it first with jcmd in the service's namespace (its /tmp is private): systemd-run --wait"
+                        + " --pipe --uid=bigbluebutton --gid=bigbluebutton -p JoinsNamespaceOf=b3lb-node.service -p PrivateTmp=yes"
+                        + " jcmd $(systemctl show -p MainPID --value b3lb-node) ManagementAgent.start jmxremote.host=127.0.0.1"
+                        + " jmxremote.port=9010 jmxremote.rmi.port=9010 jmxremote.authenticate=false jmxremote.ssl=false"
+                        + " (README, \"Routes\")", e);
             }
         };
     }
