@@ -304,6 +304,10 @@ ck_sandbox() {
 ATTACH_TIMES=()
 ck_routes_root() {
     local t out
+    # the client's own JVM start, for comparison: the rest of a routes run is attach and JMX
+    t=$(date +%s.%N)
+    c b3lb-node --version > /dev/null || return 1
+    ATTACH_TIMES+=("b3lb-node --version (the client JVM alone, no attach): $(elapsed "$t") s")
     t=$(date +%s.%N)
     out=$(c b3lb-node routes list) || { say "$out"; return 1; }
     ATTACH_TIMES+=("first routes list (attach): $(elapsed "$t") s")
@@ -466,6 +470,23 @@ ck_readonly_tmp() {
     return $ok
 }
 
+# the unit's @chown is what the attach needs: without it the JVM cannot make its socket, the
+# client gives up after the JDK's 10 s, and the JVM, which saw the request, prints no thread dump
+ck_attach_without_chown() {
+    c mkdir -p /etc/systemd/system/b3lb-node.service.d || return 1
+    printf '[Service]\nSystemCallFilter=~@chown\n' > "$ROOT/etc/systemd/system/b3lb-node.service.d/chown.conf"
+    c systemctl daemon-reload && c systemctl restart b3lb-node && wait_up || return 1
+    local ok=0 t
+    t=$(date +%s.%N)
+    c b3lb-node routes list > "$RUN/chown.out" 2>&1 && { say "attached without chown"; ok=1; }
+    cat "$RUN/chown.out"
+    say "note: routes list without @chown failed after $(elapsed "$t") s: $(head -c 160 "$RUN/chown.out")"
+    no_thread_dumps || ok=1
+    c rm -rf /etc/systemd/system/b3lb-node.service.d
+    c systemctl daemon-reload && c systemctl restart b3lb-node && wait_up || ok=1
+    return $ok
+}
+
 ck_reboot() {
     local old=$NSPAWN
     c systemctl reboot
@@ -520,6 +541,7 @@ if check "boot: systemd up in the container" ck_boot; then
     check "postinst with a route file holding only a comment: both starts name it" ck_postinst_route_file
     check "route file removed: starts again" ck_fixed_route
     check "PrivateTmp=no (read-only /tmp): starts; routes refused without a thread dump" ck_readonly_tmp
+    check "SystemCallFilter=~@chown drop-in: attach fails, no thread dump" ck_attach_without_chown
     check "reboot: the service is up after boot" ck_reboot
     check "reinstall over itself: config and secret kept" ck_reinstall
     check "purge: package files gone, recordings and nginx stay" ck_purge
