@@ -7,6 +7,7 @@
 # exits 1 if any check failed, 77 when it cannot run here (not root, no nspawn/debootstrap).
 #
 # usage: .ci/deploy-test.sh SUITE [DEB]      SUITE: bookworm, bullseye or trixie
+#        B3LB_CI_PREPARE_ONLY=1 .ci/deploy-test.sh SUITE    only make the cached root
 #
 # The root file system is made once per suite with debootstrap from deb.debian.org (the only
 # network access) into $B3LB_CI_CACHE/<suite> (default /var/cache/b3lb-node-ci) and copied per
@@ -23,10 +24,6 @@ if [ "$(id -u)" != 0 ] || ! command -v systemd-nspawn >/dev/null || ! command -v
         || ! command -v nsenter >/dev/null; then
     echo "deploy-test: SKIPPED: needs root, systemd-nspawn (systemd-container), debootstrap and nsenter" >&2
     exit 77
-fi
-if [ -z "$DEB" ] || [ ! -f "$DEB" ]; then
-    echo "deploy-test: no package: run mvn package first (or pass the .deb)" >&2
-    exit 2
 fi
 
 case "$SUITE" in
@@ -59,6 +56,13 @@ if [ ! -f "$BASE/.complete" ] || [ "$(cat "$BASE/.complete")" != "$INCLUDE" ]; t
     mv "$BASE.tmp" "$BASE"
     mv "$BASE/.complete" "$BASE/.complete.tmp" && mv "$BASE/.complete.tmp" "$BASE/.complete"
     say "deploy-test: debootstrap took $(elapsed "$t") s"
+fi
+
+# .ci/run makes the roots while Maven runs: only the cache, no test
+[ -z "${B3LB_CI_PREPARE_ONLY:-}" ] || exit 0
+if [ -z "$DEB" ] || [ ! -f "$DEB" ]; then
+    echo "deploy-test: no package: run mvn package first (or pass the .deb)" >&2
+    exit 2
 fi
 
 RUN=$(mktemp -d "$CACHE/run-$SUITE.XXXXXX")
