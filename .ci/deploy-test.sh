@@ -463,7 +463,9 @@ ck_readonly_tmp() {
     local pid
     pid=$(c systemctl show -p MainPID --value b3lb-node)
     c nsenter -t "$pid" -m findmnt -n -o OPTIONS --target /tmp | grep -q '^ro' || { say "/tmp is not read-only for the service"; ok=1; }
-    csh "curl -sf http://127.0.0.1:9876/observe/health" || ok=1
+    # health is DOWN until the upload consumer's first poll, a moment after "Listening:"
+    wait_for 20 csh "curl -sf -o /dev/null http://127.0.0.1:9876/observe/health" || { say "health not UP"; ok=1; }
+    csh "curl -sf http://127.0.0.1:8765/" || { say "no load figure"; ok=1; }
     journal_now | grep -iE 'vertx-cache|Read-only file system' && ok=1
     # attach needs the JVM's socket in its /tmp: refused with a reason, no signal sent
     c b3lb-node routes list > "$RUN/ro.out" 2>&1 && ok=1
