@@ -27,6 +27,12 @@ public final class App {
     }
 
     public static void main(String[] args) {
+        // Vert.x (under both HTTP servers) would otherwise create a cache directory in java.io.tmpdir
+        // at start-up for serving classpath files, which nothing here serves: the service then
+        // needs no writable /tmp (with PrivateTmp=no, ProtectSystem=strict makes it read-only)
+        if (System.getProperty("vertx.disableFileCPResolving") == null) {
+            System.setProperty("vertx.disableFileCPResolving", "true");
+        }
         System.exit(run(args));
     }
 
@@ -141,6 +147,11 @@ public final class App {
         try {
             main.run();
         } catch (Exception e) {
+            java.util.Optional<String> routeFile = RouteFileError.describe(e, main.getCamelContext());
+            if (routeFile.isPresent()) {
+                System.err.println("b3lb-node: " + oneLine(routeFile.get()));
+                return 2;
+            }
             Throwable root = e;
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();

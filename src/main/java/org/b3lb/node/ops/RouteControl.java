@@ -38,18 +38,17 @@ public final class RouteControl {
     public static Connection attach(ServiceClient service) {
         return () -> {
             Object pid = service.status().get("pid");
-            VirtualMachine vm;
-            try {
-                vm = VirtualMachine.attach(String.valueOf(pid));
-            } catch (AttachNotSupportedException | IOException e) {
+            try (AttachHandshake handshake = AttachHandshake.prepare(Long.parseLong(String.valueOf(pid)))) {
+                VirtualMachine vm = VirtualMachine.attach(String.valueOf(pid));
+                try {
+                    return JMXConnectorFactory.connect(new JMXServiceURL(vm.startLocalManagementAgent()));
+                } finally {
+                    vm.detach();
+                }
+            } catch (AttachNotSupportedException | IOException | NumberFormatException e) {
                 throw new IOException("cannot attach to the service's process " + pid + " (" + e.getMessage()
-                        + "); run as the service's user (sudo -u bigbluebutton b3lb-node routes ...; the packaged"
-                        + " launcher does this for root), or open JMX by hand and pass --jmx HOST:PORT (README, \"Routes\")");
-            }
-            try {
-                return JMXConnectorFactory.connect(new JMXServiceURL(vm.startLocalManagementAgent()));
-            } finally {
-                vm.detach();
+                        + "); run as root or as the service's user (the packaged launcher runs root's command as"
+                        + " bigbluebutton), or open JMX by hand and pass --jmx HOST:PORT (README, \"Routes\")");
             }
         };
     }
@@ -61,9 +60,11 @@ public final class RouteControl {
                 return JMXConnectorFactory.connect(new JMXServiceURL("service:jmx:rmi:///jndi/rmi://" + hostPort + "/jmxrmi"));
             } catch (IOException e) {
                 throw new IOException("cannot reach JMX at " + hostPort + " (" + e.getClass().getSimpleName()
-                        + "); open it first: sudo -u bigbluebutton jcmd $(systemctl show -p MainPID --value b3lb-node)"
-                        + " ManagementAgent.start jmxremote.host=127.0.0.1 jmxremote.port=9010 jmxremote.rmi.port=9010"
-                        + " jmxremote.authenticate=false jmxremote.ssl=false", e);
+                        + "); open it first with jcmd in the service's namespace (its /tmp is private): systemd-run --wait"
+                        + " --pipe --uid=bigbluebutton --gid=bigbluebutton -p JoinsNamespaceOf=b3lb-node.service -p PrivateTmp=yes"
+                        + " jcmd $(systemctl show -p MainPID --value b3lb-node) ManagementAgent.start jmxremote.host=127.0.0.1"
+                        + " jmxremote.port=9010 jmxremote.rmi.port=9010 jmxremote.authenticate=false jmxremote.ssl=false"
+                        + " (README, \"Routes\")", e);
             }
         };
     }

@@ -189,8 +189,9 @@ class StartupFailureTest {
         Outcome o = launch(Map.of(), "--b3lb.routes-dir=" + routes, "--b3lb.recording-dir=" + dir,
                 "--b3lb.upload.enabled=false", "--b3lb.load.port=" + AvailablePortFinder.getNextAvailable(),
                 "--b3lb.management.port=" + AvailablePortFinder.getNextAvailable());
-        assertThat(o.exitCode).isEqualTo(1);
-        assertThat(o.stderr).contains("b3lb-node: failed to start");
+        // a route file that does not load is a configuration error (RouteFileStartupTest)
+        assertThat(o.exitCode).isEqualTo(2);
+        assertThat(o.stderr).startsWith("b3lb-node: route file " + routes.resolve("broken.camel.yaml"));
         assertThat(o.stdout + o.stderr).doesNotContain("SIGTERM");
     }
 }

@@ -88,7 +88,12 @@ class SystemdUnitTest {
         assertThat(service.get("PrivateTmp")).containsExactly("yes");
         assertThat(service.get("PrivateDevices")).containsExactly("yes");
         assertThat(service.get("RestrictAddressFamilies")).containsExactly("AF_INET AF_INET6 AF_UNIX");
-        assertThat(service.get("SystemCallFilter")).contains("@system-service");
+        // in this order: what @privileged takes away, @chown gives back (HotSpot's attach listener
+        // chowns its socket); the filter systemd makes of it is checked by .ci/deploy-test.sh
+        assertThat(service.get("SystemCallFilter")).containsExactly("@system-service", "~@privileged", "@chown");
+        // the JVM's working directory is where `b3lb-node routes` leaves the attach request
+        assertThat(service.get("RuntimeDirectory")).containsExactly("b3lb-node");
+        assertThat(service.get("WorkingDirectory")).containsExactly("/run/b3lb-node");
         assertThat(service.get("CapabilityBoundingSet")).containsExactly("");
         // the JIT needs writable+executable memory: this line would stop the JVM from starting
         assertThat(service).doesNotContainKey("MemoryDenyWriteExecute");

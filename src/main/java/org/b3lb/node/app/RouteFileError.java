@@ -1,0 +1,69 @@
+package org.b3lb.node.app;
+
+import java.util.Optional;
+import org.apache.camel.CamelContext;
+import org.apache.camel.FailedToCreateRouteException;
+import org.apache.camel.dsl.yaml.common.exception.YamlDeserializationException;
+import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.model.RouteDefinition;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+
+/**
+ * A start-up failure caused by a YAML route file, as one line naming the file, the line and the
+ * reason. Such a failure is a configuration error (exit 2): a restart reads the same file again,
+ * and Camel's own message spans several lines, ends in "see the log lines above", or (for a file
+ * holding only a comment) names no reason at all.
+ */
+final class RouteFileError {
+
+    private static final String FIX = "; fix or remove the file, then: systemctl restart b3lb-node";
+
+    private RouteFileError() {
+    }
+
+    static Optional<String> describe(Throwable failure, CamelContext camel) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof YamlDeserializationException y && y.getProblemMark().isEmpty() && y.getContextMark().isEmpty()) {
+                // thrown for a file whose YAML holds no node at all: empty, or only comments
+                String file = y.getMessage().replaceFirst("^.*?resource: ", "").strip();
+                return Optional.of("route file " + path(file) + " line 1: holds no route (it is empty or only comments)" + FIX);
+            }
+            if (t instanceof MarkedYamlEngineException m) {
+                Optional<Mark> mark = m.getProblemMark().or(m::getContextMark);
+                String where = mark.map(k -> path(k.getName()) + " line " + (k.getLine() + 1) + ", column " + (k.getColumn() + 1))
+                        .orElse("(unknown file)");
+                String reason = m.getProblem() != null ? m.getProblem() : m.getContext();
+                if (m.getProblem() != null && m.getContext() != null) {
+                    reason += " (" + m.getContext() + ")";
+                }
+                return Optional.of("route file " + where + ": " + oneLine(reason) + FIX);
+            }
+            if (t instanceof FailedToCreateRouteException f && camel instanceof ModelCamelContext model) {
+                RouteDefinition route = model.getRouteDefinition(f.getRouteId());
+                if (route != null && route.getResource() != null && route.getResource().getLocation().startsWith("file:")) {
+                    String line = route.getLineNumber() > 0 ? " line " + route.getLineNumber() : "";
+                    return Optional.of("route file " + path(route.getResource().getLocation()) + line + ": route '"
+                            + f.getRouteId() + "' cannot be created: " + oneLine(rootMessage(f)) + FIX);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String path(String location) {
+        return location.startsWith("file:") ? location.substring(5) : location;
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return String.valueOf(root.getMessage());
+    }
+
+    private static String oneLine(String s) {
+        return s.replaceAll("\\s*\\R\\s*", " ").strip();
+    }
+}
