@@ -22,12 +22,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * nginx/b3lb-load.nginx in a real nginx, in front of the real service: the way B3LB reaches the
+ * nginx/b3lb-node-load.nginx in a real nginx, in front of the real service: the way B3LB reaches the
  * load figure. nginx runs on loopback ports with its own prefix, pid and logs in a temp dir.
  */
 class NginxSnippetTest {
 
-    static final Path SNIPPET = Path.of("nginx", "b3lb-load.nginx").toAbsolutePath();
+    static final Path SNIPPET = Path.of("nginx", "b3lb-node-load.nginx").toAbsolutePath();
     static final String PACKAGED_UPSTREAM = "proxy_pass http://127.0.0.1:8765/;";
 
     @TempDir
