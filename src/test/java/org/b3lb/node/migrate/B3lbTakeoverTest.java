@@ -110,7 +110,8 @@ class B3lbTakeoverTest {
             assertThat(node.at(moved)).doesNotExist();
             assertThat(backup.resolve(moved.substring(1))).isRegularFile();
         }
-        assertThat(node.at(OldNode.OUR_HOOK)).isRegularFile();
+        assertThat(node.at(OldNode.OUR_HOOK)).hasContent(Files.readString(Path.of("src/main/bbb/b3lb-push-hook.rb")));
+        assertThat(node.at(OldNode.OUR_SNIPPET)).hasContent(Files.readString(Path.of("nginx/b3lb-node-load.nginx")));
         assertThat(node.at("/etc/systemd/system/b3lb-cleaner.service")).isRegularFile();
 
         String config = Files.readString(node.at(MigrateCommand.CONFIG));
