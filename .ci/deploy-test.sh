@@ -361,7 +361,7 @@ ck_hook_spec() {
     c install -d -o bigbluebutton -g bigbluebutton /var/bigbluebutton/recording/raw/$id || return 1
     csh "head -c 300000 /dev/urandom > /var/bigbluebutton/recording/raw/$id/audio.webm && printf '<recording><metadata/></recording>' > /var/bigbluebutton/recording/raw/$id/events.xml && chown -R bigbluebutton: /var/bigbluebutton/recording/raw/$id" || return 1
     # as BBB runs it: its scripts directory, its user
-    csh "cd /usr/local/bigbluebutton/core/scripts && runuser -u bigbluebutton -- ruby post_archive/b3lb-push-hook.rb -m $id" || return 1
+    csh "cd /usr/local/bigbluebutton/core/scripts && runuser -u bigbluebutton -- ruby post_archive/b3lb-node-push-hook.rb -m $id" || return 1
     c test -f /var/bigbluebutton/recording/status/archived/$id.tar || { say "no tar"; return 1; }
     wait_for 30 gone /var/bigbluebutton/recording/status/archived/$id.ready || { say "marker still there"; journal_now | tail; return 1; }
     [ "$(sink_count "POST /b3lb/b/recording/upload [0-9]* THE-NODE-SECRET")" -ge 1 ] || { c cat /root/sink.log; return 1; }
@@ -380,8 +380,8 @@ ck_hook_b3lb() {
          head -c 200000 /dev/urandom > /var/bigbluebutton/published/presentation/$id/slides.bin
          chown -R bigbluebutton: /var/bigbluebutton/recording/raw/$id /var/bigbluebutton/published/presentation/$id" || return 1
     # BBB runs post_archive too, which does nothing under b3lb; then post_publish once per format
-    csh "cd /usr/local/bigbluebutton/core/scripts && runuser -u bigbluebutton -- ruby post_archive/b3lb-push-hook.rb -m $id \
-         && runuser -u bigbluebutton -- ruby post_publish/b3lb-push-hook.rb -m $id -f presentation" || return 1
+    csh "cd /usr/local/bigbluebutton/core/scripts && runuser -u bigbluebutton -- ruby post_archive/b3lb-node-push-hook.rb -m $id \
+         && runuser -u bigbluebutton -- ruby post_publish/b3lb-node-push-hook.rb -m $id -f presentation" || return 1
     wait_for 30 gone /var/bigbluebutton/recording/status/archived/$id.ready || { say "marker still there"; journal_now | tail; return 1; }
     [ "$(sink_count 'POST /b3lb/b/record/upload?nonce=Nonce-42_x ')" -ge 1 ] || { c cat /root/sink.log; return 1; }
 }
@@ -519,7 +519,7 @@ ck_purge() {
     c apt-get purge -y b3lb-node || return 1
     c test -e /etc/b3lb-node && { c find /etc/b3lb-node; return 1; }
     c test -e /lib/systemd/system/b3lb-node.service && return 1
-    c test -e /etc/bigbluebutton/nginx/b3lb-load.nginx && return 1
+    c test -e /etc/bigbluebutton/nginx/b3lb-node-load.nginx && return 1
     c test -e /var/lib/b3lb-node && return 1
     csh "pgrep -u bigbluebutton java" && { say "a JVM still runs"; return 1; }
     c systemctl is-active --quiet nginx || { say "nginx is down"; return 1; }

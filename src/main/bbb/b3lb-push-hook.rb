@@ -48,6 +48,8 @@
 #   B3LB_RECORD_META_TAG   the meeting metadata holding B3LB's nonce (default b3lb-recordset,
 #                          B3LB's B3LB_RECORD_META_DATA_TAG)
 #   B3LB_FREE_SPACE_MARGIN bytes kept free on top of the tar's expected size (default 67108864)
+#   B3LB_BBB_SCRIPTS_DIR   BBB's hook directories' parent, searched for B3LB's or the spec's hook
+#                          (default /usr/local/bigbluebutton/core/scripts)
 # `tar`, `du` and `stat` are found through PATH.
 #
 # BBB only logs a failing hook and never retries it, so this script logs what happened and what
@@ -66,6 +68,12 @@ DEFAULT_CONFIG = '/etc/b3lb-node/application.properties'
 DEFAULT_META_TAG = 'b3lb-recordset'
 DEFAULT_FREE_SPACE_MARGIN = 64 * 1024 * 1024
 LOG_FILE = '/var/log/bigbluebutton/b3lb-push-hook.log'
+DEFAULT_BBB_SCRIPTS_DIR = '/usr/local/bigbluebutton/core/scripts'
+# The name B3LB's and the spec's hook are installed under; ours is b3lb-node-push-hook.rb and
+# names b3lb-node in its text, theirs never do (org.b3lb.node.migrate.OldScripts tells them apart
+# the same way).
+OTHER_HOOK = 'b3lb-push-hook.rb'
+OURS = 'b3lb-node'
 
 # The recording directory's names: org.b3lb.node.layout.RecordingLayout's constants.
 MARKER_SUFFIX = '.ready'
@@ -512,6 +520,27 @@ def archive_published(meeting_id, dir, rerun)
   end
 end
 
+# B3LB's or the spec's hook, while it is still installed: it (with its uploader) handles every
+# recording until `b3lb-node migrate` takes the node over, so this hook stands aside and no
+# recording is uploaded twice or by neither.
+def other_hook
+  base = ENV['B3LB_BBB_SCRIPTS_DIR']
+  base = DEFAULT_BBB_SCRIPTS_DIR if base.nil? || base.empty?
+  %w[post_archive post_publish].each do |dir|
+    path = File.join(base, dir, OTHER_HOOK)
+    next unless File.file?(path)
+
+    text = begin
+      File.binread(path)
+    rescue SystemCallError, IOError
+      # unreadable: not ours either (ours is world-readable), so still the other side's
+      ''
+    end
+    return path unless text.include?(OURS)
+  end
+  nil
+end
+
 def recording_dir_exists?(meeting_id, dir)
   return true if File.directory?(dir)
 
@@ -560,15 +589,15 @@ def main(argv)
           "#{format ? " -f #{format}" : ''}"
   # no format: run from post_archive; a format: from post_publish (post_process also passes one,
   # and finds nothing published yet)
-  if proto == 'spec'
-    return 0 unless format.nil?
+  return 0 unless proto == 'spec' ? format.nil? : format == 'presentation'
 
-    archive_raw(meeting_id, recording_dir, rerun)
-  else
-    return 0 unless format == 'presentation'
-
-    archive_published(meeting_id, recording_dir, rerun)
+  other = other_hook
+  if other
+    logger.info("#{meeting_id}: left to #{other} (not b3lb-node's), which handles recordings until the takeover; " \
+                'nothing written. To take over: sudo b3lb-node migrate --dry-run, then sudo b3lb-node migrate')
+    return 0
   end
+  proto == 'spec' ? archive_raw(meeting_id, recording_dir, rerun) : archive_published(meeting_id, recording_dir, rerun)
 rescue SystemCallError, IOError, PrepareError => e
   logger.error("#{meeting_id}: #{e.message}; fix it and run this hook again with -m #{meeting_id}")
   1

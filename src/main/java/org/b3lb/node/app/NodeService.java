@@ -22,6 +22,7 @@ import org.b3lb.node.cleanup.GuardConfig;
 import org.b3lb.node.cleanup.RecordingRemover;
 import org.b3lb.node.cleanup.RemovalConfig;
 import org.b3lb.node.config.ConfigException;
+import org.b3lb.node.config.ProtocolInUse;
 import org.b3lb.node.config.Settings;
 import org.b3lb.node.load.CpuSampler;
 import org.b3lb.node.load.LoadConfig;
@@ -74,6 +75,11 @@ public final class NodeService {
         for (String leftover : s.specLeftovers()) {
             LOG.warn("{}", leftover);
         }
+        ProtocolInUse protocol = ProtocolInUse.of(s.protocol(), upload.enabled() ? upload.endpoint() : null);
+        LOG.info("{}", protocol.startupLine());
+        if (protocol.mismatch() != null) {
+            LOG.warn("{}", protocol.mismatch());
+        }
 
         Main main = new Main();
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -98,6 +104,7 @@ public final class NodeService {
         main.bind(LoadHealthCheck.BEAN_NAME, new LoadHealthCheck(sampler));
         PendingRecordings pending = new PendingRecordings(s.path("b3lb.recording-dir"), Clock.systemUTC());
         OpsMetrics.bind(meters, pending, Clock.systemUTC());
+        main.bind(ProtocolInUse.BEAN_NAME, protocol);
         main.addMainListener(new OpsWiring(load, management, meters, pending));
         if (upload.enabled()) {
             UploadRoute uploadRoute = new UploadRoute(upload, new UploadMetrics(meters));

@@ -20,7 +20,7 @@ public final class HookCommand {
     public static final Duration MARKS_WITHIN = Duration.ofMinutes(10);
 
     static final String SCRIPTS = "/usr/local/bigbluebutton/core/scripts/";
-    static final String HOOK = "b3lb-push-hook.rb";
+    static final String HOOK = "b3lb-node-push-hook.rb";
 
     private HookCommand() {
     }

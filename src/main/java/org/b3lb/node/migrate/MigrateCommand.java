@@ -16,7 +16,7 @@ import org.b3lb.node.layout.RecordingFiles;
  * own node scripts or the spec's scripts. Prints what it found and what it will do, one line
  * each, then: stops the old uploaders and moves their hooks away, carries the settings over,
  * records the spec's finished uploads, converts B3LB's queue, moves the old unit files and nginx
- * snippet away, reloads nginx and restarts b3lb-node. A second run finds nothing to do. Exit 0
+ * snippet away, reloads nginx, enables and restarts b3lb-node. A second run finds nothing to do. Exit 0
  * when everything was done, 1 when something (named in a {@code failed:} line) could not be, 2 for
  * bad usage or configuration.
  */
@@ -42,7 +42,7 @@ public final class MigrateCommand {
         }
         if (root.live() && !dryRun && !AtomicFiles.isRoot()) {
             throw new ConfigException("migrate changes /etc, systemd units and nginx: run it as root "
-                    + "(sudo B3LB_NODE_AS_ROOT=1 b3lb-node migrate), or look first with --dry-run");
+                    + "(sudo b3lb-node migrate), or look first with --dry-run");
         }
         Settings settings = Settings.load(configFile, Map.of(), Map.of());
         Report r = new Report(out, dryRun);
@@ -99,7 +99,7 @@ public final class MigrateCommand {
         retire.plan(backup, r);
         boolean restart = carry.changes() || retire.any();
         if (restart) {
-            r.plan("restart b3lb-node");
+            r.plan("enable and restart b3lb-node");
         }
         if (r.dryRun()) {
             return r.finish();
@@ -141,12 +141,17 @@ public final class MigrateCommand {
 
     private static void restart(NodeRoot root, Report r) {
         if (!root.live()) {
-            r.skipped("systemctl restart b3lb-node (--root: systemd is not touched)");
+            r.skipped("systemctl enable b3lb-node and systemctl restart b3lb-node (--root: systemd is not touched)");
             return;
+        }
+        // the package leaves the service disabled and stopped while old scripts are in service (postinst)
+        SystemCommands.Result enable = SystemCommands.run("systemctl", "enable", "b3lb-node.service");
+        if (!enable.ok()) {
+            r.failed("systemctl enable b3lb-node: " + enable.lastLine() + "; it will not start at boot: enable it by hand");
         }
         SystemCommands.Result res = SystemCommands.run("systemctl", "restart", "b3lb-node.service");
         if (res.ok()) {
-            r.done("restarted b3lb-node");
+            r.done((enable.ok() ? "enabled and " : "") + "restarted b3lb-node");
         } else {
             r.failed("systemctl restart b3lb-node: " + res.lastLine() + "; see journalctl -u b3lb-node");
         }

@@ -47,7 +47,7 @@ final class OldScripts {
     static final String B3LB_CONFIG = "/etc/b3lb/push.properties";
     static final String SPEC_PUSH = "/usr/local/bin/b3lb-push";
     static final String SPEC_CLEANER = "/usr/local/bin/b3lb-cleaner";
-    /** The name in our own hook and snippet (src/main/bbb/b3lb-push-hook.rb, nginx/b3lb-load.nginx). */
+    /** The name in our own hook and snippet (src/main/bbb/b3lb-push-hook.rb, nginx/b3lb-node-load.nginx). */
     private static final String OURS = "b3lb-node";
 
     private final List<Item> items = new ArrayList<>();

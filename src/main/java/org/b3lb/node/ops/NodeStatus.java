@@ -18,6 +18,7 @@ import java.util.Optional;
 import org.apache.camel.CamelContext;
 import org.b3lb.node.cleanup.CleanupPass;
 import org.b3lb.node.cleanup.CleanupResult;
+import org.b3lb.node.config.ProtocolInUse;
 import org.b3lb.node.layout.RecordingStates;
 import org.apache.camel.Route;
 import org.apache.camel.component.quartz.QuartzEndpoint;
@@ -65,6 +66,9 @@ public final class NodeStatus {
         Instant started = Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime());
         s.put("startedAt", started.toString());
         s.put("uptimeSeconds", Duration.between(started, now).toSeconds());
+        ProtocolInUse protocol = camel.getRegistry().lookupByNameAndType(ProtocolInUse.BEAN_NAME, ProtocolInUse.class);
+        s.put("protocol", protocol == null ? null : protocol.key());
+        s.put("endpoint", protocol == null ? null : protocol.endpoint());
         s.put("routes", routes());
         List<HealthCheck.Result> checks = checks();
         s.put("health", health(checks, problems));

@@ -48,6 +48,11 @@ public final class StatusCommand {
         for (Object p : s.getCollection("problems")) {
             out.println("  problem: " + p);
         }
+        if (s.get("protocol") != null) {
+            out.println("protocol: b3lb.protocol=" + s.getString("protocol") + ("b3lb".equals(s.getString("protocol"))
+                    ? " (a stock B3LB 3.x)" : " (the protocol of the node-scripts document)") + "; upload endpoint: "
+                    + (s.get("endpoint") == null ? "none (upload disabled)" : s.getString("endpoint")));
+        }
         out.println("routes:");
         for (Object o : s.getCollection("routes")) {
             JsonObject r = (JsonObject) o;

@@ -10,6 +10,7 @@ import java.time.Duration;
 import org.b3lb.node.config.ConfigException;
 import org.b3lb.node.config.Settings;
 import org.b3lb.node.config.Protocol;
+import org.b3lb.node.config.ProtocolInUse;
 
 /**
  * The upload route's settings, checked before Camel starts. The secret is kept out of
@@ -39,7 +40,12 @@ public record UploadConfig(boolean enabled, Path recordingDir, URI endpoint, Str
         Duration idleTimeout = positive(s, "b3lb.upload.idle-timeout");
         int concurrency = s.intRange("b3lb.upload.concurrency", 1, 64);
         // a node that does not upload needs no secret, even where the packaged secret file is empty
-        String secret = !enabled ? "" : s.protocol() == Protocol.B3LB ? optionalSecret(s) : secret(s);
+        String secret;
+        try {
+            secret = !enabled ? "" : s.protocol() == Protocol.B3LB ? optionalSecret(s) : secret(s);
+        } catch (ConfigException e) {
+            throw ProtocolInUse.of(s.protocol(), endpoint).explainMissingSecret(e);
+        }
         return new UploadConfig(enabled, dir, endpoint, field, secret, pollDelay, maxRedeliveries, initialDelay,
                 maxDelay, connectTimeout, idleTimeout, concurrency, s.protocol(),
                 // nothing to watch where there is no secret (b3lb.protocol=b3lb with the empty packaged file)

@@ -23,17 +23,21 @@ public final class UploadHealthCheck extends AbstractHealthCheck {
 
     private final Path dir;
     private final RecordingSchedule schedule;
+    private final org.b3lb.node.config.ProtocolInUse protocol;
 
     public UploadHealthCheck(UploadConfig config, RecordingSchedule schedule) {
         super("b3lb", "upload");
         this.dir = config.recordingDir();
         this.schedule = schedule;
+        this.protocol = org.b3lb.node.config.ProtocolInUse.of(config.protocol(), config.endpoint());
     }
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         List<Waiting> waiting = schedule.snapshot();
         Instant lastSuccess = schedule.lastSuccess();
+        builder.detail("protocol", protocol.key());
+        builder.detail("endpoint", protocol.endpoint());
         builder.detail("waiting", waiting.size());
         builder.detail("waiting_transient", waiting.stream().filter(w -> !w.refused()).count());
         builder.detail("waiting_refused", waiting.stream().filter(Waiting::refused).count());

@@ -43,7 +43,7 @@ class AppCleanTest extends StdStreamsTest {
         assertThat(App.run("clean", "--dry-run", "--b3lb.recording-dir=" + dir, "--b3lb.protocol=b3lb")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("keep unmarked-1.tar: not uploaded, not marked (no"
                 + " unmarked-1.ready, no unmarked-1.uploaded); to upload it: sudo -u bigbluebutton ruby"
-                + " /usr/local/bigbluebutton/core/scripts/post_publish/b3lb-push-hook.rb -m unmarked-1 -f presentation\n");
+                + " /usr/local/bigbluebutton/core/scripts/post_publish/b3lb-node-push-hook.rb -m unmarked-1 -f presentation\n");
     }
 
     @Test

@@ -160,10 +160,10 @@ class CleanupPassTest {
                 "keep uploaded-and-marked.tar: pending: has a marker (uploaded-and-marked.ready), not uploaded yet",
                 "keep never-marked.tar: not uploaded, not marked (no never-marked.ready, no never-marked.uploaded);"
                         + " to upload it: sudo -u bigbluebutton ruby /usr/local/bigbluebutton/core/scripts/post_archive/"
-                        + "b3lb-push-hook.rb -m never-marked",
+                        + "b3lb-node-push-hook.rb -m never-marked",
                 "keep rebuilt.tar: not uploaded, not marked (no rebuilt.ready, rebuilt.uploaded names another version"
                         + " of the tar (rebuilt or replaced since)); to upload it: sudo -u bigbluebutton ruby"
-                        + " /usr/local/bigbluebutton/core/scripts/post_archive/b3lb-push-hook.rb -m rebuilt",
+                        + " /usr/local/bigbluebutton/core/scripts/post_archive/b3lb-node-push-hook.rb -m rebuilt",
                 "keep x.tar: symlink (the cleanup never follows or deletes links)",
                 "keep y.tar: not a regular file (a directory)",
                 "keep .hidden.tar: " + KeepReason.badName(),

@@ -78,11 +78,11 @@ class DebianPackageIT {
         assertThat(files.get("/etc/b3lb-node/application.properties")).extracting(Entry::mode).isEqualTo("-rw-r--r--");
         assertThat(files.get("/etc/b3lb-node/logback.xml")).extracting(Entry::mode).isEqualTo("-rw-r--r--");
         assertThat(files.get("/lib/systemd/system/b3lb-node.service")).extracting(Entry::mode).isEqualTo("-rw-r--r--");
-        assertThat(files.get("/etc/bigbluebutton/nginx/b3lb-load.nginx")).extracting(Entry::mode).isEqualTo("-rw-r--r--");
+        assertThat(files.get("/etc/bigbluebutton/nginx/b3lb-node-load.nginx")).extracting(Entry::mode).isEqualTo("-rw-r--r--");
         // one hook in both stages: each run acts only under the protocol it serves
-        assertThat(files.get("/usr/local/bigbluebutton/core/scripts/post_archive/b3lb-push-hook.rb"))
+        assertThat(files.get("/usr/local/bigbluebutton/core/scripts/post_archive/b3lb-node-push-hook.rb"))
                 .extracting(Entry::mode).isEqualTo("-rwxr-xr-x");
-        assertThat(files.get("/usr/local/bigbluebutton/core/scripts/post_publish/b3lb-push-hook.rb"))
+        assertThat(files.get("/usr/local/bigbluebutton/core/scripts/post_publish/b3lb-node-push-hook.rb"))
                 .extracting(Entry::mode).isEqualTo("-rwxr-xr-x");
         assertThat(files.values()).allSatisfy(e -> assertThat(e.owner()).as(e.path()).isEqualTo("root/root"));
         assertThat(files.values()).filteredOn(e -> e.mode().startsWith("d"))
@@ -109,7 +109,7 @@ class DebianPackageIT {
                 .filter(e -> e.getKey().startsWith("/etc/") && !e.getValue().mode().startsWith("d"))
                 .map(Map.Entry::getKey).toList();
         assertThat(underEtc).contains("/etc/b3lb-node/application.properties", "/etc/b3lb-node/logback.xml",
-                "/etc/b3lb-node/routes/load.camel.yaml", "/etc/bigbluebutton/nginx/b3lb-load.nginx");
+                "/etc/b3lb-node/routes/load.camel.yaml", "/etc/bigbluebutton/nginx/b3lb-node-load.nginx");
         assertThat(conffiles).containsExactlyInAnyOrderElementsOf(underEtc);
     }
 
@@ -155,8 +155,8 @@ class DebianPackageIT {
         // enabled for the next boot, as deb-systemd-helper does it, but started nowhere
         assertThat(r.resolve("etc/systemd/system/multi-user.target.wants/b3lb-node.service")).isSymbolicLink();
         assertThat(r.resolve("usr/bin/b3lb-node")).isExecutable();
-        List<Path> hooks = List.of(r.resolve("usr/local/bigbluebutton/core/scripts/post_archive/b3lb-push-hook.rb"),
-                r.resolve("usr/local/bigbluebutton/core/scripts/post_publish/b3lb-push-hook.rb"));
+        List<Path> hooks = List.of(r.resolve("usr/local/bigbluebutton/core/scripts/post_archive/b3lb-node-push-hook.rb"),
+                r.resolve("usr/local/bigbluebutton/core/scripts/post_publish/b3lb-node-push-hook.rb"));
         assertThat(hooks).allSatisfy(h -> assertThat(h).isExecutable());
 
         // the admin fills in the secret, edits the config and adds a route; BBB has recordings
@@ -185,7 +185,7 @@ class DebianPackageIT {
         assertThat(purge.exit()).as(purge.output()).isZero();
         assertThat(secret).doesNotExist();
         assertThat(config).doesNotExist();
-        assertThat(r.resolve("etc/bigbluebutton/nginx/b3lb-load.nginx")).doesNotExist();
+        assertThat(r.resolve("etc/bigbluebutton/nginx/b3lb-node-load.nginx")).doesNotExist();
         assertThat(r.resolve("etc/systemd/system/multi-user.target.wants/b3lb-node.service")).doesNotExist();
         assertThat(ownRoute).hasContent("# the admin's");
         assertThat(recording).hasContent("tar");
@@ -272,9 +272,9 @@ class DebianPackageIT {
                 "etc/b3lb-node/application.properties", "config/application.properties",
                 "etc/b3lb-node/logback.xml", "config/logback.xml",
                 "lib/systemd/system/b3lb-node.service", "systemd/b3lb-node.service",
-                "etc/bigbluebutton/nginx/b3lb-load.nginx", "nginx/b3lb-load.nginx",
-                "usr/local/bigbluebutton/core/scripts/post_archive/b3lb-push-hook.rb", "src/main/bbb/b3lb-push-hook.rb",
-                "usr/local/bigbluebutton/core/scripts/post_publish/b3lb-push-hook.rb", "src/main/bbb/b3lb-push-hook.rb");
+                "etc/bigbluebutton/nginx/b3lb-node-load.nginx", "nginx/b3lb-node-load.nginx",
+                "usr/local/bigbluebutton/core/scripts/post_archive/b3lb-node-push-hook.rb", "src/main/bbb/b3lb-push-hook.rb",
+                "usr/local/bigbluebutton/core/scripts/post_publish/b3lb-node-push-hook.rb", "src/main/bbb/b3lb-push-hook.rb");
         sources.forEach((installed, source) -> assertThat(root.resolve(installed)).as(installed).hasSameBinaryContentAs(Path.of(source)));
     }
 

@@ -22,12 +22,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * nginx/b3lb-load.nginx in a real nginx, in front of the real service: the way B3LB reaches the
+ * nginx/b3lb-node-load.nginx in a real nginx, in front of the real service: the way B3LB reaches the
  * load figure. nginx runs on loopback ports with its own prefix, pid and logs in a temp dir.
  */
 class NginxSnippetTest {
 
-    static final Path SNIPPET = Path.of("nginx", "b3lb-load.nginx").toAbsolutePath();
+    static final Path SNIPPET = Path.of("nginx", "b3lb-node-load.nginx").toAbsolutePath();
     static final String PACKAGED_UPSTREAM = "proxy_pass http://127.0.0.1:8765/;";
 
     @TempDir
@@ -139,6 +139,40 @@ class NginxSnippetTest {
         } finally {
             second.destroy();
             second.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void oursAnswersWhileB3lbsSnippetIsStillIncludedBesideIt() throws Exception {
+        // BBB's nginx includes /etc/bigbluebutton/nginx/*.nginx: ours and B3LB's side by side until
+        // migrate retires B3LB's; its file holds a figure no longer updated once b3lb-load is stopped
+        Path etc = Files.createDirectories(dir.resolve("both/etc"));
+        Path stale = Files.writeString(Files.createDirectories(dir.resolve("both/run-b3lb")).resolve("load"), "4711\n");
+        Files.writeString(etc.resolve("b3lb-load.nginx"), "# B3LB - BigBlueButton Load Balancer\n\n"
+                + "location /b3lb/load {\n    alias " + stale + ";\n}\n");
+        Files.writeString(etc.resolve("b3lb-node-load.nginx"), Files.readString(SNIPPET)
+                .replace(PACKAGED_UPSTREAM, "proxy_pass http://127.0.0.1:" + node.loadPort() + "/;"));
+        Path sub = Files.createDirectories(dir.resolve("both/prefix"));
+        int bothPort = AvailablePortFinder.getNextAvailable();
+        Path conf = writeConf("both.conf", etc.resolve("*.nginx"), bothPort, false);
+        Files.writeString(conf, Files.readString(conf).replace(dir + "/nginx.pid", sub + "/nginx.pid")
+                .replace(dir + "/error.log", sub + "/error.log"));
+
+        Tools.Result t = Tools.run(nginx.toString(), "-t", "-p", sub.toString(), "-c", conf.toString());
+        assertThat(t.output()).contains("test is successful");
+        assertThat(t.exit()).isZero();
+        Process both = new ProcessBuilder(nginx.toString(), "-p", sub.toString(), "-c", conf.toString())
+                .redirectErrorStream(true).redirectOutput(sub.resolve("nginx.out").toFile()).start();
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> both.isAlive() && canConnect(bothPort));
+            String response = get("127.0.0.1", "127.0.0.1", bothPort, "/b3lb/load");
+            assertThat(statusLine(response)).contains(" 200 ");
+            assertThat(body(response)).matches("\\d+\\.\\d{2}\\n").isNotEqualTo("4711\n");
+            // B3LB polls with no query, but a query does not change which location matches
+            assertThat(body(get("127.0.0.1", "127.0.0.1", bothPort, "/b3lb/load?x"))).matches("\\d+\\.\\d{2}\\n");
+        } finally {
+            both.destroy();
+            both.waitFor(10, TimeUnit.SECONDS);
         }
     }
 

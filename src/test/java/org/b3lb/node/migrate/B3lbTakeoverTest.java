@@ -65,7 +65,7 @@ class B3lbTakeoverTest {
                 .contains("would: set b3lb.upload.endpoint=https://b3lb.example.org/b3lb/b/record/upload in ")
                 .contains("would: convert queued recording " + MID_C)
                 .contains("would: stop and disable b3lb-push.timer")
-                .contains("would: restart b3lb-node")
+                .contains("would: enable and restart b3lb-node")
                 .contains("migrate --dry-run: ");
         // B3LB's cleaner ends overlong meetings, which b3lb-node does not: it stays
         assertThat(dry.out()).contains("b3lb-cleaner.service: ends meetings running too long; kept")
@@ -83,7 +83,7 @@ class B3lbTakeoverTest {
                 .contains("done: converted " + MID_C + " (packed as the hook does (the hook found no b3lb-recordset nonce")
                 .contains("done: removed 3 row(s) from B3LB's queue")
                 .contains("skipped: systemctl disable --now b3lb-push.path (--root")
-                .contains("skipped: systemctl restart b3lb-node (--root");
+                .contains("skipped: systemctl enable b3lb-node and systemctl restart b3lb-node (--root");
 
         Path rec = node.at(OldNode.ARCHIVED);
         for (String[] r : List.of(new String[] {MID_A, NONCE_A}, new String[] {MID_B, NONCE_B}, new String[] {MID_C, NONCE_C})) {
@@ -110,7 +110,8 @@ class B3lbTakeoverTest {
             assertThat(node.at(moved)).doesNotExist();
             assertThat(backup.resolve(moved.substring(1))).isRegularFile();
         }
-        assertThat(node.at(OldNode.OUR_HOOK)).isRegularFile();
+        assertThat(node.at(OldNode.OUR_HOOK)).hasContent(Files.readString(Path.of("src/main/bbb/b3lb-push-hook.rb")));
+        assertThat(node.at(OldNode.OUR_SNIPPET)).hasContent(Files.readString(Path.of("nginx/b3lb-node-load.nginx")));
         assertThat(node.at("/etc/systemd/system/b3lb-cleaner.service")).isRegularFile();
 
         String config = Files.readString(node.at(MigrateCommand.CONFIG));

@@ -64,7 +64,7 @@ class MigrateUsageTest {
     void ourSnippetThatDpkgSetAsideTakesTheOldOnesPlace() throws Exception {
         OldNode node = new OldNode(root);
         node.b3lbScripts("https://b3lb.example.org/");
-        String ours = Files.readString(Path.of("nginx/b3lb-load.nginx"));
+        String ours = Files.readString(Path.of("nginx/b3lb-node-load.nginx"));
         Files.delete(node.at(OldNode.OUR_SNIPPET));
         node.write("/etc/bigbluebutton/nginx/b3lb-load.nginx.dpkg-dist", ours);
         Cli run = Cli.run("migrate", "--root", root.toString());

@@ -42,7 +42,7 @@ public final class OldNode {
         write("/etc/b3lb-node/application.properties", Files.readString(Path.of("config/application.properties")));
         write("/etc/b3lb-node/secret", "");
         write(OUR_HOOK, Files.readString(Path.of("src/main/bbb/b3lb-push-hook.rb")));
-        write(OUR_SNIPPET, Files.readString(Path.of("nginx/b3lb-load.nginx")));
+        write(OUR_SNIPPET, Files.readString(Path.of("nginx/b3lb-node-load.nginx")));
         Files.createDirectories(at(ARCHIVED));
     }
 

@@ -95,6 +95,8 @@ class SpecTakeoverTest {
             assertThat(node.at(moved)).as(moved).doesNotExist();
             assertThat(run.out()).contains("done: moved " + moved + " to ");
         }
+        assertThat(node.at(OldNode.OUR_HOOK)).hasContent(Files.readString(Path.of("src/main/bbb/b3lb-push-hook.rb")));
+        assertThat(node.at(OldNode.OUR_SNIPPET)).hasContent(Files.readString(Path.of("nginx/b3lb-node-load.nginx")));
 
         Map<String, String> after = node.tree();
         Cli again = migrate();

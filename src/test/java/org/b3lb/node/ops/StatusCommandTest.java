@@ -39,6 +39,9 @@ class StatusCommandTest {
     static RunningNode node;
     static Path archived;
     static final Instant NEXT = Instant.now().plus(Duration.ofMinutes(7));
+    /** Nothing listens there; the query stands for a token some proxies want, never shown. */
+    static final String ENDPOINT = "http://127.0.0.1:" + org.apache.camel.test.AvailablePortFinder.getNextAvailable()
+            + "/b3lb/b/recording/upload";
 
     @BeforeAll
     static void start() throws Exception {
@@ -53,7 +56,8 @@ class StatusCommandTest {
         Path done = tar("done-6", Duration.ofDays(1));
         Evidence.write(new RecordingFiles(archived, "done-6"), FileIdentity.of(done), Instant.now().minus(Duration.ofHours(20)));
         // the upload route must not touch them while the test reads: a poll far in the future
-        node = RunningNode.builder(archived).with("b3lb.upload.poll-delay", "1h").start();
+        node = RunningNode.builder(archived).with("b3lb.upload.poll-delay", "1h")
+                .with("b3lb.upload.endpoint", ENDPOINT + "?token=t0k3n").start();
         RecordingStates states = id -> Optional.ofNullable(Map.of(
                 "refused-1", new RecordingStates.State(4, "HTTP 401 Unauthorized: check the secret", NEXT)).get(id));
         // replaces the upload route's own (which has not tried these tars: too fresh for a 1h poll) with a known state
@@ -97,6 +101,9 @@ class StatusCommandTest {
         assertThat(s.exit).as(s.err).isEqualTo(StatusCommand.DEGRADED);
         assertThat(s.out).containsPattern("^b3lb-node \\d+\\.\\d+\\.\\d+\\S*: DEGRADED \\(pid " + ProcessHandle.current().pid() + ", up ")
                 .contains("problem: 2 recordings stuck")
+                .contains("\nprotocol: b3lb.protocol=spec (the protocol of the node-scripts document); upload endpoint: "
+                        + ENDPOINT + "\n")
+                .doesNotContain("t0k3n")
                 .contains("problem: 1 recording is not uploaded and not marked: nothing uploads or deletes them;"
                         + " b3lb-node clean --dry-run shows the command that marks each")
                 .contains("\nnot uploaded, not marked: 1 (b3lb-node clean --dry-run shows the command that marks each)\n")
@@ -115,6 +122,14 @@ class StatusCommandTest {
     }
 
     @Test
+    void theUploadHealthDetailsNameTheProtocolAndTheEndpointWithoutItsQuery() {
+        Map<String, Object> details = org.apache.camel.health.HealthCheckHelper.invoke(node.context()).stream()
+                .filter(c -> c.getCheck().getId().equals("upload")).findFirst().orElseThrow().getDetails();
+        assertThat(details).containsEntry("protocol", "spec").containsEntry("endpoint", ENDPOINT);
+        assertThat(details.toString()).doesNotContain("t0k3n");
+    }
+
+    @Test
     void jsonCarriesTheSameForScripts() throws Exception {
         Out s = status(node.managementPort(), true);
         assertThat(s.exit).isEqualTo(StatusCommand.DEGRADED);
@@ -122,6 +137,9 @@ class StatusCommandTest {
         assertThat(j.getString("status")).isEqualTo("DEGRADED");
         assertThat(j.getLong("pid")).isEqualTo(ProcessHandle.current().pid());
         assertThat(j.getLong("uptimeSeconds")).isGreaterThanOrEqualTo(0);
+        assertThat(j.getString("protocol")).isEqualTo("spec");
+        assertThat(j.getString("endpoint")).isEqualTo(ENDPOINT);
+        assertThat(s.out).doesNotContain("t0k3n");
         assertThat(((JsonArray) j.get("routes")).stream().map(r -> ((JsonObject) r).getString("id") + "=" + ((JsonObject) r).getString("state")))
                 .containsExactly("cleanup=Started", "disk-guard=Stopped", "load=Started", "load-sample=Stopped", "upload=Started");
         JsonObject pending = (JsonObject) j.get("pending");

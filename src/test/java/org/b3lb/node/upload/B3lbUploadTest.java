@@ -114,7 +114,7 @@ class B3lbUploadTest {
         B3lbRecordings.ready(dir, "b-500", nonce, "<recording><id>cut off", 1000);
         awaitLog("ERROR", "b-500: upload refused: HTTP 500: B3LB failed parsing metadata.xml");
         assertThat(logs.lines("ERROR", "b-500: ")).singleElement().asString()
-                .contains("ruby /usr/local/bigbluebutton/core/scripts/post_publish/b3lb-push-hook.rb -m b-500 -f presentation")
+                .contains("ruby /usr/local/bigbluebutton/core/scripts/post_publish/b3lb-node-push-hook.rb -m b-500 -f presentation")
                 .contains("the marker stays, next try in 10m");
         assertThat(dir.resolve("b-500.ready")).exists();
         // a 500 is B3LB's verdict on the file, not a bad moment: no transient retries

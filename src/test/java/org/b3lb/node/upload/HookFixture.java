@@ -56,6 +56,7 @@ final class HookFixture {
         pb.environment().put("B3LB_PUBLISHED_DIR", published.toString());
         pb.environment().put("B3LB_RECORDING_DIR", rec.toString());
         pb.environment().put("B3LB_CONFIG", root.resolve("no-such.properties").toString());
+        pb.environment().put("B3LB_BBB_SCRIPTS_DIR", root.resolve("scripts").toString());
         pb.environment().putAll(env);
         return pb.start();
     }
