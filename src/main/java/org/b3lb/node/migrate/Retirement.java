@@ -74,6 +74,27 @@ final class Retirement {
         move(hooks, backup, r);
     }
 
+    /**
+     * B3LB's b3lb-load, now stopped, left its last figure in /run/b3lb/load, which our snippet
+     * serves while b3lb-node is down (its takeover fallback): a frozen figure would route meetings
+     * by a load long gone, so it goes.
+     */
+    private void staleFigure(Report r) {
+        boolean loadStopped = units.stream().anyMatch(u -> u.path().getFileName().toString().equals("b3lb-load.service")
+                && !stillRunning.contains(u.path()));
+        Path figure = root.at("/run/b3lb/load");
+        if (!loadStopped || !java.nio.file.Files.isRegularFile(figure, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try {
+            java.nio.file.Files.delete(figure);
+            r.done("removed " + root.shown(figure) + ", the last figure of the stopped b3lb-load");
+        } catch (IOException e) {
+            r.failed("cannot remove " + root.shown(figure) + " (" + e + "); remove it by hand: while b3lb-node is down nginx "
+                    + "would answer B3LB with that frozen figure");
+        }
+    }
+
     /** Last: unit files and the snippet out of the way, nginx checked and reloaded. */
     void finish(Backup backup, Report r) {
         move(units.stream().filter(u -> !stillRunning.contains(u.path())).toList(), backup, r);
@@ -83,6 +104,7 @@ final class Retirement {
                 r.failed("systemctl daemon-reload: " + res.lastLine());
             }
         }
+        staleFigure(r);
         if (snippets.isEmpty() || move(snippets, backup, r) == 0) {
             return;
         }

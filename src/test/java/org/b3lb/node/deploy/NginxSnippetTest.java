@@ -176,6 +176,43 @@ class NginxSnippetTest {
         }
     }
 
+    @Test
+    void untilTheTakeoverB3lbsOwnFigureAnswersAndNoFrozenOneAfterIt() throws Exception {
+        // postinst leaves b3lb-node stopped on a node that runs B3LB's scripts: nothing on our port
+        // nginx's workers (not root) must read it, as they read /run/b3lb/load: not below the 0700 temp dir
+        Path run = Files.createTempDirectory("run-b3lb", java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
+        Files.writeString(run.resolve("load"), "4711\n");
+        Files.setPosixFilePermissions(run.resolve("load"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        int dead = AvailablePortFinder.getNextAvailable();
+        Path etc = Files.createDirectories(dir.resolve("fallback/etc"));
+        Path snippet = Files.writeString(etc.resolve("b3lb-node-load.nginx"), Files.readString(SNIPPET)
+                .replace(PACKAGED_UPSTREAM, "proxy_pass http://127.0.0.1:" + dead + "/;").replace("root /run/b3lb;", "root " + run + ";"));
+        Path sub = Files.createDirectories(dir.resolve("fallback/prefix"));
+        int fallbackPort = AvailablePortFinder.getNextAvailable();
+        Path conf = writeConf("fallback.conf", snippet, fallbackPort, false);
+        Files.writeString(conf, Files.readString(conf).replace(dir + "/nginx.pid", sub + "/nginx.pid")
+                .replace(dir + "/error.log", sub + "/error.log"));
+        Process n = new ProcessBuilder(nginx.toString(), "-p", sub.toString(), "-c", conf.toString())
+                .redirectErrorStream(true).redirectOutput(sub.resolve("nginx.out").toFile()).start();
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> n.isAlive() && canConnect(fallbackPort));
+            String before = get("127.0.0.1", "127.0.0.1", fallbackPort, "/b3lb/load");
+            assertThat(statusLine(before)).contains(" 200 ");
+            assertThat(body(before)).isEqualTo("4711\n");
+            // the allowlist still holds for the fallback
+            assertThat(statusLine(get("127.0.0.2", "127.0.0.1", fallbackPort, "/b3lb/load"))).contains(" 403 ");
+            // migrate removed B3LB's file and b3lb-node is still not up: an honest 502, no stale figure
+            Files.delete(run.resolve("load"));
+            assertThat(statusLine(get("127.0.0.1", "127.0.0.1", fallbackPort, "/b3lb/load"))).contains(" 502 ");
+        } finally {
+            Files.deleteIfExists(run.resolve("load"));
+            Files.deleteIfExists(run);
+            n.destroy();
+            n.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
     private static Path writeConf(String name, Path snippet, int listenPort, boolean withIpv6) throws IOException {
         // nginx makes its temp dirs itself, but not their parent
         Path tmp = Files.createDirectories(dir.resolve("tmp"));

@@ -113,6 +113,9 @@ class B3lbTakeoverTest {
         assertThat(node.at(OldNode.OUR_HOOK)).hasContent(Files.readString(Path.of("src/main/bbb/b3lb-push-hook.rb")));
         assertThat(node.at(OldNode.OUR_SNIPPET)).hasContent(Files.readString(Path.of("nginx/b3lb-node-load.nginx")));
         assertThat(node.at("/etc/systemd/system/b3lb-cleaner.service")).isRegularFile();
+        // our snippet answers with B3LB's figure while b3lb-node is down: the stopped b3lb-load's last one must go
+        assertThat(node.at("/run/b3lb/load")).doesNotExist();
+        assertThat(run.out()).contains("done: removed /run/b3lb/load, the last figure of the stopped b3lb-load");
 
         String config = Files.readString(node.at(MigrateCommand.CONFIG));
         assertThat(config).contains("\nb3lb.protocol=b3lb\n")

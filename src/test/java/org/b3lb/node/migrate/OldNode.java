@@ -60,6 +60,7 @@ public final class OldNode {
     public void b3lbScripts(String baseDomain) throws IOException {
         write("/etc/bigbluebutton/nginx/b3lb-load.nginx", "# B3LB - BigBlueButton Load Balancer\n\nlocation /b3lb/load {\n"
                 + "    alias /run/b3lb/load;\n    default_type text/plain;\n}\n");
+        write("/run/b3lb/load", "4711\n"); // b3lb-load's figure, rewritten every 10 s while it runs
         write("/usr/local/lib/b3lb/b3lb-load", "#!/usr/bin/env python3\nwith open('/run/b3lb/load.new', 'w') as f:\n    pass\n");
         write("/etc/systemd/system/b3lb-load.service", "[Unit]\nDescription=Dumps the server load periodically at /run/b3lb/load.\n\n"
                 + "[Service]\nType=simple\nExecStart=/usr/bin/env python3 /usr/local/lib/b3lb/b3lb-load\n\n[Install]\nWantedBy=multi-user.target\n");
