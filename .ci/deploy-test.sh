@@ -527,6 +527,61 @@ ck_purge() {
     c test -f /var/bigbluebutton/recording/status/archived/fedcba9876543210fedcba9876543210fedcba98-1700000000002.tar
 }
 
+queued_arrived() { [ "$(sink_count 'POST /b3lb/b/record/upload?nonce=Queue-Nonce_7 ')" -ge 1 ]; }
+
+# B3LB 3.3's node scripts in service as their READMEs install them (b3lb-load writing its figure,
+# b3lb-push running, B3LB's hook, its nginx snippet) with one recording in its SQLite queue; then
+# the package installed over them non-interactively, and `b3lb-node migrate` taking over
+ck_takeover_b3lb() {
+    local id=aaaabbbbccccddddeeeeffff0000111122223333-1700000000003 pub=/var/bigbluebutton/published/presentation
+    local hooks=/usr/local/bigbluebutton/core/scripts before after figure
+    c install -d /usr/local/lib/b3lb /etc/b3lb /var/bigbluebutton/b3lb $hooks/post_publish || return 1
+    csh "printf '%s\n' '#!/usr/bin/env python3' 'import os, time' \"os.makedirs('/run/b3lb', exist_ok=True)\" 'while True:' \
+         \"    open('/run/b3lb/load.new', 'w').write('4711\\\\n'); os.replace('/run/b3lb/load.new', '/run/b3lb/load'); time.sleep(10)\" \
+         > /usr/local/lib/b3lb/b3lb-load
+         printf '%s\n' '#!/usr/bin/env python3' 'CONFIG_FILENAME = \"/etc/b3lb/push.properties\"' \
+         '# \"{}b3lb/b/record/upload\".format(B3LB_BASE_DOMAIN)' 'import time' 'time.sleep(1000000)' > /usr/local/lib/b3lb/b3lb-push
+         chmod 755 /usr/local/lib/b3lb/b3lb-load /usr/local/lib/b3lb/b3lb-push
+         printf 'b3lbBaseDomain=http://127.0.0.1:8090/\npublishedFolder=$pub\nqueueDirname=/var/bigbluebutton/b3lb\nqueueFilename=push-queue.db\nnonceMetaTag=b3lb-recordset\n' > /etc/b3lb/push.properties
+         printf '[Unit]\nDescription=Dumps the server load periodically at /run/b3lb/load.\n[Service]\nType=simple\nExecStart=/usr/bin/env python3 /usr/local/lib/b3lb/b3lb-load\n[Install]\nWantedBy=multi-user.target\n' > /etc/systemd/system/b3lb-load.service
+         printf '[Unit]\nDescription=uploading bbb recordings to the b3lb backend\n[Service]\nType=simple\nUser=bigbluebutton\nGroup=bigbluebutton\nExecStart=/usr/bin/env python3 /usr/local/lib/b3lb/b3lb-push\n[Install]\nWantedBy=multi-user.target\n' > /etc/systemd/system/b3lb-push.service
+         printf '# B3LB - BigBlueButton Load Balancer\n\nlocation /b3lb/load {\n    alias /run/b3lb/load;\n    default_type text/plain;\n}\n' > /etc/bigbluebutton/nginx/b3lb-load.nginx
+         printf '%s\n' '#!/usr/bin/ruby' 'require \"sqlite3\"' 'properties_fn = \"/etc/b3lb/push.properties\"' \
+           '    db.execute \"CREATE TABLE IF NOT EXISTS backlog (mid varchar(64), nonce varchar(64))\"' \
+           '    db.execute \"INSERT INTO backlog (mid, nonce) VALUES (?, ?)\", meeting_id, nonce' 'exit 0' > $hooks/post_publish/b3lb-push-hook.rb
+         install -d -o bigbluebutton -g bigbluebutton $pub/$id/presentation
+         printf '<recording><id>$id</id><meta><isBreakout>false</isBreakout></meta></recording>' > $pub/$id/metadata.xml
+         head -c 100000 /dev/urandom > $pub/$id/presentation/slides.bin
+         chown -R bigbluebutton: $pub/$id
+         python3 -c \"import sqlite3; db = sqlite3.connect('/var/bigbluebutton/b3lb/push-queue.db'); db.execute('CREATE TABLE IF NOT EXISTS backlog (mid varchar(64), nonce varchar(64))'); db.execute('INSERT INTO backlog VALUES (?, ?)', ('$id', 'Queue-Nonce_7')); db.commit()\"
+         systemctl daemon-reload && systemctl enable --now b3lb-load.service b3lb-push.service && systemctl reload nginx" || return 1
+    wait_for 20 c test -f /run/b3lb/load || { say "B3LB's b3lb-load wrote no figure"; return 1; }
+    before=$(c sha256sum $hooks/post_publish/b3lb-push-hook.rb /etc/bigbluebutton/nginx/b3lb-load.nginx)
+
+    csh "cd /root && apt-get install -y ./$(basename "$DEB")" > "$RUN/takeover-install.out" 2>&1 || { cat "$RUN/takeover-install.out"; return 1; }
+    grep -q "found B3LB's node scripts in service" "$RUN/takeover-install.out" || { cat "$RUN/takeover-install.out"; return 1; }
+    c systemctl is-active --quiet b3lb-node && { say "b3lb-node was started beside B3LB's scripts"; return 1; }
+    after=$(c sha256sum $hooks/post_publish/b3lb-push-hook.rb /etc/bigbluebutton/nginx/b3lb-load.nginx)
+    [ "$before" = "$after" ] || { say "B3LB's files changed"; return 1; }
+    c test -f $hooks/post_publish/b3lb-node-push-hook.rb || return 1
+    # until the takeover nginx answers with B3LB's own figure
+    figure=$(c curl -s http://127.0.0.1/b3lb/load)
+    [ "$figure" = 4711 ] || { say "before migrate /b3lb/load said: $figure"; return 1; }
+
+    c b3lb-node migrate --dry-run || return 1
+    c b3lb-node migrate || return 1
+    wait_up || return 1
+    for u in b3lb-load b3lb-push; do
+        c systemctl is-active --quiet $u && { say "$u still runs"; return 1; }
+    done
+    c test -e $hooks/post_publish/b3lb-push-hook.rb && { say "B3LB's hook still in post_publish"; return 1; }
+    c test -e /etc/bigbluebutton/nginx/b3lb-load.nginx && { say "B3LB's snippet still included"; return 1; }
+    figure=$(c curl -s http://127.0.0.1/b3lb/load)
+    case "$figure" in ''|4711|*[!0-9]*) say "after migrate /b3lb/load said: $figure"; return 1 ;; esac
+    wait_for 60 queued_arrived || { say "the queued recording never arrived"; c cat /root/sink.log; journal_now | tail; return 1; }
+    c b3lb-node migrate | grep -q 'nothing to do' || { say "a second migrate found work"; return 1; }
+}
+
 say "deploy-test: $SUITE with $(basename "$DEB")"
 if check "boot: systemd up in the container" ck_boot; then
     check "prepare: BBB's user, directories, nginx server, receiver" ck_prepare
@@ -551,6 +606,7 @@ if check "boot: systemd up in the container" ck_boot; then
     check "reboot: the service is up after boot" ck_reboot
     check "reinstall over itself: config and secret kept" ck_reinstall
     check "purge: package files gone, recordings and nginx stay" ck_purge
+    check "takeover: installed over B3LB's running node scripts, B3LB's figure until migrate, then ours and the queue uploaded" ck_takeover_b3lb
 fi
 cp "$LOG" "$CACHE/last-$SUITE-nspawn.log" 2>/dev/null
 say "deploy-test: $SUITE summary ($(elapsed "$T0") s in all):"
