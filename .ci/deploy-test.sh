@@ -535,7 +535,7 @@ queued_arrived() { [ "$(sink_count 'POST /b3lb/b/record/upload?nonce=Queue-Nonce
 ck_takeover_b3lb() {
     local id=aaaabbbbccccddddeeeeffff0000111122223333-1700000000003 pub=/var/bigbluebutton/published/presentation
     local hooks=/usr/local/bigbluebutton/core/scripts before after figure
-    c install -d /usr/local/lib/b3lb /etc/b3lb /var/bigbluebutton/b3lb $hooks/post_publish || return 1
+    c install -d /usr/local/lib/b3lb /etc/b3lb /var/bigbluebutton/b3lb $hooks/post_publish /etc/bigbluebutton/nginx || return 1
     csh "printf '%s\n' '#!/usr/bin/env python3' 'import os, time' \"os.makedirs('/run/b3lb', exist_ok=True)\" 'while True:' \
          \"    open('/run/b3lb/load.new', 'w').write('4711\\\\n'); os.replace('/run/b3lb/load.new', '/run/b3lb/load'); time.sleep(10)\" \
          > /usr/local/lib/b3lb/b3lb-load
@@ -565,7 +565,7 @@ ck_takeover_b3lb() {
     [ "$before" = "$after" ] || { say "B3LB's files changed"; return 1; }
     c test -f $hooks/post_publish/b3lb-node-push-hook.rb || return 1
     # until the takeover nginx answers with B3LB's own figure
-    figure=$(c curl -s http://127.0.0.1/b3lb/load)
+    figure=$(c curl -sk https://localhost/b3lb/load)
     [ "$figure" = 4711 ] || { say "before migrate /b3lb/load said: $figure"; return 1; }
 
     c b3lb-node migrate --dry-run || return 1
@@ -576,7 +576,7 @@ ck_takeover_b3lb() {
     done
     c test -e $hooks/post_publish/b3lb-push-hook.rb && { say "B3LB's hook still in post_publish"; return 1; }
     c test -e /etc/bigbluebutton/nginx/b3lb-load.nginx && { say "B3LB's snippet still included"; return 1; }
-    figure=$(c curl -s http://127.0.0.1/b3lb/load)
+    figure=$(c curl -sk https://localhost/b3lb/load)
     case "$figure" in ''|4711|*[!0-9]*) say "after migrate /b3lb/load said: $figure"; return 1 ;; esac
     wait_for 60 queued_arrived || { say "the queued recording never arrived"; c cat /root/sink.log; journal_now | tail; return 1; }
     c b3lb-node migrate | grep -q 'nothing to do' || { say "a second migrate found work"; return 1; }
