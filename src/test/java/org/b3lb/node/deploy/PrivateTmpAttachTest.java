@@ -65,8 +65,19 @@ class PrivateTmpAttachTest {
                 "b3lb.upload.enabled=false", ""));
         log = dir.resolve("service.log");
         Path cwd = Files.createDirectories(dir.resolve("cwd"));
+        // the service's own /tmp; a checkout under /tmp (where CI may clone it) is bound back into it,
+        // or the classes and surefire's class-path jar would vanish under the new /tmp
+        String ownTmp = """
+                opts=$1; project=$2; shift 2
+                old=/run/b3lb-node-test-tmp-$$
+                mkdir -p "$old" && mount --bind /tmp "$old" && mount -t tmpfs -o rw,mode=1777 tmpfs /tmp || exit 1
+                case "$project/" in /tmp/*) mkdir -p "$project" && mount --bind "$old${project#/tmp}" "$project" || exit 1 ;; esac
+                umount "$old"; rmdir "$old"
+                [ "$opts" = ro ] && { mount -o remount,ro /tmp || exit 1; }
+                exec "$@"
+                """;
         List<String> cmd = new ArrayList<>(List.of(unshare.toString(), "--mount", "--propagation", "private", "sh", "-c",
-                "mount -t tmpfs -o " + tmpfsOptions + " tmpfs /tmp && exec \"$@\"", "sh",
+                ownTmp, "sh", "ro".equals(tmpfsOptions) ? "ro" : "rw", Path.of("").toAbsolutePath().toString(),
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx96m", "-XX:+UseSerialGC",
                 "-XX:-UsePerfData", "-cp", System.getProperty("java.class.path"),
                 "-Dlogback.configurationFile=" + Path.of("config", "logback.xml").toAbsolutePath(),
