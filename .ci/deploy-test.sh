@@ -582,6 +582,58 @@ ck_takeover_b3lb() {
     c b3lb-node migrate | grep -q 'nothing to do' || { say "a second migrate found work"; return 1; }
 }
 
+spec_pending_arrived() { [ "$(sink_count 'POST /b3lb/b/recording/upload .* SPEC-SECRET-9')" -ge 1 ]; }
+
+# the node-scripts document's scripts in service as its Installation sections place them (its
+# load server on port 8765, its uploader and cleaner with their timers, its post_archive hook, its
+# nginx snippet) with one recording waiting; the package installed over them, then migrate
+ck_takeover_spec() {
+    local id=99998888777766665555444433332222111100ff-1700000000004 hooks=/usr/local/bigbluebutton/core/scripts
+    local dir=/var/bigbluebutton/recording/status/archived before after figure
+    c apt-get purge -y b3lb-node > /dev/null || return 1
+    # a node runs one set or the other: what the B3LB check left (its scripts, config, emptied queue) goes
+    c rm -rf /usr/local/lib/b3lb /etc/b3lb /var/bigbluebutton/b3lb /run/b3lb /var/backups/b3lb-node || return 1
+    c install -d $hooks/post_archive /etc/bigbluebutton/nginx || return 1
+    csh "printf '%s\n' '#!/usr/bin/env python3' 'PORT = 8765' 'import http.server' \
+           'class H(http.server.BaseHTTPRequestHandler):' '    def do_GET(self):' \
+           '        self.send_response(200); self.end_headers(); self.wfile.write(b\"12.34\")' \
+           '    def log_message(self, *a): pass' 'http.server.HTTPServer((\"127.0.0.1\", PORT), H).serve_forever()' > /usr/local/bin/b3lb-load
+         printf '%s\n' '#!/bin/bash' '# B3LB Recording Upload Script' 'B3LB_ENDPOINT=\"http://127.0.0.1:8090/b3lb/b/recording/upload\"' \
+           'B3LB_NODE_SECRET=\"SPEC-SECRET-9\"' 'B3LB_RECORDING_DIR=\"/var/bigbluebutton/recording/status/archived\"' 'sleep 1000000' > /usr/local/bin/b3lb-push
+         printf '%s\n' '#!/usr/bin/env python3' 'RECORDING_DIR = \"/var/bigbluebutton/recording/status/archived\"' 'RETENTION_DAYS = 14' 'DRY_RUN = False' > /usr/local/bin/b3lb-cleaner
+         chmod 755 /usr/local/bin/b3lb-load /usr/local/bin/b3lb-push /usr/local/bin/b3lb-cleaner
+         printf '[Unit]\nDescription=B3LB Load Endpoint\n[Service]\nType=simple\nExecStart=/usr/local/bin/b3lb-load\n[Install]\nWantedBy=multi-user.target\n' > /etc/systemd/system/b3lb-load.service
+         printf '[Unit]\nDescription=B3LB Recording Upload\n[Service]\nType=simple\nExecStart=/usr/local/bin/b3lb-push\n[Install]\nWantedBy=multi-user.target\n' > /etc/systemd/system/b3lb-push.service
+         printf '[Unit]\nDescription=B3LB Recording Cleaner\n[Service]\nType=oneshot\nExecStart=/usr/local/bin/b3lb-cleaner\nUser=bigbluebutton\n[Install]\nWantedBy=multi-user.target\n' > /etc/systemd/system/b3lb-cleaner.service
+         printf 'location /b3lb/load {\n    proxy_pass http://127.0.0.1:8765/;\n    allow 10.0.0.0/8;\n    deny all;\n}\n' > /etc/bigbluebutton/nginx/b3lb-load.nginx
+         printf '%s\n' '#!/usr/bin/ruby' '# B3LB Post-Archive Hook' \"require 'fileutils'\" 'exit 0' > $hooks/post_archive/b3lb-push-hook.rb
+         head -c 300000 /dev/urandom > $dir/$id.tar && : > $dir/$id.ready && chown bigbluebutton: $dir/$id.tar $dir/$id.ready
+         systemctl daemon-reload && systemctl enable --now b3lb-load.service b3lb-push.service && systemctl reload nginx" || return 1
+    wait_for 20 csh "curl -sf http://127.0.0.1:8765/ >/dev/null" || { say "the spec's load server is not up"; return 1; }
+    before=$(c sha256sum $hooks/post_archive/b3lb-push-hook.rb /etc/bigbluebutton/nginx/b3lb-load.nginx)
+
+    csh "cd /root && apt-get install -y ./$(basename "$DEB")" > "$RUN/takeover-spec.out" 2>&1 || { cat "$RUN/takeover-spec.out"; return 1; }
+    grep -q "found the spec's scripts in service" "$RUN/takeover-spec.out" || { cat "$RUN/takeover-spec.out"; return 1; }
+    c systemctl is-active --quiet b3lb-node && { say "b3lb-node was started beside the spec's scripts"; return 1; }
+    after=$(c sha256sum $hooks/post_archive/b3lb-push-hook.rb /etc/bigbluebutton/nginx/b3lb-load.nginx)
+    [ "$before" = "$after" ] || { say "the spec's files changed"; return 1; }
+    figure=$(c curl -sk https://localhost/b3lb/load)
+    [ "$figure" = 12.34 ] || { say "before migrate /b3lb/load said: $figure"; return 1; }
+    c test -f $dir/$id.ready || { say "the spec's waiting recording was taken before the takeover"; return 1; }
+
+    c b3lb-node migrate || return 1
+    wait_up || return 1
+    for u in b3lb-load b3lb-push; do
+        c systemctl is-active --quiet $u && { say "$u still runs"; return 1; }
+    done
+    c test -e $hooks/post_archive/b3lb-push-hook.rb && { say "the spec's hook still in post_archive"; return 1; }
+    [ "$(c cat /etc/b3lb-node/secret)" = SPEC-SECRET-9 ] || { say "secret not carried"; return 1; }
+    grep -q '^b3lb.cleaner.retention-days=14' "$ROOT/etc/b3lb-node/application.properties" || { say "retention not carried"; return 1; }
+    figure=$(c curl -sk https://localhost/b3lb/load)
+    case "$figure" in *[0-9].[0-9][0-9]) ;; *) say "after migrate /b3lb/load said: $figure"; return 1 ;; esac
+    wait_for 60 spec_pending_arrived || { say "the waiting recording never arrived"; c cat /root/sink.log; journal_now | tail; return 1; }
+}
+
 say "deploy-test: $SUITE with $(basename "$DEB")"
 if check "boot: systemd up in the container" ck_boot; then
     check "prepare: BBB's user, directories, nginx server, receiver" ck_prepare
@@ -607,6 +659,7 @@ if check "boot: systemd up in the container" ck_boot; then
     check "reinstall over itself: config and secret kept" ck_reinstall
     check "purge: package files gone, recordings and nginx stay" ck_purge
     check "takeover: installed over B3LB's running node scripts, B3LB's figure until migrate, then ours and the queue uploaded" ck_takeover_b3lb
+    check "takeover: installed over the spec's running scripts, their figure until migrate, then ours and the waiting recording uploaded" ck_takeover_spec
 fi
 cp "$LOG" "$CACHE/last-$SUITE-nspawn.log" 2>/dev/null
 say "deploy-test: $SUITE summary ($(elapsed "$T0") s in all):"
