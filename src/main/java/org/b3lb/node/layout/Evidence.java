@@ -2,16 +2,11 @@ package org.b3lb.node.layout;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
@@ -42,22 +37,7 @@ public final class Evidence {
     public static void write(RecordingFiles r, FileIdentity sent, Instant at) throws IOException {
         Path tmp = r.dir().resolve(RecordingLayout.tempName(r.id(), RecordingLayout.EVIDENCE,
                 Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36)));
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                    LinkOption.NOFOLLOW_LINKS)) {
-                ch.write(ByteBuffer.wrap((HEAD + sent.line() + "\n").getBytes(StandardCharsets.US_ASCII)));
-                ch.force(true);
-            }
-            Files.setLastModifiedTime(tmp, FileTime.from(at));
-            try {
-                Files.move(tmp, r.evidence(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("cannot rename " + tmp + " atomically", e);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-        syncDirectory(r.dir());
+        WholeFile.write(r.evidence(), tmp, (HEAD + sent.line() + "\n").getBytes(StandardCharsets.US_ASCII), FileTime.from(at));
     }
 
     /**
@@ -91,13 +71,5 @@ public final class Evidence {
         }
         String s = new String(b, StandardCharsets.US_ASCII).strip();
         return s.startsWith(HEAD) ? FileIdentity.parse(s.substring(HEAD.length())) : null;
-    }
-
-    static void syncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // not every file system lets a directory be synced; the rename is atomic all the same
-        }
     }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.b3lb.node.layout.RecordingFiles;
 import org.b3lb.node.layout.RecordingLayout;
+import org.b3lb.node.layout.WholeFile;
 
 /**
  * The hook's packing under b3lb.protocol=b3lb, for a queued recording the hook does not pack: the
@@ -46,7 +47,7 @@ final class RecordingPacker {
             if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
                 throw new IOException("tar of " + source + " failed: " + (out.isEmpty() ? "exit " + p.exitValue() : out));
             }
-            sync(tmp);
+            WholeFile.sync(tmp);
             writeWhole(into.meta(), RecordingLayout.tempName(into.id(), RecordingLayout.META, "migrate"),
                     Files.readAllBytes(source.resolve("metadata.xml")));
             Files.move(tmp, tar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -60,26 +61,7 @@ final class RecordingPacker {
 
     /** Writes {@code content} to the hidden {@code tempName} beside {@code target}, syncs, renames, syncs the directory. */
     static void writeWhole(Path target, String tempName, byte[] content) throws IOException {
-        Path tmp = target.resolveSibling(tempName);
-        Files.deleteIfExists(tmp);
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ch.write(ByteBuffer.wrap(content));
-                ch.force(true);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-        sync(target.getParent());
-    }
-
-    private static void sync(Path p) {
-        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // a directory cannot be synced on every file system; the rename is atomic all the same
-        }
+        WholeFile.write(target, target.resolveSibling(tempName), content, null);
     }
 
     private static long treeSize(Path dir) throws IOException {

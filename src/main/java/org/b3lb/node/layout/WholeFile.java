@@ -1,0 +1,55 @@
+package org.b3lb.node.layout;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+
+/**
+ * A small file of the recording directory written whole and durably, as the hook writes its own:
+ * a hidden temp file beside the target, synced, renamed over the target, the directory synced. A
+ * crash leaves the old file or the new one, never a part; after a return the new one survives a
+ * power cut. The service's evidence and migrate's markers and metadata go through here.
+ */
+public final class WholeFile {
+
+    private WholeFile() {
+    }
+
+    /**
+     * @param tmp   the temp file, in the target's directory; a leftover of that name is replaced
+     * @param mtime the target's mtime, set on the temp before the rename so the file never shows
+     *              another; null keeps the moment of writing
+     */
+    public static void write(Path target, Path tmp, byte[] content, FileTime mtime) throws IOException {
+        Files.deleteIfExists(tmp);
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS)) {
+                ch.write(ByteBuffer.wrap(content));
+                ch.force(true);
+            }
+            if (mtime != null) {
+                Files.setLastModifiedTime(tmp, mtime);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        sync(target.getParent());
+    }
+
+    /** fsync of a file or directory; not every file system lets a directory be synced, and a rename is atomic all the same. */
+    public static void sync(Path p) {
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // nothing more to do: the data is written, only its durability is not confirmed
+        }
+    }
+}
