@@ -1,8 +1,8 @@
 package org.b3lb.node.cleanup;
 
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.b3lb.node.config.Sizes;
 
 /**
  * The free space the disk guard keeps: a share of the filesystem ({@code 15%}) or a size
@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
  */
 public record MinFree(double percent, long bytes, String text) {
 
-    private static final Pattern PERCENT = Pattern.compile("(\\d{1,2}(?:\\.\\d+)?)\\s*%");
-    private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([KMGT]?)(?:i?B)?", Pattern.CASE_INSENSITIVE);
+    /** No space before the sign: {@code 15 %} is refused rather than guessed. */
+    private static final Pattern PERCENT = Pattern.compile("(\\d{1,2}(?:\\.\\d+)?)%");
 
     /** @return the parsed value, or null when the text is not one of the two forms (or is zero) */
     public static MinFree parse(String text) {
@@ -25,19 +25,8 @@ public record MinFree(double percent, long bytes, String text) {
             double p = Double.parseDouble(m.group(1));
             return p > 0 && p < 100 ? new MinFree(p, 0, t) : null;
         }
-        m = SIZE.matcher(t);
-        if (!m.matches()) {
-            return null;
-        }
-        int shift = switch (m.group(2).toUpperCase(Locale.ROOT)) {
-            case "K" -> 10;
-            case "M" -> 20;
-            case "G" -> 30;
-            case "T" -> 40;
-            default -> 0;
-        };
-        double b = Double.parseDouble(m.group(1)) * (1L << shift);
-        return b >= 1 && b < Long.MAX_VALUE ? new MinFree(0, (long) Math.ceil(b), t) : null;
+        long b = Sizes.parseBytes(t);
+        return b > 0 ? new MinFree(0, b, t) : null;
     }
 
     /** The target in bytes on a filesystem of {@code totalBytes}. */

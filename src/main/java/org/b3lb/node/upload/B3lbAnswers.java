@@ -1,5 +1,6 @@
 package org.b3lb.node.upload;
 
+import org.b3lb.node.config.Sizes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

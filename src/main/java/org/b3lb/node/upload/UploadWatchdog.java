@@ -1,5 +1,6 @@
 package org.b3lb.node.upload;
 
+import org.b3lb.node.config.Sizes;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
