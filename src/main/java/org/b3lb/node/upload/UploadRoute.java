@@ -20,7 +20,6 @@ public final class UploadRoute extends RouteBuilder {
     public static final String ROUTE_ID = "upload";
 
     private final UploadConfig config;
-    private final UploadMetrics metrics;
     private final RecordingSchedule schedule;
     private final Attempt attempt;
     private final Failures failures;
@@ -36,7 +35,6 @@ public final class UploadRoute extends RouteBuilder {
     /** @param outcomes told each recording's outcome (success, failed, missing_tar, deferred, pending, gone, abandoned) */
     public UploadRoute(UploadConfig config, UploadMetrics metrics, BiConsumer<String, String> outcomes) {
         this.config = config;
-        this.metrics = metrics;
         this.schedule = new RecordingSchedule(new Backoff(config.initialDelay(), config.maxDelay()), config.pollDelay(),
                 System::currentTimeMillis);
         this.attempt = new Attempt(config, metrics, schedule, outcomes);
@@ -108,10 +106,6 @@ public final class UploadRoute extends RouteBuilder {
                         + "&httpMethod=POST&skipRequestHeaders=true&skipResponseHeaders=true"
                         + "&userAgent=b3lb-node&responseTimeout=" + config.idleTimeout().toMillis())
                 .process(attempt::uploaded);
-    }
-
-    public UploadMetrics metrics() {
-        return metrics;
     }
 
     /** Which recordings wait and why, for a status endpoint. */
