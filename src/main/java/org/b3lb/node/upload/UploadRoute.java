@@ -67,6 +67,7 @@ public final class UploadRoute extends RouteBuilder {
     @Override
     public void configure() {
         http.giveConnectionsTo(getContext());
+        attempt.camel = getContext();
         bindToRegistry("uploadHttpConfigurer", http);
         PollGate gate = new PollGate(config.recordingDir(), audit, schedule, () -> getContext().getInflightRepository().size(ROUTE_ID),
                 batch(), System::currentTimeMillis);
