@@ -38,13 +38,9 @@ public final class UploadRoute extends RouteBuilder {
         this.schedule = new RecordingSchedule(new Backoff(config.initialDelay(), config.maxDelay()), config.pollDelay(),
                 System::currentTimeMillis);
         this.attempt = new Attempt(config, metrics, schedule, outcomes);
-        // the in-route wait is the schedule's backoff, set per redelivery (Failures.retryInRoute); the policy's
-        // exponential settings are only its fallback
+        // whether and how long to wait in the route is Failures.retryInRoute's (retryWhile, then the schedule's
+        // backoff as Exchange.REDELIVERY_DELAY, which Camel's RedeliveryErrorHandler takes over the policy's delay)
         this.redelivery = new RedeliveryPolicy()
-                .maximumRedeliveries(config.maxRedeliveries())
-                .redeliveryDelay(config.initialDelay().toMillis())
-                .useExponentialBackOff().backOffMultiplier(2)
-                .maximumRedeliveryDelay(config.maxDelay().toMillis())
                 // a stop ends a worker's wait within a second (Camel checks while it sleeps); the marker stays
                 .allowRedeliveryWhileStopping(false)
                 .logRetryAttempted(false).logExhausted(false).logStackTrace(false).logRetryStackTrace(false)
