@@ -1,5 +1,8 @@
 package org.b3lb.node.layout;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 /**
  * The names in the recording directory, the one place that spells them: the push hook
  * (src/main/bbb/b3lb-push-hook.rb) writes them, the upload route, the cleanup, the disk guard and
@@ -124,5 +127,18 @@ public final class RecordingLayout {
             }
         }
         return null;
+    }
+
+    /**
+     * Why the service cannot list recording directory {@code dir}, in words that follow its path
+     * ("recording directory /x " + this), or null when it can. Writing there is the caller's
+     * concern: status and the upload route's pause need only read.
+     */
+    public static String dirProblem(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return Files.exists(dir) ? "is not a directory: point b3lb.recording-dir at the directory the hook writes to"
+                    : "does not exist: create it or fix b3lb.recording-dir";
+        }
+        return Files.isReadable(dir) && Files.isExecutable(dir) ? null : "cannot be read by the service's user: fix its permissions";
     }
 }

@@ -115,7 +115,9 @@ public final class PendingRecordings {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            return new Scan(now, 0, 0, List.of(), 0, "cannot read " + dir + ": " + e);
+            String problem = RecordingLayout.dirProblem(dir);
+            return new Scan(now, 0, 0, List.of(), 0, problem != null ? "recording directory " + dir + " " + problem
+                    : "cannot read " + dir + ": " + e);
         }
         List<Entry> sorted = new ArrayList<>(oldest);
         sorted.sort(Comparator.comparing(Entry::markedAt));

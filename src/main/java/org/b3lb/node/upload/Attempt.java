@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.time.Duration;
 import java.util.function.BiConsumer;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.spi.ShutdownPrepared;
@@ -43,6 +44,8 @@ final class Attempt extends ServiceSupport implements Processor, ShutdownPrepare
     private final BiConsumer<String, String> outcomes;
     private volatile UploadWatchdog watchdog;
     private volatile boolean stopping;
+    /** Set by the route's configure(): the watchdog's thread comes from its executor service manager. */
+    CamelContext camel;
 
     Attempt(UploadConfig config, UploadMetrics metrics, RecordingSchedule schedule, BiConsumer<String, String> outcomes) {
         this.config = config;
@@ -55,7 +58,7 @@ final class Attempt extends ServiceSupport implements Processor, ShutdownPrepare
     protected void doStart() {
         stopping = false;
         schedule.clear(); // an admin (re)starting the route expects every marker to be tried now
-        watchdog = new UploadWatchdog(config.idleTimeout());
+        watchdog = new UploadWatchdog(config.idleTimeout(), camel.getExecutorServiceManager());
     }
 
     @Override

@@ -41,10 +41,6 @@ final class InProgressMarkers implements IdempotentRepository {
         names.clear();
     }
 
-    int size() {
-        return names.size();
-    }
-
     @Override
     public void start() {
         // nothing to open

@@ -7,6 +7,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +41,7 @@ public final class MarkerAudit implements PollingConsumerPollStrategy {
     private final Path dir;
     private final Map<String, Boolean> skipped = new ConcurrentHashMap<>();
     private final Set<String> stillThere = ConcurrentHashMap.newKeySet();
-    private volatile String dirProblem = "";
+    private volatile String dirProblem;
     private volatile long lastScan = System.nanoTime() - RESCAN_NANOS;
 
     public MarkerAudit(Path dir) {
@@ -70,16 +71,16 @@ public final class MarkerAudit implements PollingConsumerPollStrategy {
 
     @Override
     public boolean begin(Consumer consumer, Endpoint endpoint) {
-        String problem = dirProblem();
-        if (!problem.equals(dirProblem)) {
+        String problem = RecordingLayout.dirProblem(dir);
+        if (!Objects.equals(problem, dirProblem)) {
             dirProblem = problem;
-            if (problem.isEmpty()) {
+            if (problem == null) {
                 LOG.info("recording directory {} is readable again; uploads resume", dir);
             } else {
-                LOG.error("recording directory {} {}: nothing is uploaded until it is fixed (b3lb.recording-dir)", dir, problem);
+                LOG.error("recording directory {} {}; nothing is uploaded until it is fixed", dir, problem);
             }
         }
-        return problem.isEmpty();
+        return problem == null;
     }
 
     /** Called when a poll lists the directory anyway: looks for what the listing will skip, at most once a minute. */
@@ -88,19 +89,6 @@ public final class MarkerAudit implements PollingConsumerPollStrategy {
             lastScan = System.nanoTime();
             scan();
         }
-    }
-
-    private String dirProblem() {
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !Files.exists(dir)) {
-            return "does not exist: create it or fix the setting";
-        }
-        if (!Files.isDirectory(dir)) {
-            return "is not a directory: point the setting at the directory the hook writes to";
-        }
-        if (!Files.isReadable(dir) || !Files.isExecutable(dir)) {
-            return "cannot be read by the service's user: fix its permissions";
-        }
-        return "";
     }
 
     /** Markers the listing never shows the route: hidden ones, directories, links, FIFOs, bad ids. */

@@ -71,9 +71,9 @@ public final class PushOnce {
 
     /** The ids of the markers present now, the ones this run must account for. */
     static Set<String> markers(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            throw new ConfigException("recording directory " + dir + " does not exist (b3lb.recording-dir); "
-                    + "check the setting or create it");
+        String problem = RecordingLayout.dirProblem(dir);
+        if (problem != null) {
+            throw new ConfigException("recording directory " + dir + " " + problem);
         }
         Set<String> found = new HashSet<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*" + RecordingLayout.MARKER)) {

@@ -119,26 +119,20 @@ final class SentFiles implements Closeable {
 
     private static Opened open(Path file, String fix) throws UploadFailure, IOException {
         FileIdentity before = regular(file, fix);
-        FileChannel ch;
+        FileChannel ch = null;
         try {
             ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException e) {
-            throw e;
+            if (before.sameVersion(FileIdentity.of(file))) {
+                return new Opened(file, before, ch);
+            }
         } catch (IOException e) {
-            throw new ReadException(file, e);
-        }
-        FileIdentity after;
-        try {
-            after = FileIdentity.of(file);
-        } catch (IOException e) {
-            ch.close();
+            if (ch != null) {
+                ch.close();
+            }
             throw e instanceof NoSuchFileException ? e : new ReadException(file, e);
         }
-        if (!before.sameVersion(after)) {
-            ch.close();
-            throw new ChangedException(file + " was replaced while it was opened");
-        }
-        return new Opened(file, before, ch);
+        ch.close();
+        throw new ChangedException(file + " was replaced while it was opened");
     }
 
     /** What lstat saw, in words: {@code unix:mode} tells a FIFO from a socket or a device. */

@@ -12,7 +12,6 @@ public final class UploadProgress {
     private final Recording recording;
     private final long total;
     private final long startNanos = System.nanoTime();
-    private final AtomicLong sent = new AtomicLong();
     private final AtomicLong tarSent = new AtomicLong();
     private volatile long lastProgressNanos = startNanos;
     volatile long lastReportNanos = startNanos;
@@ -25,8 +24,8 @@ public final class UploadProgress {
         this.total = total;
     }
 
+    /** Framing bytes: progress for the idle watchdog, not counted anywhere. */
     void add(long bytes) {
-        sent.addAndGet(bytes);
         lastProgressNanos = System.nanoTime();
     }
 
@@ -66,11 +65,6 @@ public final class UploadProgress {
 
     public long total() {
         return total;
-    }
-
-    /** Every byte of the request body, framing included. */
-    public long sent() {
-        return sent.get();
     }
 
     /** Bytes of the tar itself. */

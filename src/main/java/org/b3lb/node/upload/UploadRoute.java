@@ -20,7 +20,6 @@ public final class UploadRoute extends RouteBuilder {
     public static final String ROUTE_ID = "upload";
 
     private final UploadConfig config;
-    private final UploadMetrics metrics;
     private final RecordingSchedule schedule;
     private final Attempt attempt;
     private final Failures failures;
@@ -36,17 +35,12 @@ public final class UploadRoute extends RouteBuilder {
     /** @param outcomes told each recording's outcome (success, failed, missing_tar, deferred, pending, gone, abandoned) */
     public UploadRoute(UploadConfig config, UploadMetrics metrics, BiConsumer<String, String> outcomes) {
         this.config = config;
-        this.metrics = metrics;
         this.schedule = new RecordingSchedule(new Backoff(config.initialDelay(), config.maxDelay()), config.pollDelay(),
                 System::currentTimeMillis);
         this.attempt = new Attempt(config, metrics, schedule, outcomes);
-        // the in-route wait is the schedule's backoff, set per redelivery (Failures.retryInRoute); the policy's
-        // exponential settings are only its fallback
+        // whether and how long to wait in the route is Failures.retryInRoute's (retryWhile, then the schedule's
+        // backoff as Exchange.REDELIVERY_DELAY, which Camel's RedeliveryErrorHandler takes over the policy's delay)
         this.redelivery = new RedeliveryPolicy()
-                .maximumRedeliveries(config.maxRedeliveries())
-                .redeliveryDelay(config.initialDelay().toMillis())
-                .useExponentialBackOff().backOffMultiplier(2)
-                .maximumRedeliveryDelay(config.maxDelay().toMillis())
                 // a stop ends a worker's wait within a second (Camel checks while it sleeps); the marker stays
                 .allowRedeliveryWhileStopping(false)
                 .logRetryAttempted(false).logExhausted(false).logStackTrace(false).logRetryStackTrace(false)
@@ -69,6 +63,7 @@ public final class UploadRoute extends RouteBuilder {
     @Override
     public void configure() {
         http.giveConnectionsTo(getContext());
+        attempt.camel = getContext();
         bindToRegistry("uploadHttpConfigurer", http);
         PollGate gate = new PollGate(config.recordingDir(), audit, schedule, () -> getContext().getInflightRepository().size(ROUTE_ID),
                 batch(), System::currentTimeMillis);
@@ -108,10 +103,6 @@ public final class UploadRoute extends RouteBuilder {
                         + "&httpMethod=POST&skipRequestHeaders=true&skipResponseHeaders=true"
                         + "&userAgent=b3lb-node&responseTimeout=" + config.idleTimeout().toMillis())
                 .process(attempt::uploaded);
-    }
-
-    public UploadMetrics metrics() {
-        return metrics;
     }
 
     /** Which recordings wait and why, for a status endpoint. */

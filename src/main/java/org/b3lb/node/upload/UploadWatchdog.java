@@ -4,9 +4,10 @@ import org.b3lb.node.config.Sizes;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.apache.camel.spi.ExecutorServiceManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * Hand-written because camel-http's timeouts are socket read timeouts: a server that stops
  * reading blocks the client's write, and a blocked socket write has no timeout in Java.
  * It ticks only while an attempt is watched: an idle node's CPU is the load it reports, and its
- * thread is started by the first attempt, not at start-up.
+ * thread (from Camel's {@link ExecutorServiceManager}: named, managed, shut down with the context)
+ * is started by the first attempt, not at start-up.
  */
 final class UploadWatchdog implements AutoCloseable {
 
@@ -29,26 +31,24 @@ final class UploadWatchdog implements AutoCloseable {
     private final long progressEveryNanos;
     private final Map<UploadProgress, Boolean> running = new ConcurrentHashMap<>();
     private final long tickMillis;
-    private final ScheduledThreadPoolExecutor timer;
+    private final ExecutorServiceManager executors;
+    final ScheduledExecutorService timer;
     /** The periodic check while {@link #running} is not empty, else null; guarded by {@code this}. */
     private ScheduledFuture<?> tick;
     private boolean closed;
 
-    UploadWatchdog(Duration idleTimeout) {
-        this(idleTimeout, PROGRESS_ABOVE_BYTES, Duration.ofNanos(PROGRESS_EVERY_NANOS));
+    UploadWatchdog(Duration idleTimeout, ExecutorServiceManager executors) {
+        this(idleTimeout, executors, PROGRESS_ABOVE_BYTES, Duration.ofNanos(PROGRESS_EVERY_NANOS));
     }
 
-    UploadWatchdog(Duration idleTimeout, long progressAboveBytes, Duration progressEvery) {
+    UploadWatchdog(Duration idleTimeout, ExecutorServiceManager executors, long progressAboveBytes, Duration progressEvery) {
         this.idleNanos = idleTimeout.toNanos();
         this.progressAbove = progressAboveBytes;
         this.progressEveryNanos = progressEvery.toNanos();
         this.tickMillis = Math.max(20, Math.min(1000, idleTimeout.toMillis() / 4));
-        this.timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "upload-watchdog");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.setRemoveOnCancelPolicy(true); // a cancelled check leaves nothing queued to wake the thread
+        this.executors = executors;
+        // Camel's scheduled pools remove a cancelled check, so nothing queued wakes the thread
+        this.timer = executors.newScheduledThreadPool(this, "upload-watchdog", 1);
     }
 
     void watch(UploadProgress p) {
@@ -76,15 +76,6 @@ final class UploadWatchdog implements AutoCloseable {
     /** Whether the periodic check is scheduled or running: only while an attempt is watched. */
     synchronized boolean ticking() {
         return tick != null;
-    }
-
-    /** Checks queued on the timer (0 when idle) and its threads (0 until the first attempt). */
-    int queuedChecks() {
-        return timer.getQueue().size();
-    }
-
-    int threads() {
-        return timer.getPoolSize();
     }
 
     /** Stop: close every connection in flight; the markers stay, so the next start sends them again. */
@@ -119,6 +110,6 @@ final class UploadWatchdog implements AutoCloseable {
             closed = true;
             tick = null;
         }
-        timer.shutdownNow();
+        executors.shutdownNow(timer);
     }
 }

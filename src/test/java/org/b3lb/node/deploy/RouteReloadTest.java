@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.spi.ResourceReloadStrategy;
+import org.apache.camel.support.RouteWatcherReloadStrategy;
 import org.b3lb.node.app.NodeService;
 import org.b3lb.node.config.ConfigException;
 import org.b3lb.node.config.Settings;
@@ -104,6 +105,34 @@ class RouteReloadTest {
             save(loadYaml, original);
             await().atMost(RELOAD).until(() -> node.load("POST", "/").statusCode() == 405);
             assertThat(node.load("GET", "/").statusCode()).isEqualTo(200);
+        }
+    }
+
+    /**
+     * Why SafeRouteReload exists: Camel 4.18's own RouteWatcherReloadStrategy (what
+     * camel.main.routes-reload-enabled installs), even told to keep the other routes, removes the
+     * route of a file that parses but does not start, and puts nothing back. If this fails, Camel
+     * learned to keep the running route, and SafeRouteReload can go.
+     */
+    @Test
+    void camelsOwnReloadLosesTheRouteOfAFileThatDoesNotStart() throws Exception {
+        Path routes = Files.createDirectories(dir.resolve("routes"));
+        Path loadYaml = routes.resolve("load.camel.yaml");
+        String original = Files.readString(RunningNode.REPO_ROUTES.resolve("load.camel.yaml"));
+        Files.writeString(loadYaml, original);
+        try (RunningNode node = RunningNode.builder(dir.resolve("archived"))
+                .with("b3lb.routes-dir", routes.toString())
+                .with("b3lb.cleaner.enabled", "false")
+                .start()) {
+            RouteWatcherReloadStrategy camels = new RouteWatcherReloadStrategy(routes.toString(), false);
+            camels.setPattern("*.camel.yaml");
+            camels.setRemoveAllRoutes(false);
+            node.context().addService(camels);
+            assertThat(node.context().getRoute("load")).isNotNull();
+
+            save(loadYaml, original.replace("platform-http:/", "no-such-component:/"));
+            await().atMost(RELOAD).until(() -> node.context().getRoute("load") == null);
+            assertThat(node.load("GET", "/").statusCode()).isEqualTo(404);
         }
     }
 

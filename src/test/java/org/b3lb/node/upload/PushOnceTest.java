@@ -1,12 +1,14 @@
 package org.b3lb.node.upload;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
+import org.b3lb.node.config.ConfigException;
 import org.b3lb.node.config.Settings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,6 +64,15 @@ class PushOnceTest {
         assertThat(dir.resolve("p-bad.tar")).exists();
         assertThat(sink.requests("not-marked")).isZero();
         assertThat(sink.received("p-1").get(0).secret()).isEqualTo("push-secret");
+    }
+
+    @Test
+    void aMissingRecordingDirectoryIsOneLineNamingItAndTheSetting() throws Exception {
+        Path missing = dir.resolve("nope");
+        UploadConfig config = UploadConfig.from(Settings.load(null, Map.of(), Map.of("b3lb.recording-dir", missing.toString(),
+                "b3lb.upload.endpoint", sink.endpoint(), "b3lb.upload.secret", "push-secret")));
+        assertThatThrownBy(() -> PushOnce.run(config, System.out)).isInstanceOf(ConfigException.class)
+                .hasMessage("recording directory " + missing + " does not exist: create it or fix b3lb.recording-dir");
     }
 
     @Test
