@@ -37,6 +37,7 @@ import org.b3lb.node.upload.ScheduleStates;
 import org.b3lb.node.upload.UploadConfig;
 import org.b3lb.node.upload.UploadHealthCheck;
 import org.b3lb.node.upload.UploadMetrics;
+import org.b3lb.node.upload.UploadPause;
 import org.b3lb.node.upload.UploadRoute;
 
 /**
@@ -107,10 +108,12 @@ public final class NodeService {
         main.bind(ProtocolInUse.BEAN_NAME, protocol);
         main.addMainListener(new OpsWiring(load, management, meters, pending));
         if (upload.enabled()) {
-            UploadRoute uploadRoute = new UploadRoute(upload, new UploadMetrics(meters));
+            // the pause reads the figure the load endpoint answers, from the same sampler
+            UploadRoute uploadRoute = new UploadRoute(upload, new UploadMetrics(meters),
+                    new UploadPause(upload.pause(), sampler::body, Clock.systemUTC()));
             main.configure().addRoutesBuilder(uploadRoute);
             main.bind(RecordingStates.BEAN_NAME, new ScheduleStates(uploadRoute.schedule()));
-            main.bind(UploadHealthCheck.BEAN_NAME, new UploadHealthCheck(upload, uploadRoute.schedule()));
+            main.bind(UploadHealthCheck.BEAN_NAME, new UploadHealthCheck(upload, uploadRoute.schedule(), uploadRoute.pause()));
         }
 
         Instant started = Instant.now();

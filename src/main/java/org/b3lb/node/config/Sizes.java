@@ -64,6 +64,7 @@ public final class Sizes {
             return String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
         }
         long s = ms / 1000;
-        return s < 3600 ? (s / 60) + "m" + (s % 60 > 0 ? (s % 60) + "s" : "") : (s / 3600) + "h" + ((s % 3600) / 60) + "m";
+        return s < 3600 ? (s / 60) + "m" + (s % 60 > 0 ? (s % 60) + "s" : "")
+                : s < 86400 ? (s / 3600) + "h" + ((s % 3600) / 60) + "m" : (s / 86400) + "d" + ((s % 86400) / 3600) + "h";
     }
 }

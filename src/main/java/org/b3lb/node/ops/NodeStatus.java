@@ -20,6 +20,7 @@ import org.b3lb.node.cleanup.CleanupPass;
 import org.b3lb.node.cleanup.CleanupResult;
 import org.b3lb.node.config.ProtocolInUse;
 import org.b3lb.node.layout.RecordingStates;
+import org.b3lb.node.upload.UploadHealthCheck;
 import org.apache.camel.Route;
 import org.apache.camel.component.quartz.QuartzEndpoint;
 import org.apache.camel.health.HealthCheck;
@@ -34,7 +35,7 @@ import org.quartz.Trigger;
  * what Camel knows (routes, health checks, the cleanup's Quartz trigger), the meters, the
  * recording directory and, through {@link RecordingStates}, the upload route's view of each
  * waiting recording. {@code status} is {@code UP} or {@code DEGRADED}, with the reasons in
- * {@code problems}.
+ * {@code problems}; a pause of the uploads ({@code uploads.paused}) is none.
  */
 public final class NodeStatus {
 
@@ -73,7 +74,9 @@ public final class NodeStatus {
         List<HealthCheck.Result> checks = checks();
         s.put("health", health(checks, problems));
         s.put("load", load(checks, problems));
-        s.put("pending", pending(now, problems));
+        String paused = paused(checks);
+        s.put("pending", pending(now, problems, paused != null));
+        s.put("uploads", uploads(checks, paused));
         s.put("cleanup", cleanup());
         s.put("disk", disk(problems));
         if (!problems.isEmpty()) {
@@ -129,7 +132,24 @@ public final class NodeStatus {
         return o;
     }
 
-    private JsonObject pending(Instant now, List<String> problems) {
+    /** Why no new upload starts, from the upload check's details; null when uploads are not paused. */
+    private static String paused(List<HealthCheck.Result> checks) {
+        Object why = checks.stream().filter(r -> r.getCheck().getId().equals("upload"))
+                .map(r -> r.getDetails().get(UploadHealthCheck.PAUSED)).filter(v -> v != null).findFirst().orElse(null);
+        return why == null || "no".equals(why) ? null : why.toString();
+    }
+
+    /** A pause is intended: it makes no problem, and recordings waiting for its end are not stuck. */
+    private JsonObject uploads(List<HealthCheck.Result> checks, String paused) {
+        JsonObject o = new JsonObject();
+        o.put("enabled", checks.stream().anyMatch(r -> r.getCheck().getId().equals("upload")));
+        o.put("paused", paused != null);
+        o.put("pausedBecause", paused);
+        o.put("waiting", pending.scan().count());
+        return o;
+    }
+
+    private JsonObject pending(Instant now, List<String> problems, boolean paused) {
         PendingRecordings.Scan scan = pending.scan();
         RecordingStates states = camel.getRegistry().lookupByNameAndType(RecordingStates.BEAN_NAME, RecordingStates.class);
         JsonObject o = new JsonObject();
@@ -154,7 +174,7 @@ public final class NodeStatus {
             Optional<RecordingStates.State> st = states == null ? Optional.empty() : states.of(e.id());
             Duration age = Duration.between(e.markedAt(), now);
             boolean failed = st.map(x -> x.lastError() != null).orElse(false);
-            if (!failed && age.compareTo(STUCK_AFTER) < 0) {
+            if (!failed && (paused || age.compareTo(STUCK_AFTER) < 0)) {
                 continue;
             }
             JsonObject r = new JsonObject();
@@ -220,11 +240,6 @@ public final class NodeStatus {
             problems.add(String.valueOf(o.get("error")));
         }
         return o;
-    }
-
-    private double gauge(String name) {
-        Gauge g = meters.find(name).gauge();
-        return g == null ? 0 : g.value();
     }
 
     private double counter(String name) {

@@ -5,9 +5,9 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import org.apache.camel.util.json.JsonObject;
 import org.apache.camel.util.json.Jsoner;
+import org.b3lb.node.config.Sizes;
 
 /**
  * {@code b3lb-node status [--json]}: asks the running service for {@link StatusEndpoint#PATH} and
@@ -92,6 +92,14 @@ public final class StatusCommand {
             }
         }
 
+        JsonObject u = (JsonObject) s.get("uploads");
+        if (u != null) {
+            int waiting = u.getInteger("waiting");
+            out.println("uploads: " + (!Boolean.TRUE.equals(u.getBoolean("enabled")) ? "disabled (b3lb.upload.enabled=false)"
+                    : Boolean.TRUE.equals(u.getBoolean("paused")) ? "paused: " + u.getString("pausedBecause") : "running")
+                    + ", " + waiting + (waiting == 1 ? " recording" : " recordings") + " waiting");
+        }
+
         JsonObject c = (JsonObject) s.get("cleanup");
         out.printf("cleanup: last pass %s; since start deleted %d, freed %s, %d errors; next pass %s%n",
                 c.get("lastPassAt") == null ? "none since start" : c.getString("lastPassAt"),
@@ -124,31 +132,10 @@ public final class StatusCommand {
     }
 
     static String duration(Long seconds) {
-        long s = seconds == null ? 0 : seconds;
-        if (s < 60) {
-            return s + "s";
-        }
-        if (s < 3600) {
-            return (s / 60) + "m " + (s % 60) + "s";
-        }
-        if (s < 86400) {
-            return (s / 3600) + "h " + (s % 3600 / 60) + "m";
-        }
-        return (s / 86400) + "d " + (s % 86400 / 3600) + "h";
+        return Sizes.duration(Duration.ofSeconds(seconds == null ? 0 : seconds));
     }
 
     static String bytes(Long n) {
-        long b = n == null ? 0 : n;
-        if (b < 1024) {
-            return b + " B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double v = b;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+        return Sizes.bytes(n == null ? 0 : n);
     }
 }

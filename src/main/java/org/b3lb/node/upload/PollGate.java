@@ -16,7 +16,7 @@ import org.apache.camel.spi.PollingConsumerPollStrategy;
  * The file consumer's poll strategy: lets a poll list the recording directory only when the
  * listing can find work, that is when the route has room for a batch and the directory changed
  * (its mtime), a waiting recording became due, the last poll left work behind, or five minutes
- * passed. Hand-written because Camel's file consumer lists the whole directory at every poll, and
+ * passed, and never while uploads are paused ({@link UploadPause}). Hand-written because Camel's file consumer lists the whole directory at every poll, and
  * uploaded tars stay in it until the retention: an idle node with thousands of them paid that
  * listing every poll-delay, and a drain of 100,000 paid it once per handful of uploads.
  */
@@ -33,6 +33,7 @@ final class PollGate implements PollingConsumerPollStrategy {
     private final IntSupplier inFlight;
     private final int batch;
     private final LongSupplier clock;
+    private final UploadPause pause;
     private volatile boolean listAgain = true;
     private long listedAtMillis;
     private Object listedKey;
@@ -43,13 +44,15 @@ final class PollGate implements PollingConsumerPollStrategy {
      * @param batch    the most one poll takes (maxMessagesPerPoll); the gate lists only while at
      *                 most that many are in flight, so the route never holds more than twice it
      */
-    PollGate(Path dir, MarkerAudit audit, RecordingSchedule schedule, IntSupplier inFlight, int batch, LongSupplier clockMillis) {
+    PollGate(Path dir, MarkerAudit audit, RecordingSchedule schedule, IntSupplier inFlight, int batch, LongSupplier clockMillis,
+             UploadPause pause) {
         this.dir = dir;
         this.audit = audit;
         this.schedule = schedule;
         this.inFlight = inFlight;
         this.batch = batch;
         this.clock = clockMillis;
+        this.pause = pause;
     }
 
     /** The last listing left something for later (a marker it could not take yet): the next poll lists. */
@@ -60,6 +63,10 @@ final class PollGate implements PollingConsumerPollStrategy {
     @Override
     public boolean begin(Consumer consumer, Endpoint endpoint) {
         if (!audit.begin(consumer, endpoint)) {
+            return false;
+        }
+        if (pause.paused()) {
+            listAgain = true; // no new upload while paused (UploadPause); the first poll after it lists
             return false;
         }
         if (inFlight.getAsInt() > batch) {

@@ -19,7 +19,7 @@ import org.b3lb.node.config.ProtocolInUse;
 public record UploadConfig(boolean enabled, Path recordingDir, URI endpoint, String field, String secret,
                            Duration pollDelay, int maxRedeliveries, Duration initialDelay, Duration maxDelay,
                            Duration connectTimeout, Duration idleTimeout, int concurrency, Protocol protocol,
-                           Path secretFile) {
+                           Path secretFile, PauseRules pause) {
 
     public static UploadConfig from(Settings s) {
         boolean enabled = s.bool("b3lb.upload.enabled");
@@ -49,7 +49,8 @@ public record UploadConfig(boolean enabled, Path recordingDir, URI endpoint, Str
         return new UploadConfig(enabled, dir, endpoint, field, secret, pollDelay, maxRedeliveries, initialDelay,
                 maxDelay, connectTimeout, idleTimeout, concurrency, s.protocol(),
                 // nothing to watch where there is no secret (b3lb.protocol=b3lb with the empty packaged file)
-                enabled && !secret.isEmpty() ? secretFile(s) : null);
+                enabled && !secret.isEmpty() ? secretFile(s) : null,
+                PauseRules.from(s)); // b3lb.upload.pause-above, pause-hold, hours
     }
 
     /** B3LB 3.x's upload view asks for no secret (the nonce is the credential). */
@@ -197,6 +198,6 @@ public record UploadConfig(boolean enabled, Path recordingDir, URI endpoint, Str
                 + ", field=" + field + ", secret=(hidden), pollDelay=" + pollDelay + ", maxRedeliveries=" + maxRedeliveries
                 + ", initialDelay=" + initialDelay + ", maxDelay=" + maxDelay + ", connectTimeout=" + connectTimeout
                 + ", idleTimeout=" + idleTimeout + ", concurrency=" + concurrency + ", protocol=" + protocol
-                + ", secretFile=" + (secretFile == null ? "none" : secretFile) + "]";
+                + ", secretFile=" + (secretFile == null ? "none" : secretFile) + ", pause=" + pause + "]";
     }
 }

@@ -20,13 +20,22 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 public final class UploadHealthCheck extends AbstractHealthCheck {
 
     public static final String BEAN_NAME = "uploadHealthCheck";
+    /** The detail saying why no new upload starts, or "no"; status shows it. */
+    public static final String PAUSED = "paused";
 
     private final Path dir;
     private final RecordingSchedule schedule;
     private final org.b3lb.node.config.ProtocolInUse protocol;
+    private final UploadPause pause;
 
     public UploadHealthCheck(UploadConfig config, RecordingSchedule schedule) {
+        this(config, schedule, UploadPause.NEVER);
+    }
+
+    /** A pause is intended: it shows in the details ({@code paused}), never as DOWN. */
+    public UploadHealthCheck(UploadConfig config, RecordingSchedule schedule, UploadPause pause) {
         super("b3lb", "upload");
+        this.pause = pause;
         this.dir = config.recordingDir();
         this.schedule = schedule;
         this.protocol = org.b3lb.node.config.ProtocolInUse.of(config.protocol(), config.endpoint());
@@ -44,6 +53,8 @@ public final class UploadHealthCheck extends AbstractHealthCheck {
         waiting.stream().map(Waiting::firstFailure).min(Comparator.naturalOrder())
                 .ifPresent(t -> builder.detail("oldest_failing_since", t.toString()));
         builder.detail("last_success", lastSuccess == null ? "none since start-up" : lastSuccess.toString());
+        UploadPause.State paused = pause.now();
+        builder.detail(PAUSED, paused.paused() ? paused.why() : "no");
 
         String dirProblem = dirProblem();
         if (dirProblem != null) {

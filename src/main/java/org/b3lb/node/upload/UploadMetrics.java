@@ -8,7 +8,7 @@ import java.time.Duration;
 
 /**
  * {@code b3lb_uploads_total{outcome}}, {@code b3lb_upload_bytes_total}, {@code b3lb_upload_duration_seconds}
- * and {@code b3lb_skipped_markers}. The pending gauges read the directory, not the route: they are
+ * {@code b3lb_skipped_markers} and {@code b3lb_upload_paused}. The pending gauges read the directory, not the route: they are
  * {@code ops.OpsMetrics}'.
  */
 public final class UploadMetrics {
@@ -38,6 +38,15 @@ public final class UploadMetrics {
         Gauge.builder("b3lb.skipped.markers", audit, MarkerAudit::skippedCount)
                 .description("<id>.ready entries the upload route will not take: a name outside the hook's id rule, hidden, or a directory")
                 .register(registry);
+    }
+
+    /** {@code b3lb_upload_paused{reason="busy"|"hours"}}: 1 while no new upload starts for that reason. */
+    void watch(UploadPause pause) {
+        Gauge.builder("b3lb.upload.paused", pause, p -> p.rules().above() != null && p.now().busy() ? 1 : 0).tag("reason", "busy")
+                .description("1 while new uploads wait for the load figure to stay at or below b3lb.upload.pause-above")
+                .register(registry);
+        Gauge.builder("b3lb.upload.paused", pause, p -> p.rules().hours() != null && p.now().outsideHours() ? 1 : 0)
+                .tag("reason", "hours").description("1 while new uploads wait for b3lb.upload.hours").register(registry);
     }
 
     private static Counter outcome(MeterRegistry registry, String outcome) {

@@ -13,7 +13,7 @@ import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
  * failed is seen again on later polls. Camel's in-progress repository keeps a marker out of new
  * polls while its exchange runs; {@link ReadyMarkerFilter} keeps it out while its backoff runs;
  * {@link PollGate} lets a poll list the directory only when that can find work and the route has
- * room for a batch.
+ * room for a batch, and none while {@link UploadPause} says so.
  */
 public final class UploadRoute extends RouteBuilder {
 
@@ -26,15 +26,26 @@ public final class UploadRoute extends RouteBuilder {
     private final RedeliveryPolicy redelivery;
     private final UploadHttp http;
     private final MarkerAudit audit;
+    private final UploadPause pause;
 
-    /** The service's route. */
+    /** A route that never pauses. */
     public UploadRoute(UploadConfig config, UploadMetrics metrics) {
         this(config, metrics, (id, outcome) -> { });
     }
 
+    /** The service's route: starts no upload while {@code pause} says so. */
+    public UploadRoute(UploadConfig config, UploadMetrics metrics, UploadPause pause) {
+        this(config, metrics, (id, outcome) -> { }, pause);
+    }
+
     /** @param outcomes told each recording's outcome (success, failed, missing_tar, deferred, pending, gone, abandoned) */
     public UploadRoute(UploadConfig config, UploadMetrics metrics, BiConsumer<String, String> outcomes) {
+        this(config, metrics, outcomes, UploadPause.NEVER);
+    }
+
+    UploadRoute(UploadConfig config, UploadMetrics metrics, BiConsumer<String, String> outcomes, UploadPause pause) {
         this.config = config;
+        this.pause = pause;
         this.schedule = new RecordingSchedule(new Backoff(config.initialDelay(), config.maxDelay()), config.pollDelay(),
                 System::currentTimeMillis);
         this.attempt = new Attempt(config, metrics, schedule, outcomes);
@@ -49,6 +60,7 @@ public final class UploadRoute extends RouteBuilder {
         this.http = new UploadHttp(config, NodeSecret.of(config, schedule));
         this.audit = new MarkerAudit(config.recordingDir());
         metrics.watch(audit);
+        metrics.watch(pause);
     }
 
     /**
@@ -66,7 +78,7 @@ public final class UploadRoute extends RouteBuilder {
         attempt.camel = getContext();
         bindToRegistry("uploadHttpConfigurer", http);
         PollGate gate = new PollGate(config.recordingDir(), audit, schedule, () -> getContext().getInflightRepository().size(ROUTE_ID),
-                batch(), System::currentTimeMillis);
+                batch(), System::currentTimeMillis, pause);
         bindToRegistry("uploadMarkerFilter", new ReadyMarkerFilter(schedule, audit, gate::listAgain));
         bindToRegistry("uploadPollStrategy", gate);
         bindToRegistry("uploadInProgress", new InProgressMarkers());
@@ -95,6 +107,8 @@ public final class UploadRoute extends RouteBuilder {
                 .choice()
                     .when(attempt::markerGone).stop()
                     .when(attempt::tarMissing).process(attempt::missingTar).stop()
+                    // queued before the pause: ends without a request, the marker stays for the first poll after it
+                    .when(exchange -> pause.paused()).process(exchange -> gate.listAgain()).stop()
                 .end()
                 .process(attempt)
                 .to("{{b3lb.upload.endpoint}}" + (config.endpoint().getRawQuery() == null ? "?" : "&")
@@ -103,6 +117,11 @@ public final class UploadRoute extends RouteBuilder {
                         + "&httpMethod=POST&skipRequestHeaders=true&skipResponseHeaders=true"
                         + "&userAgent=b3lb-node&responseTimeout=" + config.idleTimeout().toMillis())
                 .process(attempt::uploaded);
+    }
+
+    /** Whether new uploads are paused and why, for the health check. */
+    public UploadPause pause() {
+        return pause;
     }
 
     /** Which recordings wait and why, for a status endpoint. */

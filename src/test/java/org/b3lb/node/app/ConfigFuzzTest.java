@@ -77,6 +77,10 @@ class ConfigFuzzTest {
         // a program path: any name without blanks or control characters (it is only run when enabled)
         ACCEPTED.put("b3lb.cleaner.bbb-record-command", v -> v.trim().matches("[^\\s\\p{Cntrl}]+"));
         ACCEPTED.put("b3lb.upload.concurrency", v -> false);
+        // blank: no pause; 0 (percent): paused whenever the figure is above 0; a hold of 0 s resumes at once
+        ACCEPTED.put("b3lb.upload.pause-above", v -> v.isBlank() || v.equals("0"));
+        ACCEPTED.put("b3lb.upload.pause-hold", "0"::equals);
+        ACCEPTED.put("b3lb.upload.hours", String::isBlank);
     }
 
     @TempDir

@@ -111,9 +111,10 @@ class StatusCommandTest {
                 .containsPattern("(?m)^  upload\\s+Started$")
                 .contains("load=UP").contains("route:upload=UP")
                 .containsPattern("(?m)^load figure: \\d+(\\.\\d+)? %$")
-                .contains("pending recordings: 3, 3.0 MiB, oldest 5h 0m (in " + archived + ")")
-                .containsPattern("(?m)^  refused-1\\s+3\\.0 MiB\\s+5h 0m\\s+4\\s+in [67]m \\d+s\\s+HTTP 401 Unauthorized: check the secret$")
-                .containsPattern("(?m)^  quiet-2\\s+1000 B\\s+2h 0m\\s+unknown\\s+-\\s+unknown$")
+                .contains("pending recordings: 3, 3.0 MiB, oldest 5h0m (in " + archived + ")")
+                .contains("\nuploads: running, 3 recordings waiting\n")
+                .containsPattern("(?m)^  refused-1\\s+3\\.0 MiB\\s+5h0m\\s+4\\s+in [67]m(\\d+s)?\\s+HTTP 401 Unauthorized: check the secret$")
+                .containsPattern("(?m)^  quiet-2\\s+1000 B\\s+2h0m\\s+unknown\\s+-\\s+unknown$")
                 .doesNotContain("fresh-3")
                 .contains("cleanup: last pass none since start; since start deleted 0, freed 0 B, 0 errors; next pass 20")
                 .containsPattern("(?m)^free space: \\d+\\.\\d \\S+ of \\d+\\.\\d \\S+ on the filesystem of " + java.util.regex.Pattern.quote(archived.toString()) + "$");
@@ -158,6 +159,11 @@ class StatusCommandTest {
         JsonObject quiet = (JsonObject) stuck.get(1);
         assertThat(quiet.getString("id")).isEqualTo("quiet-2");
         assertThat(quiet.get("attempts")).isNull();
+        JsonObject uploads = (JsonObject) j.get("uploads");
+        assertThat(uploads.getBoolean("enabled")).isTrue();
+        assertThat(uploads.getBoolean("paused")).isFalse();
+        assertThat(uploads.get("pausedBecause")).isNull();
+        assertThat(uploads.getInteger("waiting")).isEqualTo(3);
         JsonObject cleanup = (JsonObject) j.get("cleanup");
         assertThat(cleanup.get("lastPassAt")).isNull();
         assertThat(Instant.parse(cleanup.getString("nextPassAt"))).isAfter(Instant.now());
