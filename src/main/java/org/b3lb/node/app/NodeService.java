@@ -32,8 +32,7 @@ import org.b3lb.node.load.LoadResponder;
 import org.b3lb.node.load.LoadSampler;
 import org.b3lb.node.ops.OpsMetrics;
 import org.b3lb.node.ops.PendingRecordings;
-import org.b3lb.node.layout.RecordingStates;
-import org.b3lb.node.upload.ScheduleStates;
+import org.b3lb.node.upload.RecordingSchedule;
 import org.b3lb.node.upload.UploadConfig;
 import org.b3lb.node.upload.UploadHealthCheck;
 import org.b3lb.node.upload.UploadMetrics;
@@ -112,7 +111,7 @@ public final class NodeService {
             UploadRoute uploadRoute = new UploadRoute(upload, new UploadMetrics(meters),
                     new UploadPause(upload.pause(), sampler::body, Clock.systemUTC()));
             main.configure().addRoutesBuilder(uploadRoute);
-            main.bind(RecordingStates.BEAN_NAME, new ScheduleStates(uploadRoute.schedule()));
+            main.bind(RecordingSchedule.BEAN_NAME, uploadRoute.schedule());
             main.bind(UploadHealthCheck.BEAN_NAME, new UploadHealthCheck(upload, uploadRoute.schedule(), uploadRoute.pause()));
         }
 

@@ -19,8 +19,9 @@ import org.apache.camel.CamelContext;
 import org.b3lb.node.cleanup.CleanupPass;
 import org.b3lb.node.cleanup.CleanupResult;
 import org.b3lb.node.config.ProtocolInUse;
-import org.b3lb.node.layout.RecordingStates;
 import org.b3lb.node.upload.UploadHealthCheck;
+import org.b3lb.node.upload.RecordingSchedule;
+import org.b3lb.node.upload.Waiting;
 import org.apache.camel.Route;
 import org.apache.camel.component.quartz.QuartzEndpoint;
 import org.apache.camel.health.HealthCheck;
@@ -33,7 +34,7 @@ import org.quartz.Trigger;
 /**
  * Everything {@code b3lb-node status} shows, gathered in the running service as one JSON object:
  * what Camel knows (routes, health checks, the cleanup's Quartz trigger), the meters, the
- * recording directory and, through {@link RecordingStates}, the upload route's view of each
+ * recording directory and, through {@link RecordingSchedule}, the upload route's view of each
  * waiting recording. {@code status} is {@code UP} or {@code DEGRADED}, with the reasons in
  * {@code problems}; a pause of the uploads ({@code uploads.paused}) is none.
  */
@@ -151,7 +152,7 @@ public final class NodeStatus {
 
     private JsonObject pending(Instant now, List<String> problems, boolean paused) {
         PendingRecordings.Scan scan = pending.scan();
-        RecordingStates states = camel.getRegistry().lookupByNameAndType(RecordingStates.BEAN_NAME, RecordingStates.class);
+        RecordingSchedule states = camel.getRegistry().lookupByNameAndType(RecordingSchedule.BEAN_NAME, RecordingSchedule.class);
         JsonObject o = new JsonObject();
         o.put("dir", pending.dir().toString());
         o.put("count", scan.count());
@@ -171,7 +172,7 @@ public final class NodeStatus {
         }
         JsonArray stuck = new JsonArray();
         for (PendingRecordings.Entry e : scan.oldest()) {
-            Optional<RecordingStates.State> st = states == null ? Optional.empty() : states.of(e.id());
+            Optional<Waiting> st = states == null ? Optional.empty() : states.waiting(e.id());
             Duration age = Duration.between(e.markedAt(), now);
             boolean failed = st.map(x -> x.lastError() != null).orElse(false);
             if (!failed && (paused || age.compareTo(STUCK_AFTER) < 0)) {
@@ -181,9 +182,9 @@ public final class NodeStatus {
             r.put("id", e.id());
             r.put("bytes", e.tarBytes() < 0 ? null : e.tarBytes());
             r.put("ageSeconds", age.toSeconds());
-            r.put("attempts", st.map(RecordingStates.State::attempts).orElse(null));
-            r.put("lastError", st.map(RecordingStates.State::lastError).orElse(null));
-            r.put("nextAttempt", st.map(RecordingStates.State::nextAttempt).map(Instant::toString).orElse(null));
+            r.put("attempts", st.map(Waiting::failures).orElse(null));
+            r.put("lastError", st.map(Waiting::lastError).orElse(null));
+            r.put("nextAttempt", st.map(Waiting::nextAttempt).map(Instant::toString).orElse(null));
             stuck.add(r);
         }
         o.put("stuck", stuck);

@@ -19,6 +19,9 @@ import java.util.function.LongSupplier;
  */
 public final class RecordingSchedule {
 
+    /** The registry name status reads each pending recording's attempts, last error and next attempt by. */
+    public static final String BEAN_NAME = "recordingSchedule";
+
     private static final class State {
         volatile long notBeforeMillis;
         long firstFailureMillis;

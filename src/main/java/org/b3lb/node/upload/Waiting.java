@@ -2,7 +2,7 @@ package org.b3lb.node.upload;
 
 import java.time.Instant;
 
-/** What a status page shows for a recording that is waiting: which, why, since when, until when. */
+/** A recording that failed at least once: which, why, since when, until when; what health and status show. */
 public record Waiting(String id, int failures, String lastError, Instant firstFailure, Instant nextAttempt, boolean refused,
                       int status, Instant lastFailure) {
 

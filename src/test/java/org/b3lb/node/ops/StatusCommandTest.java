@@ -12,14 +12,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.camel.util.json.JsonArray;
 import org.apache.camel.util.json.JsonObject;
 import org.apache.camel.util.json.Jsoner;
 import org.b3lb.node.layout.Evidence;
 import org.b3lb.node.layout.FileIdentity;
 import org.b3lb.node.layout.RecordingFiles;
-import org.b3lb.node.layout.RecordingStates;
+import org.b3lb.node.upload.Backoff;
+import org.b3lb.node.upload.RecordingSchedule;
 import org.b3lb.node.testing.RunningNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,7 +38,7 @@ class StatusCommandTest {
 
     static RunningNode node;
     static Path archived;
-    static final Instant NEXT = Instant.now().plus(Duration.ofMinutes(7));
+    static final Instant NEXT = Instant.now().plus(Duration.ofMinutes(7)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     /** Nothing listens there; the query stands for a token some proxies want, never shown. */
     static final String ENDPOINT = "http://127.0.0.1:" + org.apache.camel.test.AvailablePortFinder.getNextAvailable()
             + "/b3lb/b/recording/upload";
@@ -58,11 +58,15 @@ class StatusCommandTest {
         // the upload route must not touch them while the test reads: a poll far in the future
         node = RunningNode.builder(archived).with("b3lb.upload.poll-delay", "1h")
                 .with("b3lb.upload.endpoint", ENDPOINT + "?token=t0k3n").start();
-        RecordingStates states = id -> Optional.ofNullable(Map.of(
-                "refused-1", new RecordingStates.State(4, "HTTP 401 Unauthorized: check the secret", NEXT)).get(id));
-        // replaces the upload route's own (which has not tried these tars: too fresh for a 1h poll) with a known state
-        node.context().getRegistry().unbind(RecordingStates.BEAN_NAME);
-        node.context().getRegistry().bind(RecordingStates.BEAN_NAME, states);
+        // replaces the upload route's own (which has not tried these tars: too fresh for a 1h poll) with one that
+        // B3LB refused four times, on a clock that puts the next attempt at NEXT
+        RecordingSchedule states = new RecordingSchedule(new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(7)), Duration.ZERO,
+                () -> NEXT.toEpochMilli() - Duration.ofMinutes(7).toMillis());
+        for (int i = 0; i < 4; i++) {
+            states.rejected("refused-1", "HTTP 401 Unauthorized: check the secret", 401);
+        }
+        node.context().getRegistry().unbind(RecordingSchedule.BEAN_NAME);
+        node.context().getRegistry().bind(RecordingSchedule.BEAN_NAME, states);
     }
 
     @AfterAll

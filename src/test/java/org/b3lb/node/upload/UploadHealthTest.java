@@ -150,7 +150,7 @@ class UploadHealthTest {
         try (RunningNode node = RunningNode.builder(tmp.resolve("archived")).with("b3lb.upload.enabled", "false").start()) {
             await().atMost(Duration.ofSeconds(10)).until(() -> node.management(HEALTH).body().contains("\"name\":\"load\""));
             assertThat(uploadCheck(node)).isNull();
-            assertThat(node.context().getRegistry().lookupByName(org.b3lb.node.layout.RecordingStates.BEAN_NAME)).isNull();
+            assertThat(node.context().getRegistry().lookupByName(RecordingSchedule.BEAN_NAME)).isNull();
         }
     }
 }
