@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import org.b3lb.node.layout.RecordingLayout;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
@@ -75,18 +76,13 @@ public final class UploadHealthCheck extends AbstractHealthCheck {
         builder.up();
     }
 
+    /** The shared check, plus writability: a marker the service cannot delete is uploaded again and again. */
     private String dirProblem() {
-        if (!Files.exists(dir)) {
-            return "recording directory " + dir + " does not exist: no recording can be uploaded; create it for the"
-                    + " service's user or fix b3lb.recording-dir";
+        String problem = RecordingLayout.dirProblem(dir);
+        if (problem != null) {
+            return "recording directory " + dir + " " + problem;
         }
-        if (!Files.isDirectory(dir)) {
-            return "recording directory " + dir + " is not a directory; point b3lb.recording-dir at the directory the hook writes to";
-        }
-        if (!Files.isReadable(dir) || !Files.isWritable(dir)) {
-            return "recording directory " + dir + " is not readable and writable by the service's user, so uploaded"
-                    + " markers cannot be deleted; fix its permissions (with systemd: ReadWritePaths= must list it)";
-        }
-        return null;
+        return Files.isWritable(dir) ? null : "recording directory " + dir + " is not writable by the service's user, so"
+                + " uploaded markers cannot be deleted; fix its permissions (with systemd: ReadWritePaths= must list it)";
     }
 }
