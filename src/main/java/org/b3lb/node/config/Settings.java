@@ -31,25 +31,13 @@ public final class Settings {
     /** The built-in defaults: the same file that is installed as /etc/b3lb-node/application.properties. */
     static final String DEFAULTS_RESOURCE = "/b3lb/application.properties";
 
-    /** The switch that picks a profile of defaults; each key set explicitly still wins over it. */
-    public static final String PROTOCOL = "b3lb.protocol";
-
-    /**
-     * Defaults of the keys that differ per protocol, {@code protocol-<name>.properties}. They are not
-     * active lines of the installed config file: there they would count as set by the admin and
-     * hide the other protocol's defaults.
-     */
-    static final String PROFILE_RESOURCE = "/b3lb/protocol-%s.properties";
-
-    static final String B3LB_PROFILE_SOURCE = "b3lb.protocol=b3lb profile";
-
     private static final Pattern DURATION = Pattern.compile("([0-9]+)(ms|s|m|h|d)?");
 
     /** ASCII digits only: Integer.parseInt also takes Arabic-Indic and other Unicode digits. */
     private static final Pattern WHOLE_NUMBER = Pattern.compile("[+-]?[0-9]{1,18}");
 
     /** Longest duration any setting takes: 100 years; beyond it a value is a typo, and it could overflow. */
-    public static final Duration MAX_DURATION = Duration.ofDays(36_500);
+    private static final Duration MAX_DURATION = Duration.ofDays(36_500);
 
     private final Map<String, String> values;
     private final Map<String, String> sources;
