@@ -175,6 +175,15 @@ public final class Settings {
         throw invalid(key, "must be true or false");
     }
 
+    /** An IP address or host name to listen on. */
+    public String host(String key) {
+        String h = string(key);
+        if (h.isEmpty() || h.contains(" ") || h.contains("/")) {
+            throw invalid(key, "must be an IP address or host name to listen on, e.g. 127.0.0.1");
+        }
+        return h;
+    }
+
     public int port(String key) {
         return intRange(key, 1, 65535, "must be a TCP port number 1-65535");
     }
