@@ -17,6 +17,7 @@ import org.b3lb.node.cleanup.GuardConfig;
 import org.b3lb.node.cleanup.RecordingRemover;
 import org.b3lb.node.cleanup.RemovalConfig;
 import org.b3lb.node.config.ConfigException;
+import org.b3lb.node.config.ConfigLocator;
 import org.b3lb.node.config.ProtocolInUse;
 import org.b3lb.node.config.Settings;
 import org.b3lb.node.load.CpuSampler;
@@ -155,10 +156,9 @@ public final class NodeService {
     /** {@code b3lb.routes-dir}, by default the {@code routes/} directory next to the config file. */
     static Path routesDir(Settings s) {
         Path dir = s.has("b3lb.routes-dir") ? s.path("b3lb.routes-dir") : s.configDir().resolve("routes").normalize();
-        if (!Files.isDirectory(dir) && !s.has("b3lb.routes-dir") && Files.isDirectory(Path.of("routes"))
-                && Files.isRegularFile(Path.of("config", "dev.properties"))) {
-            throw new ConfigException("routes directory " + dir + " does not exist; this is a checkout: run with"
-                    + " --config config/dev.properties (or pass --b3lb.routes-dir=routes)");
+        String checkout = ConfigLocator.checkoutFix(s.configFile());
+        if (!Files.isDirectory(dir) && !s.has("b3lb.routes-dir") && !checkout.isEmpty()) {
+            throw new ConfigException("routes directory " + dir + " does not exist" + checkout + " (or pass --b3lb.routes-dir=routes)");
         }
         if (!Files.isDirectory(dir)) {
             throw new ConfigException("routes directory " + dir + " does not exist (b3lb.routes-dir, from "

@@ -8,6 +8,8 @@ public final class ConfigLocator {
 
     public static final Path LOCAL = Path.of("config", "application.properties");
     public static final Path SYSTEM = Path.of("/etc/b3lb-node/application.properties");
+    /** The profile for a checkout: no BBB, no root. */
+    static final Path DEV = Path.of("config", "dev.properties");
 
     private ConfigLocator() {
     }
@@ -29,5 +31,15 @@ public final class ConfigLocator {
             return SYSTEM;
         }
         return null;
+    }
+
+    /**
+     * In a repository checkout run with another config than {@link #DEV} (./config/application.properties
+     * is the node's), the fix for a missing directory: the dev profile; else "".
+     */
+    public static String checkoutFix(Path configFile) {
+        boolean checkout = Files.isDirectory(Path.of("routes")) && Files.isRegularFile(DEV);
+        boolean dev = configFile != null && configFile.toAbsolutePath().normalize().equals(DEV.toAbsolutePath());
+        return checkout && !dev ? "; this is a checkout: run with --config " + DEV : "";
     }
 }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,12 +25,16 @@ import java.util.regex.Pattern;
  * ({@code b3lb.protocol=b3lb} replaces some defaults), then the config file, then environment
  * variables (Camel's convention: {@code b3lb.load.port} &lt;- {@code B3LB_LOAD_PORT}), then
  * {@code --key=value} arguments. Each value remembers where it came from, so that an error can
- * tell the admin which file or variable to fix.
+ * tell the admin which file or variable to fix, and a relative path from the config file is taken
+ * from the file's directory.
  */
 public final class Settings {
 
     /** The built-in defaults: the same file that is installed as /etc/b3lb-node/application.properties. */
     static final String DEFAULTS_RESOURCE = "/b3lb/application.properties";
+
+    /** Read by /usr/bin/b3lb-node, not by the service: no unknown setting. */
+    private static final Set<String> LAUNCHER_VARIABLES = Set.of("B3LB_NODE_AS_ROOT");
 
     private static final Pattern DURATION = Pattern.compile("([0-9]+)(ms|s|m|h|d)?");
 
@@ -42,13 +47,12 @@ public final class Settings {
     private final Map<String, String> values;
     private final Map<String, String> sources;
     private final Path configFile;
-    private final Set<String> knownKeys;
+    private final List<String> unknown = new ArrayList<>();
 
-    private Settings(Map<String, String> values, Map<String, String> sources, Path configFile, Set<String> knownKeys) {
+    private Settings(Map<String, String> values, Map<String, String> sources, Path configFile) {
         this.values = values;
         this.sources = sources;
         this.configFile = configFile;
-        this.knownKeys = knownKeys;
     }
 
     /**
@@ -85,7 +89,15 @@ public final class Settings {
             values.put(o.getKey(), o.getValue());
             sources.put(o.getKey(), "argument --" + o.getKey());
         }
-        return new Settings(values, sources, configFile, known);
+        Settings s = new Settings(values, sources, configFile);
+        values.keySet().stream().filter(k -> k.startsWith("b3lb.") && !known.contains(k))
+                .forEach(k -> s.unknown.add(k + " (from " + s.source(k) + ")"));
+        Set<String> knownNames = new TreeSet<>(LAUNCHER_VARIABLES);
+        known.forEach(k -> knownNames.add(environmentName(k)));
+        env.keySet().stream().filter(n -> n.startsWith("B3LB_") && !knownNames.contains(n))
+                .forEach(n -> s.unknown.add("environment variable " + n));
+        Collections.sort(s.unknown);
+        return s;
     }
 
     /**
@@ -136,15 +148,12 @@ public final class Settings {
     }
 
     /**
-     * {@code b3lb.*} keys set somewhere but unknown to this version: almost always a typo, which
-     * would otherwise leave the default in force without a word.
+     * {@code b3lb.*} keys and {@code B3LB_*} environment variables set but unknown to this version:
+     * almost always a typo (or a name of other node scripts), which would otherwise leave the
+     * default in force without a word.
      */
     public List<String> unknownKeys() {
-        return values.keySet().stream()
-                .filter(k -> k.startsWith("b3lb.") && !knownKeys.contains(k))
-                .map(k -> k + " (from " + source(k) + ")")
-                .sorted()
-                .toList();
+        return Collections.unmodifiableList(unknown);
     }
 
     public boolean has(String key) {
@@ -224,13 +233,14 @@ public final class Settings {
         return Duration.ofMillis(millis.longValueExact());
     }
 
-    /** A path; relative paths are taken from the working directory. */
+    /** A path; a relative one is taken from the config file's directory if it is the file's, else from the working directory. */
     public Path path(String key) {
         String v = string(key);
         if (v.isEmpty()) {
             throw invalid(key, "must be a directory path");
         }
-        return Path.of(v).toAbsolutePath().normalize();
+        boolean fromFile = configFile != null && configFile.toString().equals(source(key));
+        return (fromFile ? configDir().resolve(v) : Path.of(v)).toAbsolutePath().normalize();
     }
 
     /** The one-line error for a bad value. Keys that hold secrets never show their value. */
