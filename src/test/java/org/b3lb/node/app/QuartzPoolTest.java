@@ -38,7 +38,6 @@ class QuartzPoolTest {
         p.put("org.quartz.scheduler.instanceName", "pool-test");
         p.put("org.quartz.threadPool.class", QuartzPool.class.getName());
         p.put("org.quartz.threadPool.threadCount", "1");
-        p.put("org.quartz.threadPool.threadsInheritContextClassLoaderOfInitializingThread", "true");
         p.put("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
         Scheduler s = new StdSchedulerFactory(p).getScheduler();
         try {
