@@ -1,11 +1,6 @@
 package org.b3lb.node.config;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.Reader;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,9 +58,9 @@ public final class Settings {
     public static Settings load(Path configFile, Map<String, String> env, Map<String, String> overrides) {
         Map<String, String> values = new LinkedHashMap<>();
         Map<String, String> sources = new LinkedHashMap<>();
-        Properties defaults = readResource(DEFAULTS_RESOURCE);
+        Properties defaults = ConfigLocator.readResource(DEFAULTS_RESOURCE);
         put(values, sources, defaults, "built-in default");
-        Properties file = configFile == null ? new Properties() : readFile(configFile);
+        Properties file = configFile == null ? new Properties() : ConfigLocator.read(configFile);
         Protocol protocol = Protocol.resolve(defaults, file, configFile, env, overrides);
         put(values, sources, protocol.profile(), protocol.profileSource());
         Set<String> known = new TreeSet<>(defaults.stringPropertyNames());
@@ -135,11 +130,7 @@ public final class Settings {
 
     /** The directory of the config file, or the working directory when running on defaults. */
     public Path configDir() {
-        if (configFile == null) {
-            return Path.of("").toAbsolutePath();
-        }
-        Path parent = configFile.toAbsolutePath().getParent();
-        return parent == null ? Path.of("/") : parent;
+        return configFile == null ? Path.of("").toAbsolutePath() : configFile.toAbsolutePath().getParent();
     }
 
     /** Every key and its effective value, for handing to Camel's property placeholders. */
@@ -164,7 +155,8 @@ public final class Settings {
     public String string(String key) {
         String v = values.get(key);
         if (v == null) {
-            throw new ConfigException("missing " + key + ": no default and not set in " + where());
+            throw new ConfigException("missing " + key + ": no default and not set in "
+                    + (configFile == null ? "the built-in defaults" : configFile.toString()));
         }
         return v.trim();
     }
@@ -174,14 +166,11 @@ public final class Settings {
     }
 
     public boolean bool(String key) {
-        String v = string(key).toLowerCase(Locale.ROOT);
-        if (v.equals("true")) {
-            return true;
-        }
-        if (v.equals("false")) {
-            return false;
-        }
-        throw invalid(key, "must be true or false");
+        return switch (string(key).toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw invalid(key, "must be true or false");
+        };
     }
 
     /** An IP address or host name to listen on. */
@@ -249,48 +238,10 @@ public final class Settings {
         return new ConfigException("invalid " + key + "=" + shown + " (from " + source(key) + "): " + allowed);
     }
 
-    private String where() {
-        return configFile == null ? "the built-in defaults" : configFile.toString();
-    }
-
     private static void put(Map<String, String> values, Map<String, String> sources, Properties p, String source) {
         for (String key : p.stringPropertyNames()) {
             values.put(key, p.getProperty(key));
             sources.put(key, source);
         }
-    }
-
-    static Properties readResource(String resource) {
-        Properties p = new Properties();
-        try (InputStream in = Settings.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("built-in defaults " + resource + " missing from the jar");
-            }
-            p.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read built-in defaults", e);
-        }
-        return p;
-    }
-
-    private static Properties readFile(Path file) {
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            p.load(r);
-        } catch (IOException | RuntimeException e) {
-            throw new ConfigException("cannot read config file " + file + ": " + describe(e)
-                    + "; fix the path given with --config or the file's permissions");
-        }
-        return p;
-    }
-
-    private static String describe(Exception e) {
-        if (e instanceof java.nio.file.NoSuchFileException) {
-            return "no such file";
-        }
-        if (e instanceof java.nio.file.AccessDeniedException) {
-            return "permission denied";
-        }
-        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 }
