@@ -8,7 +8,7 @@ set -eu
 N=${1:-100000}
 MINUTES=${2:-10}
 . "$(dirname "$0")/common.sh"
-JAVA_OPTS=$(echo "$JAVA_OPTS" | sed 's/-Xmx[0-9]*[mMgG]/-Xmx64m/')
+JAVA_OPTS="$JAVA_OPTS -Xmx64m" # after the file's -Xmx: the last one counts
 DIR=$(mktemp -d)
 trap 'stop_node; rm -rf "$DIR"' EXIT
 

@@ -1,10 +1,9 @@
-# Shared by the bench scripts: the service's JVM options, read from the systemd unit so the
-# figures are for what nodes really run, and a start helper on free loopback ports.
+# Shared by the bench scripts: the service's JVM options (config/jvm.options, the file nodes run
+# with, as java reads it: @file), and a start helper on free loopback ports.
 ROOT=${ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 # JAR=/path/to/other.jar measures another build (e.g. a "before" build of main) with this tree's scripts
 JAR=${JAR:-$ROOT/target/b3lb-node.jar}
-UNIT_JAVA_OPTS=$(sed -n 's/^Environment="JAVA_OPTS=\(.*\)"$/\1/p' "$ROOT/systemd/b3lb-node.service")
-JAVA_OPTS=${JAVA_OPTS:-$UNIT_JAVA_OPTS}
+JAVA_OPTS=${JAVA_OPTS:-@$ROOT/config/jvm.options}
 LOAD_PORT=${LOAD_PORT:-18765}
 MGMT_PORT=${MGMT_PORT:-19876}
 

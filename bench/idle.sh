@@ -1,5 +1,5 @@
 #!/bin/sh
-# Idle footprint with the JVM options of systemd/b3lb-node.service: CPU used over SECONDS after
+# Idle footprint with the JVM options of config/jvm.options: CPU used over SECONDS after
 # start-up (from /proc/<pid>/stat utime+stime, clock ticks, after the load endpoint first
 # answered and SETTLE seconds more), threads and RSS (/proc/<pid>/status) at 60 s and at the end,
 # and the busiest threads by name (/proc/<pid>/task/*/stat). Nothing calls the service meanwhile.

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Throughput of the load endpoint with wrk (apt-get install wrk nginx), with the JVM options of
-# systemd/b3lb-node.service, against nginx serving the same 6-byte answer as a static file in the
+# config/jvm.options, against nginx serving the same 6-byte answer as a static file in the
 # same run. After a warm-up of both, RUNS rounds alternate `wrk -t2 -c50 -d10s` on nginx and on
 # the service (so machine noise hits both alike); prints each run, both medians, the ratio, and
 # the service's collections during the measured rounds (from its own metrics: jstat needs

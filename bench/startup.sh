@@ -1,6 +1,6 @@
 #!/bin/sh
 # Start-up time (JVM launch until the load endpoint answers 200) over RUNS runs, with the JVM
-# options of systemd/b3lb-node.service, and idle RSS after IDLE seconds of one more run.
+# options of config/jvm.options, and idle RSS after IDLE seconds of one more run.
 # usage: bench/startup.sh [RUNS] [IDLE]; needs target/b3lb-node.jar and curl.
 #   CDS=1 bench/startup.sh   also make the AppCDS archive exactly as the package's postinst does
 #                            (its make_cds_archive, on this jar), then alternate runs without and
@@ -23,7 +23,7 @@ if [ "${CDS:-0}" = 1 ]; then
         echo 'ROOT=; UNIT=b3lb-node.service'
         sed -n '/^make_cds_archive() {/,/^}/p' "$ROOT/src/deb/control/postinst"
         echo "CDS_DIR=$CDS_WORK/lib CDS_JAR=$CDS_WORK/b3lb-node.jar CDS_CONFIG=$CDS_WORK/application.properties"
-        echo "CDS_UNIT_FILE=$ROOT/systemd/b3lb-node.service; make_cds_archive"
+        echo "CDS_JVM_OPTIONS=$ROOT/config/jvm.options; make_cds_archive"
     } > "$CDS_WORK/make.sh"
     t0=$(now_ms)
     sh "$CDS_WORK/make.sh"

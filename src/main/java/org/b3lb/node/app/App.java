@@ -80,6 +80,7 @@ public final class App {
                 }
                 case "clean" -> {
                     cl.allowOnly("--dry-run");
+                    requireRecordingDirInCheckout(settings);
                     yield CleanupCommand.run(settings, cl.has("--dry-run"), System.out);
                 }
                 case "adopt-uploaded" -> {
@@ -92,6 +93,7 @@ public final class App {
                     if (!cl.has("--once")) {
                         throw new ConfigException("push needs --once (the running service uploads continuously); " + CommandLine.USAGE);
                     }
+                    requireRecordingDirInCheckout(settings);
                     yield push(settings);
                 }
                 default -> throw new ConfigException("unknown command '" + cl.command() + "'; " + CommandLine.USAGE);
@@ -99,6 +101,18 @@ public final class App {
         } catch (ConfigException e) {
             System.err.println("b3lb-node: " + oneLine(e.getMessage()));
             return 2;
+        }
+    }
+
+    /** As {@code run} does for its routes: from a checkout, the node's recording directory is missing for a reason. */
+    private static void requireRecordingDirInCheckout(Settings s) {
+        Path dir = s.path("b3lb.recording-dir");
+        String checkout = ConfigLocator.checkoutFix(s.configFile());
+        String source = s.source("b3lb.recording-dir");
+        boolean given = source.startsWith("argument") || source.startsWith("environment"); // then it is meant
+        if (!checkout.isEmpty() && !given && !Files.isDirectory(dir)) {
+            throw new ConfigException("recording directory " + dir + " does not exist (b3lb.recording-dir, from "
+                    + s.source("b3lb.recording-dir") + ")" + checkout);
         }
     }
 

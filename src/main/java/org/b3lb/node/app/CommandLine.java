@@ -32,7 +32,8 @@ public record CommandLine(String command, Path config, Map<String, String> overr
                                            pending and stuck recordings, cleanup passes, free space;
                                            exit 0 healthy, 1 degraded, 3 not running
                   routes list              the running service's routes and their states
-                  routes stop ID           stop route ID (load, upload or cleanup) until started or restarted
+                  routes stop ID           stop route ID (load, load-sample, upload, cleanup or disk-guard)
+                                           until started or restarted
                   routes start ID          start it again
                   push --once              upload every pending recording once, then exit
                   clean [--dry-run]        one retention cleanup pass now (--dry-run: list, delete nothing)

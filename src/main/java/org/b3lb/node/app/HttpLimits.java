@@ -58,7 +58,8 @@ public record HttpLimits(Duration idleTimeout, int maxConnections) {
 
     /**
      * One small Vert.x for both servers: otherwise each creates its own with default pools (two
-     * event loops per core, a blocked-thread checker ticking every second, 20 workers each).
+     * event loops per core, a blocked-thread checker ticking every second, 20 workers each). Not a
+     * {@link VertxOptions} bound in the registry: each server would still make its own Vert.x of it.
      */
     static VertxOptions options() {
         return new VertxOptions()

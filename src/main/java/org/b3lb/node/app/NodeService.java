@@ -6,13 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.Clock;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Properties;
-import org.apache.camel.component.quartz.QuartzComponent;
-import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
-import org.apache.camel.main.MainListenerSupport;
 import org.b3lb.node.cleanup.CleanupConfig;
 import org.b3lb.node.cleanup.CleanupHealthCheck;
 import org.b3lb.node.cleanup.CleanupMetrics;
@@ -22,6 +17,7 @@ import org.b3lb.node.cleanup.GuardConfig;
 import org.b3lb.node.cleanup.RecordingRemover;
 import org.b3lb.node.cleanup.RemovalConfig;
 import org.b3lb.node.config.ConfigException;
+import org.b3lb.node.config.ConfigLocator;
 import org.b3lb.node.config.ProtocolInUse;
 import org.b3lb.node.config.Settings;
 import org.b3lb.node.load.CpuSampler;
@@ -55,7 +51,7 @@ public final class NodeService {
 
     public static Main create(Settings s) {
         Path routesDir = routesDir(s);
-        boolean reloadRoutes = s.bool("b3lb.routes.reload");
+        Path reloadRoutes = s.bool("b3lb.routes.reload") ? routesDir : null;
         LoadConfig load = LoadConfig.from(s);
         ManagementConfig management = ManagementConfig.from(s);
         HttpLimits httpLimits = HttpLimits.from(s);
@@ -88,12 +84,6 @@ public final class NodeService {
         // both HTTP servers take this Vert.x from the registry: idle timeout, connection cap, Host check
         io.vertx.core.Vertx vertx = httpLimits.vertx();
         main.bind("vertx", vertx);
-        main.addMainListener(new MainListenerSupport() {
-            @Override
-            public void afterConfigure(BaseMainSupport m) {
-                m.getCamelContext().addLifecycleStrategy(HttpLimits.closeWithContext(vertx));
-            }
-        });
 
         CpuSampler cpu = new CpuSampler();
         main.bind("cpuSampler", cpu);
@@ -105,7 +95,7 @@ public final class NodeService {
         PendingRecordings pending = new PendingRecordings(s.path("b3lb.recording-dir"), Clock.systemUTC());
         OpsMetrics.bind(meters, pending, Clock.systemUTC());
         main.bind(ProtocolInUse.BEAN_NAME, protocol);
-        main.addMainListener(new OpsWiring(load, management, meters, pending));
+        main.addMainListener(new OpsWiring(load, management, meters, pending, vertx, reloadRoutes));
         if (upload.enabled()) {
             // the pause reads the figure the load endpoint answers, from the same sampler
             UploadRoute uploadRoute = new UploadRoute(upload, new UploadMetrics(meters),
@@ -122,68 +112,22 @@ public final class NodeService {
         main.bind("cleanupPass", cleanupPass);
         main.bind("cleanupHealthCheck", new CleanupHealthCheck(cleanup, cleanupPass, started));
         main.bind("diskGuard", new DiskGuard(guard, remover, cleanup.dryRun(), meters, CleanupPass.Report.log()));
-        // one daily job: Quartz's default pool of 10 idle workers is only threads and wake-ups;
-        // the last two lines are Quartz's own defaults, which a given map replaces
-        QuartzComponent quartz = new QuartzComponent();
-        quartz.setProperties(Map.of("org.quartz.threadPool.threadCount", "1",
-                "org.quartz.threadPool.class", QuartzPool.class.getName(), // no worker polling every 500 ms
-                "org.quartz.threadPool.threadsInheritContextClassLoaderOfInitializingThread", "true",
-                "org.quartz.jobStore.misfireThreshold", "60000"));
-        main.bind("quartz", quartz);
 
         Properties p = new Properties();
-        p.put("camel.main.name", "b3lb-node");
-        p.put("camel.main.auto-configuration-log-summary", "false");
-        p.put("camel.main.routes-include-pattern", "file:" + routesDir + "/*.camel.yaml");
-        p.put("camel.main.jmx-enabled", "true");
-        // MBeans for the context and the routes (stop/start, exchange counts), none per processor:
-        // those cost 5 MiB of an idle node's RSS (docs/benchmarks.md, "Idle RSS") and nobody here
-        // manages a single processor; camel.main.jmx-management-m-beans-level=Default brings them back
-        p.put("camel.main.jmx-management-m-beans-level", "RoutesOnly");
-        p.put("camel.server.enabled", Boolean.toString(load.enabled()));
-        p.put("camel.server.host", load.host());
-        p.put("camel.server.port", Integer.toString(load.port()));
-        p.put("camel.server.file-upload-enabled", "false");
-        p.put("camel.server.max-body-size", "1024");
-        p.put("camel.management.enabled", "true");
-        p.put("camel.management.host", management.host());
-        p.put("camel.management.port", Integer.toString(management.port()));
-        p.put("camel.management.health-check-enabled", "true");
-        p.put("camel.management.metrics-enabled", "true");
-        p.put("camel.health.enabled", "true");
-        p.put("camel.health.routes-enabled", "true");
-        p.put("camel.health.consumers-enabled", "true");
-        p.put("camel.health.exposure-level", "full");
-        p.put("camel.metrics.enabled", "true");
-        p.put("camel.metrics.enable-route-policy", "true");
-        // camel_exchanges_total{routeId} etc. come from the route policy; the exchange event
-        // notifier only duplicated them (camel_exchange_event_notifier_*) at a registry search
-        // per exchange (11% of the load endpoint's CPU in issue 13's profile)
-        p.put("camel.metrics.enable-exchange-event-notifier", "false");
-        p.put("camel.metrics.binders", "jvm-memory,jvm-gc,jvm-thread,jvm-info,class-loader,processor,file-descriptor,uptime");
-        if (reloadRoutes) {
-            // not camel.main.routes-reload-enabled: Camel's own strategy loses a route whose edited
-            // file does not load, and by default removes every route, the Java ones (upload) too
-            main.addMainListener(new MainListenerSupport() {
-                @Override
-                public void afterConfigure(BaseMainSupport m) {
-                    try {
-                        m.getCamelContext().addService(new SafeRouteReload(routesDir));
-                    } catch (Exception e) {
-                        throw new IllegalStateException("cannot watch " + routesDir + " for route changes", e);
-                    }
-                }
-            });
-        }
-        // the admin's own camel.* keys and every b3lb.* value (for {{placeholders}} in YAML routes) win
-        // ...except secrets: Camel's properties can be read over JMX and show up in its logs
+        // every b3lb.* value (for {{placeholders}} in YAML routes and b3lb/camel.properties) and the
+        // admin's own camel.* keys, which win over b3lb/camel.properties in Camel's precedence;
+        // no secrets: Camel's properties can be read over JMX and show up in its logs
         s.all().forEach((k, v) -> {
             if (!k.contains("secret")) {
-                // in any spelling Camel binds to the same option (jmxEnabled, jmx-enabled)
-                p.keySet().removeIf(ours -> relaxed((String) ours).equals(relaxed(k)));
                 p.put(k, v);
             }
         });
+        // validated, for b3lb/camel.properties
+        p.put("b3lb.load.enabled", Boolean.toString(load.enabled()));
+        p.put("b3lb.load.host", load.host());
+        p.put("b3lb.load.port", Integer.toString(load.port()));
+        p.put("b3lb.management.host", management.host());
+        p.put("b3lb.management.port", Integer.toString(management.port()));
         p.put("b3lb.routes-dir", routesDir.toString());
         // derived, not an admin key: Quartz reads an empty or unknown zone as GMT, so the route
         // always gets a resolved zone id (the host's when b3lb.cleaner.time-zone is empty)
@@ -194,12 +138,8 @@ public final class NodeService {
         // derived too: the load-sample route runs only when the load route answers from /proc/stat
         p.put("b3lb.load.cpu-sampling", Boolean.toString(load.samplesCpu()));
         main.setOverrideProperties(p);
+        main.setPropertyPlaceholderLocations("classpath:b3lb/camel.properties");
         return main;
-    }
-
-    /** A Camel option name as Camel matches it: without dashes, in any case. */
-    private static String relaxed(String key) {
-        return key.replace("-", "").toLowerCase(Locale.ROOT);
     }
 
     /** Listening addresses of the service, for a clear "port in use" message before Camel starts. */
@@ -218,10 +158,9 @@ public final class NodeService {
     /** {@code b3lb.routes-dir}, by default the {@code routes/} directory next to the config file. */
     static Path routesDir(Settings s) {
         Path dir = s.has("b3lb.routes-dir") ? s.path("b3lb.routes-dir") : s.configDir().resolve("routes").normalize();
-        if (!Files.isDirectory(dir) && !s.has("b3lb.routes-dir") && Files.isDirectory(Path.of("routes"))
-                && Files.isRegularFile(Path.of("config", "dev.properties"))) {
-            throw new ConfigException("routes directory " + dir + " does not exist; this is a checkout: run with"
-                    + " --config config/dev.properties (or pass --b3lb.routes-dir=routes)");
+        String checkout = ConfigLocator.checkoutFix(s.configFile());
+        if (!Files.isDirectory(dir) && !s.has("b3lb.routes-dir") && !checkout.isEmpty()) {
+            throw new ConfigException("routes directory " + dir + " does not exist" + checkout + " (or pass --b3lb.routes-dir=routes)");
         }
         if (!Files.isDirectory(dir)) {
             throw new ConfigException("routes directory " + dir + " does not exist (b3lb.routes-dir, from "

@@ -1,6 +1,8 @@
 package org.b3lb.node.app;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
 import java.time.Clock;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
@@ -15,9 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hooks the operator's parts into Camel Main's lifecycle: the load port's start-up gate before
- * the servers listen, the status endpoint once the management server runs, and one log line
- * naming the addresses really bound (Camel's own summary prints 0.0.0.0 whatever the host).
+ * Hooks the service's parts into Camel Main's lifecycle: the shared Vert.x closed with the
+ * context, the routes directory watched when {@code b3lb.routes.reload} is on, the load port's
+ * start-up gate before the servers listen, the status endpoint once the management server runs,
+ * and one log line naming the addresses really bound (Camel's own summary prints 0.0.0.0).
  */
 final class OpsWiring extends MainListenerSupport {
 
@@ -27,12 +30,18 @@ final class OpsWiring extends MainListenerSupport {
     private final ManagementConfig management;
     private final MeterRegistry meters;
     private final PendingRecordings pending;
+    private final Vertx vertx;
+    private final Path reloadRoutes;
 
-    OpsWiring(LoadConfig load, ManagementConfig management, MeterRegistry meters, PendingRecordings pending) {
+    /** @param reloadRoutes the routes directory to watch, or null */
+    OpsWiring(LoadConfig load, ManagementConfig management, MeterRegistry meters, PendingRecordings pending, Vertx vertx,
+            Path reloadRoutes) {
         this.load = load;
         this.management = management;
         this.meters = meters;
         this.pending = pending;
+        this.vertx = vertx;
+        this.reloadRoutes = reloadRoutes;
         quietCamelSummary();
     }
 
@@ -47,11 +56,17 @@ final class OpsWiring extends MainListenerSupport {
     @Override
     public void afterConfigure(BaseMainSupport main) {
         CamelContext camel = main.getCamelContext();
+        camel.addLifecycleStrategy(HttpLimits.closeWithContext(vertx));
         if (load.enabled() && !StartupGate.install(camel)) {
             LOG.debug("no main HTTP server found: the load port answers 404 until the load route starts");
         }
-        // not MainListener.afterStart: Main.start() (tests, embedding) never calls it
         try {
+            if (reloadRoutes != null) {
+                // not camel.main.routes-reload-enabled: Camel's own strategy loses a route whose edited
+                // file does not load, and by default removes every route, the Java ones (upload) too
+                camel.addService(new SafeRouteReload(reloadRoutes));
+            }
+            // not MainListener.afterStart: Main.start() (tests, embedding) never calls it
             camel.addStartupListener(new StartupListener() {
                 @Override
                 public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
@@ -63,7 +78,7 @@ final class OpsWiring extends MainListenerSupport {
                 }
             });
         } catch (Exception e) {
-            throw new IllegalStateException("cannot hook the status endpoint into Camel's start-up", e);
+            throw new IllegalStateException("cannot hook the route reload or the status endpoint into Camel's start-up", e);
         }
     }
 

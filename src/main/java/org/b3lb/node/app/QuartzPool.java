@@ -24,16 +24,12 @@ public final class QuartzPool implements ThreadPool {
         this.threadCount = threadCount;
     }
 
-    /** Always so: a worker runs Camel's job with the class loader of the thread that started Quartz. */
-    public void setThreadsInheritContextClassLoaderOfInitializingThread(boolean inherit) {
-        // accepted for SimpleThreadPool's configuration key; workers always inherit
-    }
-
     @Override
     public void initialize() {
         if (threadCount < 1) {
             throw new IllegalArgumentException("org.quartz.threadPool.threadCount must be at least 1, not " + threadCount);
         }
+        // a worker runs Camel's job with the class loader of the thread that started Quartz
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         free = new Semaphore(threadCount);
         workers = new ThreadPoolExecutor(threadCount, threadCount, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(), r -> {

@@ -10,8 +10,4 @@ public final class ConfigException extends RuntimeException {
     public ConfigException(String message) {
         super(message, null, false, false);
     }
-
-    public ConfigException(String message, Throwable cause) {
-        super(message, cause, false, false);
-    }
 }

@@ -21,7 +21,7 @@ public enum Protocol {
 
     /** The protocol-dependent defaults. */
     public Properties profile() {
-        return Settings.readResource(String.format(PROFILE_RESOURCE, name().toLowerCase(Locale.ROOT)));
+        return ConfigLocator.readResource(String.format(PROFILE_RESOURCE, name().toLowerCase(Locale.ROOT)));
     }
 
     /** Where a value from the profile says it came from: spec's are simply the built-in defaults. */

@@ -1,13 +1,9 @@
 package org.b3lb.node.config;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.Reader;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,24 +20,16 @@ import java.util.regex.Pattern;
  * ({@code b3lb.protocol=b3lb} replaces some defaults), then the config file, then environment
  * variables (Camel's convention: {@code b3lb.load.port} &lt;- {@code B3LB_LOAD_PORT}), then
  * {@code --key=value} arguments. Each value remembers where it came from, so that an error can
- * tell the admin which file or variable to fix.
+ * tell the admin which file or variable to fix, and a relative path from the config file is taken
+ * from the file's directory.
  */
 public final class Settings {
 
     /** The built-in defaults: the same file that is installed as /etc/b3lb-node/application.properties. */
     static final String DEFAULTS_RESOURCE = "/b3lb/application.properties";
 
-    /** The switch that picks a profile of defaults; each key set explicitly still wins over it. */
-    public static final String PROTOCOL = "b3lb.protocol";
-
-    /**
-     * Defaults of the keys that differ per protocol, {@code protocol-<name>.properties}. They are not
-     * active lines of the installed config file: there they would count as set by the admin and
-     * hide the other protocol's defaults.
-     */
-    static final String PROFILE_RESOURCE = "/b3lb/protocol-%s.properties";
-
-    static final String B3LB_PROFILE_SOURCE = "b3lb.protocol=b3lb profile";
+    /** Read by /usr/bin/b3lb-node, not by the service: no unknown setting. */
+    private static final Set<String> LAUNCHER_VARIABLES = Set.of("B3LB_NODE_AS_ROOT");
 
     private static final Pattern DURATION = Pattern.compile("([0-9]+)(ms|s|m|h|d)?");
 
@@ -49,18 +37,17 @@ public final class Settings {
     private static final Pattern WHOLE_NUMBER = Pattern.compile("[+-]?[0-9]{1,18}");
 
     /** Longest duration any setting takes: 100 years; beyond it a value is a typo, and it could overflow. */
-    public static final Duration MAX_DURATION = Duration.ofDays(36_500);
+    private static final Duration MAX_DURATION = Duration.ofDays(36_500);
 
     private final Map<String, String> values;
     private final Map<String, String> sources;
     private final Path configFile;
-    private final Set<String> knownKeys;
+    private final List<String> unknown = new ArrayList<>();
 
-    private Settings(Map<String, String> values, Map<String, String> sources, Path configFile, Set<String> knownKeys) {
+    private Settings(Map<String, String> values, Map<String, String> sources, Path configFile) {
         this.values = values;
         this.sources = sources;
         this.configFile = configFile;
-        this.knownKeys = knownKeys;
     }
 
     /**
@@ -71,9 +58,9 @@ public final class Settings {
     public static Settings load(Path configFile, Map<String, String> env, Map<String, String> overrides) {
         Map<String, String> values = new LinkedHashMap<>();
         Map<String, String> sources = new LinkedHashMap<>();
-        Properties defaults = readResource(DEFAULTS_RESOURCE);
+        Properties defaults = ConfigLocator.readResource(DEFAULTS_RESOURCE);
         put(values, sources, defaults, "built-in default");
-        Properties file = configFile == null ? new Properties() : readFile(configFile);
+        Properties file = configFile == null ? new Properties() : ConfigLocator.read(configFile);
         Protocol protocol = Protocol.resolve(defaults, file, configFile, env, overrides);
         put(values, sources, protocol.profile(), protocol.profileSource());
         Set<String> known = new TreeSet<>(defaults.stringPropertyNames());
@@ -97,7 +84,15 @@ public final class Settings {
             values.put(o.getKey(), o.getValue());
             sources.put(o.getKey(), "argument --" + o.getKey());
         }
-        return new Settings(values, sources, configFile, known);
+        Settings s = new Settings(values, sources, configFile);
+        values.keySet().stream().filter(k -> k.startsWith("b3lb.") && !known.contains(k))
+                .forEach(k -> s.unknown.add(k + " (from " + s.source(k) + ")"));
+        Set<String> knownNames = new TreeSet<>(LAUNCHER_VARIABLES);
+        known.forEach(k -> knownNames.add(environmentName(k)));
+        env.keySet().stream().filter(n -> n.startsWith("B3LB_") && !knownNames.contains(n))
+                .forEach(n -> s.unknown.add("environment variable " + n));
+        Collections.sort(s.unknown);
+        return s;
     }
 
     /**
@@ -135,11 +130,7 @@ public final class Settings {
 
     /** The directory of the config file, or the working directory when running on defaults. */
     public Path configDir() {
-        if (configFile == null) {
-            return Path.of("").toAbsolutePath();
-        }
-        Path parent = configFile.toAbsolutePath().getParent();
-        return parent == null ? Path.of("/") : parent;
+        return configFile == null ? Path.of("").toAbsolutePath() : configFile.toAbsolutePath().getParent();
     }
 
     /** Every key and its effective value, for handing to Camel's property placeholders. */
@@ -148,15 +139,12 @@ public final class Settings {
     }
 
     /**
-     * {@code b3lb.*} keys set somewhere but unknown to this version: almost always a typo, which
-     * would otherwise leave the default in force without a word.
+     * {@code b3lb.*} keys and {@code B3LB_*} environment variables set but unknown to this version:
+     * almost always a typo (or a name of other node scripts), which would otherwise leave the
+     * default in force without a word.
      */
     public List<String> unknownKeys() {
-        return values.keySet().stream()
-                .filter(k -> k.startsWith("b3lb.") && !knownKeys.contains(k))
-                .map(k -> k + " (from " + source(k) + ")")
-                .sorted()
-                .toList();
+        return Collections.unmodifiableList(unknown);
     }
 
     public boolean has(String key) {
@@ -167,7 +155,8 @@ public final class Settings {
     public String string(String key) {
         String v = values.get(key);
         if (v == null) {
-            throw new ConfigException("missing " + key + ": no default and not set in " + where());
+            throw new ConfigException("missing " + key + ": no default and not set in "
+                    + (configFile == null ? "the built-in defaults" : configFile.toString()));
         }
         return v.trim();
     }
@@ -177,14 +166,20 @@ public final class Settings {
     }
 
     public boolean bool(String key) {
-        String v = string(key).toLowerCase(Locale.ROOT);
-        if (v.equals("true")) {
-            return true;
+        return switch (string(key).toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw invalid(key, "must be true or false");
+        };
+    }
+
+    /** An IP address or host name to listen on. */
+    public String host(String key) {
+        String h = string(key);
+        if (h.isEmpty() || h.contains(" ") || h.contains("/")) {
+            throw invalid(key, "must be an IP address or host name to listen on, e.g. 127.0.0.1");
         }
-        if (v.equals("false")) {
-            return false;
-        }
-        throw invalid(key, "must be true or false");
+        return h;
     }
 
     public int port(String key) {
@@ -227,13 +222,14 @@ public final class Settings {
         return Duration.ofMillis(millis.longValueExact());
     }
 
-    /** A path; relative paths are taken from the working directory. */
+    /** A path; a relative one is taken from the config file's directory if it is the file's, else from the working directory. */
     public Path path(String key) {
         String v = string(key);
         if (v.isEmpty()) {
             throw invalid(key, "must be a directory path");
         }
-        return Path.of(v).toAbsolutePath().normalize();
+        boolean fromFile = configFile != null && configFile.toString().equals(source(key));
+        return (fromFile ? configDir().resolve(v) : Path.of(v)).toAbsolutePath().normalize();
     }
 
     /** The one-line error for a bad value. Keys that hold secrets never show their value. */
@@ -242,48 +238,10 @@ public final class Settings {
         return new ConfigException("invalid " + key + "=" + shown + " (from " + source(key) + "): " + allowed);
     }
 
-    private String where() {
-        return configFile == null ? "the built-in defaults" : configFile.toString();
-    }
-
     private static void put(Map<String, String> values, Map<String, String> sources, Properties p, String source) {
         for (String key : p.stringPropertyNames()) {
             values.put(key, p.getProperty(key));
             sources.put(key, source);
         }
-    }
-
-    static Properties readResource(String resource) {
-        Properties p = new Properties();
-        try (InputStream in = Settings.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("built-in defaults " + resource + " missing from the jar");
-            }
-            p.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read built-in defaults", e);
-        }
-        return p;
-    }
-
-    private static Properties readFile(Path file) {
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            p.load(r);
-        } catch (IOException | RuntimeException e) {
-            throw new ConfigException("cannot read config file " + file + ": " + describe(e)
-                    + "; fix the path given with --config or the file's permissions");
-        }
-        return p;
-    }
-
-    private static String describe(Exception e) {
-        if (e instanceof java.nio.file.NoSuchFileException) {
-            return "no such file";
-        }
-        if (e instanceof java.nio.file.AccessDeniedException) {
-            return "permission denied";
-        }
-        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 }

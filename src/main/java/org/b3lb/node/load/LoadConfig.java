@@ -14,7 +14,7 @@ public record LoadConfig(boolean enabled, String host, int port, LoadFigure.Form
     }
 
     public static LoadConfig from(Settings s) {
-        return new LoadConfig(s.bool("b3lb.load.enabled"), host(s, "b3lb.load.host"), s.port("b3lb.load.port"),
+        return new LoadConfig(s.bool("b3lb.load.enabled"), s.host("b3lb.load.host"), s.port("b3lb.load.port"),
                 format(s, "b3lb.load.format"), source(s, "b3lb.load.source"));
     }
 
@@ -38,13 +38,5 @@ public record LoadConfig(boolean enabled, String host, int port, LoadFigure.Form
             case "integer" -> LoadFigure.Format.INTEGER;
             default -> throw s.invalid(key, "must be percent (45.32, the spec's answer) or integer (4532, B3LB 3.x's 0..10000 scale)");
         };
-    }
-
-    static String host(Settings s, String key) {
-        String h = s.string(key);
-        if (h.isEmpty() || h.contains(" ") || h.contains("/")) {
-            throw s.invalid(key, "must be an IP address or host name to listen on, e.g. 127.0.0.1");
-        }
-        return h;
     }
 }

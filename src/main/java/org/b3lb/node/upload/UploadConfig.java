@@ -94,7 +94,7 @@ public record UploadConfig(boolean enabled, Path recordingDir, URI endpoint, Str
      */
     private static Path secretFile(Settings s) {
         if (s.has("b3lb.upload.secret-file")) {
-            return Path.of(s.string("b3lb.upload.secret-file"));
+            return s.path("b3lb.upload.secret-file");
         }
         if (s.has("b3lb.upload.secret") && !s.string("b3lb.upload.secret").isEmpty()) {
             return null;

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +37,24 @@ class CliTest extends StdStreamsTest {
             }
         }
         assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void helpNamesEveryRouteThatRoutesStopTakes() throws Exception {
+        assertThat(App.run("--help")).isZero();
+        String routesLine = out.toString(StandardCharsets.UTF_8).replaceAll("\\s+", " ");
+        List<String> ids = new ArrayList<>(List.of("upload")); // the one route in Java
+        try (Stream<Path> files = Files.list(Path.of("routes"))) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".camel.yaml")).toList()) {
+                Matcher id = Pattern.compile("(?m)^\\s+id: (\\S+)$").matcher(Files.readString(f));
+                assertThat(id.find()).as(f.toString()).isTrue();
+                ids.add(id.group(1));
+            }
+        }
+        assertThat(ids).hasSize(5);
+        Matcher stop = Pattern.compile("routes stop ID stop route ID \\(([^)]*)\\)").matcher(routesLine);
+        assertThat(stop.find()).as(routesLine).isTrue();
+        assertThat(stop.group(1).split(",? (or )?")).containsExactlyInAnyOrderElementsOf(ids);
     }
 
     @Test
@@ -91,5 +112,19 @@ class CliTest extends StdStreamsTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("b3lb-node: routes directory "
                 + Path.of("config", "routes").toAbsolutePath() + " does not exist; this is a checkout: run with"
                 + " --config config/dev.properties (or pass --b3lb.routes-dir=routes)\n");
+    }
+
+    @Test
+    void cleanAndPushFromACheckoutSayWhichConfigToPassAsRunDoes() {
+        // ./config/application.properties is the node's: /var/bigbluebutton/... does not exist here
+        Path missing = Path.of("/var/bigbluebutton/recording/status/archived");
+        org.junit.jupiter.api.Assumptions.assumeFalse(Files.exists(missing), "a BBB node");
+        for (String[] args : new String[][] {{"clean", "--dry-run"}, {"clean"}, {"push", "--once"}}) {
+            err.reset();
+            assertThat(App.run(args)).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(err.toString(StandardCharsets.UTF_8)).as(String.join(" ", args)).isEqualTo("b3lb-node: recording directory "
+                    + missing + " does not exist (b3lb.recording-dir, from " + Path.of("config", "application.properties")
+                    + "); this is a checkout: run with --config config/dev.properties\n");
+        }
     }
 }

@@ -8,7 +8,11 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.nio.file.Path;
+import org.apache.camel.component.quartz.QuartzComponent;
+import org.b3lb.node.testing.RunningNode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.quartz.Job;
 import org.quartz.JobBuilder;
 import org.quartz.Scheduler;
@@ -34,7 +38,6 @@ class QuartzPoolTest {
         p.put("org.quartz.scheduler.instanceName", "pool-test");
         p.put("org.quartz.threadPool.class", QuartzPool.class.getName());
         p.put("org.quartz.threadPool.threadCount", "1");
-        p.put("org.quartz.threadPool.threadsInheritContextClassLoaderOfInitializingThread", "true");
         p.put("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
         Scheduler s = new StdSchedulerFactory(p).getScheduler();
         try {
@@ -75,5 +78,15 @@ class QuartzPoolTest {
         pool.shutdown(true);
         assertThat(pool.runInThread(() -> { })).isFalse();
         assertThat(pool.threads()).isZero();
+    }
+
+    /** The pool is configured in b3lb/camel.properties, which no compiler checks. */
+    @Test
+    void theServicesSchedulerRunsOnThisPoolWithOneThread(@TempDir Path dir) throws Exception {
+        try (RunningNode node = RunningNode.builder(dir.resolve("archived")).start()) {
+            Scheduler s = node.context().getComponent("quartz", QuartzComponent.class).getScheduler();
+            assertThat(s.getMetaData().getThreadPoolClass()).isEqualTo(QuartzPool.class);
+            assertThat(s.getMetaData().getThreadPoolSize()).isEqualTo(1);
+        }
     }
 }

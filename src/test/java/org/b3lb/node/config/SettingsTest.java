@@ -99,6 +99,26 @@ class SettingsTest {
     }
 
     @Test
+    void unknownB3lbEnvironmentVariablesAreReportedButNotTheLaunchersOwn() {
+        Settings s = Settings.load(null, Map.of("B3LB_ENDPOINT", "http://x/", "B3LB_LOAD_PORT", "1234", "B3LB_NODE_AS_ROOT", "1",
+                "CAMEL_MAIN_NAME", "x", "HOME", "/root"), Map.of());
+        assertThat(s.unknownKeys()).containsExactly("environment variable B3LB_ENDPOINT");
+        assertThat(s.port("b3lb.load.port")).isEqualTo(1234);
+    }
+
+    @Test
+    void aRelativePathInTheConfigFileIsTakenFromItsDirectoryOneFromAnArgumentFromTheWorkingDirectory() throws Exception {
+        Path file = Files.writeString(Files.createDirectories(dir.resolve("etc")).resolve("application.properties"),
+                "b3lb.recording-dir=../recordings\nb3lb.routes-dir=routes\nb3lb.upload.secret-file=/abs/secret\n");
+        Settings s = Settings.load(file, Map.of(), Map.of("b3lb.upload.secret-file", "secret"));
+        assertThat(s.path("b3lb.recording-dir")).isEqualTo(dir.resolve("recordings").toAbsolutePath());
+        assertThat(s.path("b3lb.routes-dir")).isEqualTo(dir.resolve("etc/routes").toAbsolutePath());
+        assertThat(s.path("b3lb.upload.secret-file")).isEqualTo(Path.of("secret").toAbsolutePath());
+        Settings env = Settings.load(file, Map.of("B3LB_RECORDING_DIR", "rec"), Map.of());
+        assertThat(env.path("b3lb.recording-dir")).isEqualTo(Path.of("rec").toAbsolutePath());
+    }
+
+    @Test
     void unreadableFileIsOneLine() {
         assertThatThrownBy(() -> Settings.load(dir.resolve("missing.properties"), Map.of(), Map.of()))
                 .isInstanceOf(ConfigException.class)

@@ -77,6 +77,8 @@ class DebianPackageIT {
         assertThat(files.get("/usr/bin/b3lb-node")).extracting(Entry::mode).isEqualTo("-rwxr-xr-x");
         assertThat(files.get("/etc/b3lb-node/application.properties")).extracting(Entry::mode).isEqualTo("-rw-r--r--");
         assertThat(files.get("/etc/b3lb-node/logback.xml")).extracting(Entry::mode).isEqualTo("-rw-r--r--");
+        // read by the launcher as the service's user
+        assertThat(files.get("/etc/b3lb-node/jvm.options")).extracting(Entry::mode).isEqualTo("-rw-r--r--");
         assertThat(files.get("/lib/systemd/system/b3lb-node.service")).extracting(Entry::mode).isEqualTo("-rw-r--r--");
         assertThat(files.get("/etc/bigbluebutton/nginx/b3lb-node-load.nginx")).extracting(Entry::mode).isEqualTo("-rw-r--r--");
         // one hook in both stages: each run acts only under the protocol it serves
@@ -108,7 +110,7 @@ class DebianPackageIT {
         List<String> underEtc = files.entrySet().stream()
                 .filter(e -> e.getKey().startsWith("/etc/") && !e.getValue().mode().startsWith("d"))
                 .map(Map.Entry::getKey).toList();
-        assertThat(underEtc).contains("/etc/b3lb-node/application.properties", "/etc/b3lb-node/logback.xml",
+        assertThat(underEtc).contains("/etc/b3lb-node/application.properties", "/etc/b3lb-node/logback.xml", "/etc/b3lb-node/jvm.options",
                 "/etc/b3lb-node/routes/load.camel.yaml", "/etc/bigbluebutton/nginx/b3lb-node-load.nginx");
         assertThat(conffiles).containsExactlyInAnyOrderElementsOf(underEtc);
     }
@@ -193,8 +195,8 @@ class DebianPackageIT {
 
     /**
      * The class-data archive as postinst makes it (its own make_cds_archive, run on a copy of the
-     * packaged jar with the packaged unit's JVM options and a real training start), and the JVM
-     * with the unit's options starting with it, with a stale one (jar changed), a corrupt one and
+     * packaged jar with the packaged JVM options and a real training start), and the JVM
+     * with those options starting with it, with a stale one (jar changed), a corrupt one and
      * none: an archive only ever costs start-up time, never the start.
      */
     @Test
@@ -203,14 +205,14 @@ class DebianPackageIT {
         Path jar = Files.copy(dir.resolve("root/usr/share/b3lb-node/b3lb-node.jar"), cds.resolve("b3lb-node.jar"));
         Path config = Files.writeString(cds.resolve("application.properties"),
                 "b3lb.routes-dir=" + dir.resolve("root/etc/b3lb-node/routes") + "\n");
-        Path unit = dir.resolve("root/lib/systemd/system/b3lb-node.service");
+        Path options = dir.resolve("root/etc/b3lb-node/jvm.options");
         String postinst = Files.readString(dir.resolve("control/postinst"));
         int start = postinst.indexOf("make_cds_archive() {");
         assertThat(start).isPositive();
         String function = postinst.substring(start, postinst.indexOf("\n}\n", start) + 3);
         Path lib = cds.resolve("lib");
         Path script = Files.writeString(cds.resolve("make.sh"), "ROOT=; UNIT=b3lb-node.service\n" + function
-                + "CDS_DIR=" + lib + " CDS_JAR=" + jar + " CDS_CONFIG=" + config + " CDS_UNIT_FILE=" + unit
+                + "CDS_DIR=" + lib + " CDS_JAR=" + jar + " CDS_CONFIG=" + config + " CDS_JVM_OPTIONS=" + options
                 + "\nmake_cds_archive\n");
 
         Tools.Result made = Tools.run("sh", script.toString());
@@ -222,9 +224,7 @@ class DebianPackageIT {
         assertThat(lib.resolve("cds.env")).hasContent(env);
 
         Path recordings = Files.createDirectories(cds.resolve("archived"));
-        List<String> unitOpts = List.of(SystemdUnitTest.section(Files.readAllLines(unit), "Service").get("Environment")
-                .stream().filter(e -> e.startsWith("\"JAVA_OPTS=")).findFirst().orElseThrow()
-                .replaceAll("^\"JAVA_OPTS=|\"$", "").split(" "));
+        List<String> unitOpts = List.of("@" + options);
         // -Xshare:on: the JVM refuses to start unless it maps the archive, so this proves it is used
         Tools.Result used = clean(env, unitOpts, List.of("-Xshare:on"), jar, config, recordings);
         assertThat(used.exit()).as(used.output()).isZero();
@@ -247,7 +247,7 @@ class DebianPackageIT {
         assertThat(absent.output()).contains("cleanup: would delete 0");
     }
 
-    /** `clean --dry-run` of the jar with the unit's JVM options and the environment cds.env sets. */
+    /** `clean --dry-run` of the jar with the packaged JVM options and the environment cds.env sets. */
     private static Tools.Result clean(String env, List<String> unitOpts, List<String> more, Path jar, Path config,
             Path recordings) throws Exception {
         List<String> cmd = new java.util.ArrayList<>(List.of("env", env, Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -271,6 +271,7 @@ class DebianPackageIT {
                 "usr/bin/b3lb-node", "src/deb/bin/b3lb-node",
                 "etc/b3lb-node/application.properties", "config/application.properties",
                 "etc/b3lb-node/logback.xml", "config/logback.xml",
+                "etc/b3lb-node/jvm.options", "config/jvm.options",
                 "lib/systemd/system/b3lb-node.service", "systemd/b3lb-node.service",
                 "etc/bigbluebutton/nginx/b3lb-node-load.nginx", "nginx/b3lb-node-load.nginx",
                 "usr/local/bigbluebutton/core/scripts/post_archive/b3lb-node-push-hook.rb", "src/main/bbb/b3lb-push-hook.rb",

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LauncherTest {
 
     static final Path LAUNCHER = Path.of("src", "deb", "bin", "b3lb-node").toAbsolutePath();
+    /** The packaged config/jvm.options, as java reads it. */
+    static final String OPTIONS_ARG = "arg=@/etc/b3lb-node/jvm.options";
 
     @TempDir
     Path javaHome;
@@ -38,8 +40,8 @@ class LauncherTest {
         List<String> out = launch(Map.of(), "push", "--once");
         // the secret is /etc/b3lb-node/secret because it lies next to the packaged config, not
         // through an environment variable that would override the admin's config file
-        assertThat(out).contains("secret-file=unset", "arg=-Xmx96m", "arg=-XX:+UseSerialGC");
-        assertThat(out).containsSubsequence("arg=-jar", "arg=/usr/share/b3lb-node/b3lb-node.jar", "arg=push", "arg=--once",
+        assertThat(out).contains("secret-file=unset");
+        assertThat(out).containsSubsequence(OPTIONS_ARG, "arg=-jar", "arg=/usr/share/b3lb-node/b3lb-node.jar", "arg=push", "arg=--once",
                 "arg=--config", "arg=/etc/b3lb-node/application.properties");
     }
 
@@ -55,7 +57,7 @@ class LauncherTest {
     @Test
     void javaOptsAndSecretFileFromTheEnvironmentWin() throws Exception {
         List<String> out = launch(Map.of("JAVA_OPTS", "-Xmx1g -Dx=y", "B3LB_UPLOAD_SECRET_FILE", "/srv/secret"));
-        assertThat(out).contains("arg=-Xmx1g", "arg=-Dx=y", "secret-file=/srv/secret").doesNotContain("arg=-Xmx96m");
+        assertThat(out).contains("arg=-Xmx1g", "arg=-Dx=y", "secret-file=/srv/secret").doesNotContain(OPTIONS_ARG);
     }
 
     @Test
@@ -64,7 +66,7 @@ class LauncherTest {
         assertThat(launch(Map.of(), "routes", "stop", "upload"))
                 .containsSubsequence("arg=-Xmx32m", "arg=-jar", "arg=/usr/share/b3lb-node/b3lb-node.jar", "arg=routes", "arg=stop",
                         "arg=upload", "arg=--config", "arg=/etc/b3lb-node/application.properties")
-                .doesNotContain("arg=-Xmx96m");
+                .doesNotContain(OPTIONS_ARG);
         assertThat(launch(Map.of(), "status", "--json"))
                 .containsSubsequence("arg=-Xmx32m", "arg=-jar", "arg=/usr/share/b3lb-node/b3lb-node.jar", "arg=status", "arg=--json",
                         "arg=--config", "arg=/etc/b3lb-node/application.properties");
@@ -78,6 +80,16 @@ class LauncherTest {
         assertThat(launch(Map.of("LANG", "", "LC_ALL", "", "LC_CTYPE", ""), "push", "--once")).contains("locale=C.UTF-8||");
         assertThat(launch(Map.of("LANG", "C", "LC_ALL", "", "LC_CTYPE", ""))).contains("locale=C.UTF-8||C");
         assertThat(launch(Map.of("LANG", "de_DE.UTF-8", "LC_ALL", "", "LC_CTYPE", ""))).contains("locale=||de_DE.UTF-8");
+    }
+
+    /** What the launcher passes as @/etc/b3lb-node/jvm.options, read by a real java: comments and all. */
+    @Test
+    void javaReadsTheOptionsFile() throws Exception {
+        Tools.Result r = Tools.run(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "@" + SystemdUnitTest.JVM_OPTIONS, "-XX:+PrintFlagsFinal", "-version");
+        assertThat(r.exit()).as(r.output()).isZero();
+        assertThat(r.output()).containsPattern("MaxHeapSize\\s+=\\s+100663296\\b").containsPattern("UseSerialGC\\s+=\\s+true")
+                .containsPattern("UsePerfData\\s+=\\s+false").containsPattern("AsyncDeflationInterval\\s+=\\s+10000\\b");
     }
 
     @Test
