@@ -55,6 +55,7 @@ public final class UploadRoute extends RouteBuilder {
         this.http = new UploadHttp(config, NodeSecret.of(config, schedule));
         this.audit = new MarkerAudit(config.recordingDir());
         metrics.watch(audit);
+        metrics.maxRate(config.maxRate());
     }
 
     /**
