@@ -8,8 +8,8 @@ import java.util.function.BooleanSupplier;
 /**
  * {@code b3lb.upload.max-rate}: one token bucket shared by every upload of the route, so all of
  * them together send at most the cap, as the node's uplink carries live meetings too. Its burst is
- * {@link #BURST_NANOS} of the cap and each write takes at most that much, so any 1 s window stays
- * within 5 % of the cap and a writer's progress shows several times a second. Writers are served
+ * {@link #BURST_NANOS} of the cap and each write takes at most that much, so any 1 s window holds
+ * the cap give or take one burst (5 %), and a writer's progress shows several times a second. Writers are served
  * in the order they asked, one burst at a time, which shares the cap evenly between uploads.
  * Hand-written because neither httpclient5 nor camel-http throttles a request body (Camel's
  * Throttler EIP limits exchanges, not bytes), and Guava's RateLimiter would add a 3 MB jar for one class.
