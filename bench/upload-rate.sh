@@ -88,7 +88,7 @@ IDLE_TICKS=$(( $(cpu_ticks "${NODE[capped]}") - before ))
 echo "cap $CAP ($CAP_BYTES bytes/s), $SECS s of data per case ($((TOTAL / 1048576)) MiB), load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "capped: rate at the receiver over 1 s windows, as a share of the cap (min / median / max), whole-case average,"
 echo "CPU per GiB (in brackets: less the idle service's $IDLE_TICKS ticks per $IDLE_SECS s)"
-for n in ${CASES:-1 2 4}; do
+for n in ${CASES-1 2 4}; do
   size=$((TOTAL / n))
   for i in $(seq "$n"); do head -c "$size" "$WORK/capped.bin" > "$WORK/part$i.bin"; touch -d '1 hour ago' "$WORK/part$i.bin"; done
   before=$(cpu_ticks "${NODE[capped]}")
