@@ -78,7 +78,19 @@ final class UploadRate {
      */
     void acquire(long bytes, BooleanSupplier aborted) throws IOException {
         long until = reserve(bytes);
-        for (long now = clock.nanoTime(); now < until; now = clock.nanoTime()) {
+        boolean retook = false;
+        while (true) {
+            long now = clock.nanoTime();
+            if (now >= until) {
+                if (retook || now - until <= BURST_NANOS) {
+                    return;
+                }
+                // woke more than a burst after its turn (a stalled JVM, a starved machine): the other waiting uploads
+                // are as late, and all of them writing at once would send a burst each; a new turn instead, once
+                retook = true;
+                until = reserve(bytes);
+                continue;
+            }
             if (aborted.getAsBoolean()) {
                 throw new IOException("upload aborted while held to b3lb.upload.max-rate");
             }
