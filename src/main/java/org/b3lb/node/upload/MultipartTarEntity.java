@@ -153,9 +153,7 @@ public final class MultipartTarEntity extends AbstractHttpEntity {
                 throw new SentFiles.ChangedException(part.path().getFileName() + " shrank from " + part.size() + " to " + pos
                         + " bytes while being sent; sent again once it stops changing");
             }
-            if (rate != null) {
-                rate.acquire(n, progress::aborted);
-            }
+            hold(n);
             out.write(slice, 0, n);
             pos += n;
             progress.addTar(n);
@@ -168,6 +166,7 @@ public final class MultipartTarEntity extends AbstractHttpEntity {
         }
     }
 
+    /** Waits for the cap, if there is one, before {@code bytes} go out. */
     private void hold(int bytes) throws IOException {
         if (rate != null) {
             rate.acquire(bytes, progress::aborted);
