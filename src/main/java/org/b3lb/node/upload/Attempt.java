@@ -42,6 +42,8 @@ final class Attempt extends ServiceSupport implements Processor, ShutdownPrepare
     private final UploadMetrics metrics;
     private final RecordingSchedule schedule;
     private final BiConsumer<String, String> outcomes;
+    /** b3lb.upload.max-rate, shared by every upload of the route; null: no cap. */
+    private final UploadRate rate;
     private volatile UploadWatchdog watchdog;
     private volatile boolean stopping;
     /** Set by the route's configure(): the watchdog's thread comes from its executor service manager. */
@@ -52,6 +54,7 @@ final class Attempt extends ServiceSupport implements Processor, ShutdownPrepare
         this.metrics = metrics;
         this.schedule = schedule;
         this.outcomes = outcomes;
+        this.rate = config.maxRate() > 0 ? new UploadRate(config.maxRate()) : null;
     }
 
     @Override
@@ -156,8 +159,8 @@ final class Attempt extends ServiceSupport implements Processor, ShutdownPrepare
             throw UploadFailure.Transient.changing(r.tar().getFileName() + " is still changing; sent once it stops changing");
         }
         MultipartTarEntity body = config.b3lb()
-                ? B3lbRequest.entity(exchange, r, files, config.field(), config.endpoint())
-                : MultipartTarEntity.of(r, files, config.field(), new UploadProgress(r, tar.size()));
+                ? B3lbRequest.entity(exchange, r, files, config.field(), config.endpoint(), rate)
+                : MultipartTarEntity.of(r, files, config.field(), new UploadProgress(r, tar.size()), rate);
         exchange.setProperty(PROGRESS, body.progress());
         exchange.getIn().setBody(body);
         watchdog.watch(body.progress());

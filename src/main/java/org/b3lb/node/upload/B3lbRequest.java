@@ -39,7 +39,7 @@ final class B3lbRequest {
      * Sets the query (the nonce the attempt read when it started) and returns the body: the tar and
      * the meta file as {@link SentFiles} opened them. Run before every attempt, like the spec's body.
      */
-    static MultipartTarEntity entity(Exchange exchange, Recording r, SentFiles files, String field, URI endpoint) {
+    static MultipartTarEntity entity(Exchange exchange, Recording r, SentFiles files, String field, URI endpoint, UploadRate rate) {
         String own = endpoint.getRawQuery();
         exchange.getIn().setHeader(Exchange.HTTP_QUERY, (own == null || own.isEmpty() ? "" : own + "&")
                 + "nonce=" + PercentCodec.encode(files.nonce(), StandardCharsets.UTF_8)); // RFC 3986: all but unreserved encoded
@@ -49,7 +49,7 @@ final class B3lbRequest {
         return MultipartTarEntity.of(List.of(
                 new MultipartTarEntity.Part(field, r.fileName(), "application/x-tar", tar.path(), tar.channel(), tar.identity().size()),
                 new MultipartTarEntity.Part("meta", "metadata.xml", "application/xml", meta.path(), meta.channel(),
-                        meta.identity().size())), progress, files);
+                        meta.identity().size())), progress, files, rate);
     }
 
     /**

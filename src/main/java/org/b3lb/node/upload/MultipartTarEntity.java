@@ -23,7 +23,9 @@ import org.apache.hc.core5.http.message.BasicNameValuePair;
  * files were opened when the attempt started ({@link SentFiles}); each part is read from its
  * channel at absolute positions (so a repeated request sends the same bytes) with exactly the size
  * it had then, and a file that changed meanwhile ends the body before its closing boundary, so the
- * server never receives a complete body that is no version of the recording.
+ * server never receives a complete body that is no version of the recording. Under
+ * {@code b3lb.upload.max-rate} every write first waits for its bytes in the route's shared
+ * {@link UploadRate} and carries at most one burst of it; without a cap the limiter is never called.
  */
 public final class MultipartTarEntity extends AbstractHttpEntity {
 
@@ -39,12 +41,15 @@ public final class MultipartTarEntity extends AbstractHttpEntity {
     private final UploadProgress progress;
     private final SentFiles files;
     private final long length;
+    /** null: no cap, and the writes are as they were before the cap existed */
+    private final UploadRate rate;
 
-    private MultipartTarEntity(List<Part> parts, String boundary, UploadProgress progress, SentFiles files) {
+    private MultipartTarEntity(List<Part> parts, String boundary, UploadProgress progress, SentFiles files, UploadRate rate) {
         super(ContentType.create("multipart/form-data").withParameters(new BasicNameValuePair("boundary", boundary)), null, false);
         this.parts = List.copyOf(parts);
         this.progress = progress;
         this.files = files;
+        this.rate = rate;
         long n = 0;
         for (int i = 0; i < parts.size(); i++) {
             Part p = parts.get(i);
@@ -63,16 +68,26 @@ public final class MultipartTarEntity extends AbstractHttpEntity {
      * @param parts the files, each sent with exactly {@code size} bytes (its size when the attempt
      *              started), so the declared length can never disagree with the body
      * @param files checked before the closing boundary; null for none
+     * @param rate  the route's cap, shared by all its uploads; null for none
      */
+    static MultipartTarEntity of(List<Part> parts, UploadProgress progress, SentFiles files, UploadRate rate) {
+        // random: the files may hold any text
+        return new MultipartTarEntity(parts, "b3lb-" + UUID.randomUUID(), progress, files, rate);
+    }
+
     static MultipartTarEntity of(List<Part> parts, UploadProgress progress, SentFiles files) {
-        return new MultipartTarEntity(parts, "b3lb-" + UUID.randomUUID(), progress, files); // random: the files may hold any text
+        return of(parts, progress, files, null);
     }
 
     /** The spec's request: the recording's tar as the one part {@code field}. */
-    static MultipartTarEntity of(Recording recording, SentFiles files, String field, UploadProgress progress) {
+    static MultipartTarEntity of(Recording recording, SentFiles files, String field, UploadProgress progress, UploadRate rate) {
         SentFiles.Opened tar = files.tar();
         return of(List.of(new Part(field, recording.fileName(), "application/x-tar", tar.path(), tar.channel(), tar.identity().size())),
-                progress, files);
+                progress, files, rate);
+    }
+
+    static MultipartTarEntity of(Recording recording, SentFiles files, String field, UploadProgress progress) {
+        return of(recording, files, field, progress, null);
     }
 
     /**
@@ -111,8 +126,9 @@ public final class MultipartTarEntity extends AbstractHttpEntity {
     public void writeTo(OutputStream out) throws IOException {
         progress.restart();
         long largest = parts.stream().mapToLong(Part::size).max().orElse(1);
-        byte[] slice = new byte[(int) Math.min(SLICE, Math.max(largest, 1))];
+        byte[] slice = new byte[(int) Math.min(rate == null ? SLICE : Math.min(SLICE, rate.chunk()), Math.max(largest, 1))];
         for (int i = 0; i < parts.size(); i++) {
+            hold(heads.get(i).length);
             out.write(heads.get(i));
             progress.add(heads.get(i).length);
             write(parts.get(i), slice, out);
@@ -120,6 +136,7 @@ public final class MultipartTarEntity extends AbstractHttpEntity {
         if (files != null && files.check() == SentFiles.Change.CHANGED) {
             throw new SentFiles.ChangedException(files.changedMessage());
         }
+        hold(tail.length);
         out.write(tail);
         out.flush();
         progress.add(tail.length);
@@ -136,6 +153,7 @@ public final class MultipartTarEntity extends AbstractHttpEntity {
                 throw new SentFiles.ChangedException(part.path().getFileName() + " shrank from " + part.size() + " to " + pos
                         + " bytes while being sent; sent again once it stops changing");
             }
+            hold(n);
             out.write(slice, 0, n);
             pos += n;
             progress.addTar(n);
@@ -145,6 +163,13 @@ public final class MultipartTarEntity extends AbstractHttpEntity {
             misread();
             throw new SentFiles.ChangedException(part.path().getFileName() + " grew beyond the " + part.size()
                     + " bytes it had when the attempt started; sent again once it stops changing");
+        }
+    }
+
+    /** Waits for the cap, if there is one, before {@code bytes} go out. */
+    private void hold(int bytes) throws IOException {
+        if (rate != null) {
+            rate.acquire(bytes, progress::aborted);
         }
     }
 

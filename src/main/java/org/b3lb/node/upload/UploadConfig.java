@@ -11,6 +11,7 @@ import org.b3lb.node.config.ConfigException;
 import org.b3lb.node.config.Settings;
 import org.b3lb.node.config.Protocol;
 import org.b3lb.node.config.ProtocolInUse;
+import org.b3lb.node.config.Sizes;
 
 /**
  * The upload route's settings, checked before Camel starts. The secret is kept out of
@@ -19,7 +20,7 @@ import org.b3lb.node.config.ProtocolInUse;
 public record UploadConfig(boolean enabled, Path recordingDir, URI endpoint, String field, String secret,
                            Duration pollDelay, int maxRedeliveries, Duration initialDelay, Duration maxDelay,
                            Duration connectTimeout, Duration idleTimeout, int concurrency, Protocol protocol,
-                           Path secretFile, PauseRules pause) {
+                           Path secretFile, long maxRate, PauseRules pause) {
 
     public static UploadConfig from(Settings s) {
         boolean enabled = s.bool("b3lb.upload.enabled");
@@ -49,8 +50,24 @@ public record UploadConfig(boolean enabled, Path recordingDir, URI endpoint, Str
         return new UploadConfig(enabled, dir, endpoint, field, secret, pollDelay, maxRedeliveries, initialDelay,
                 maxDelay, connectTimeout, idleTimeout, concurrency, s.protocol(),
                 // nothing to watch where there is no secret (b3lb.protocol=b3lb with the empty packaged file)
-                enabled && !secret.isEmpty() ? secretFile(s) : null,
+                enabled && !secret.isEmpty() ? secretFile(s) : null, maxRate(s),
                 PauseRules.from(s)); // b3lb.upload.pause-above, pause-hold, hours
+    }
+
+    /** Below this a value is a unit mistake (max-rate=100 meant as Mbit/s), not a cap: a 1 GiB recording would take 4.5 h. */
+    static final long MIN_RATE = 64 << 10;
+
+    /** b3lb.upload.max-rate in bytes per second; 0: no cap. */
+    private static long maxRate(Settings s) {
+        if (!s.has("b3lb.upload.max-rate")) {
+            return 0;
+        }
+        long rate = Sizes.parseBytes(s.string("b3lb.upload.max-rate"));
+        if (rate < MIN_RATE) {
+            throw s.invalid("b3lb.upload.max-rate", "must be bytes per second, at least 64K, in binary units without a space, "
+                    + "e.g. 50M (50 MiB/s, about 420 Mbit/s) or 800K; empty for no cap");
+        }
+        return rate;
     }
 
     /** B3LB 3.x's upload view asks for no secret (the nonce is the credential). */
@@ -198,6 +215,6 @@ public record UploadConfig(boolean enabled, Path recordingDir, URI endpoint, Str
                 + ", field=" + field + ", secret=(hidden), pollDelay=" + pollDelay + ", maxRedeliveries=" + maxRedeliveries
                 + ", initialDelay=" + initialDelay + ", maxDelay=" + maxDelay + ", connectTimeout=" + connectTimeout
                 + ", idleTimeout=" + idleTimeout + ", concurrency=" + concurrency + ", protocol=" + protocol
-                + ", secretFile=" + (secretFile == null ? "none" : secretFile) + ", pause=" + pause + "]";
+                + ", secretFile=" + (secretFile == null ? "none" : secretFile) + ", maxRate=" + maxRate + ", pause=" + pause + "]";
     }
 }

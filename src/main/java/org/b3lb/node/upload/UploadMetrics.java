@@ -49,6 +49,13 @@ public final class UploadMetrics {
                 .tag("reason", "hours").description("1 while new uploads wait for b3lb.upload.hours").register(registry);
     }
 
+    /** {@code b3lb_upload_max_rate_bytes}: b3lb.upload.max-rate in bytes per second, 0 without a cap. */
+    void maxRate(long bytesPerSecond) {
+        Gauge.builder("b3lb.upload.max.rate.bytes", () -> bytesPerSecond)
+                .description("b3lb.upload.max-rate: the most bytes per second all uploads together send; 0: no cap")
+                .register(registry);
+    }
+
     private static Counter outcome(MeterRegistry registry, String outcome) {
         return Counter.builder("b3lb.uploads").tag("outcome", outcome)
                 .description("upload attempts by outcome: success, retry (redelivery follows), failed (waits for a later poll), missing_tar, "

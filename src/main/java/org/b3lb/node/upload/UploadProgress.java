@@ -17,6 +17,7 @@ public final class UploadProgress {
     volatile long lastReportNanos = startNanos;
     private volatile int status;
     private volatile Runnable abort = () -> { };
+    private volatile boolean aborted;
 
     /** @param total the tar's size: what the admin calls the recording's size (the framing is not counted) */
     public UploadProgress(Recording recording, long total) {
@@ -51,7 +52,13 @@ public final class UploadProgress {
     }
 
     void abort() {
+        aborted = true;
         abort.run();
+    }
+
+    /** The watchdog or a stop closed the connection: a write held by the cap need not wait for its turn. */
+    boolean aborted() {
+        return aborted;
     }
 
     /** The final status line received, 0 while none has arrived. */

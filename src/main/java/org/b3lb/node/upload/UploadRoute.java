@@ -61,6 +61,7 @@ public final class UploadRoute extends RouteBuilder {
         this.audit = new MarkerAudit(config.recordingDir());
         metrics.watch(audit);
         metrics.watch(pause);
+        metrics.maxRate(config.maxRate());
     }
 
     /**

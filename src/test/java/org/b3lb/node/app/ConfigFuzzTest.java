@@ -81,6 +81,8 @@ class ConfigFuzzTest {
         ACCEPTED.put("b3lb.upload.pause-above", v -> v.isBlank() || v.equals("0"));
         ACCEPTED.put("b3lb.upload.pause-hold", "0"::equals);
         ACCEPTED.put("b3lb.upload.hours", String::isBlank);
+        // blank: no cap; a size of at least 64K (binary units, no space) is a cap
+        ACCEPTED.put("b3lb.upload.max-rate", v -> v.isBlank() || org.b3lb.node.config.Sizes.parseBytes(v) >= 64 << 10);
     }
 
     @TempDir
