@@ -68,20 +68,10 @@ public final class CleanupPass implements Processor {
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile CleanupResult last;
 
-    public CleanupPass(CleanupConfig config, boolean dryRun, CleanupMetrics metrics, Report report) {
-        this(config, dryRun, metrics, report, new RecordingRemover(new RemovalConfig(false, "bbb-record")));
-    }
-
     public CleanupPass(CleanupConfig config, boolean dryRun, CleanupMetrics metrics, Report report,
             RecordingRemover remover) {
         this(config.recordingDir(), new RetentionRule(config.retention()), dryRun, metrics, remover, report,
                 Clock.systemUTC(), config.protocol());
-    }
-
-    CleanupPass(Path dir, RetentionRule rule, boolean dryRun, CleanupMetrics metrics, Deleter deleter, Report report,
-            Clock clock) {
-        this(dir, rule, dryRun, metrics, new RecordingRemover(deleter, new RemovalConfig(false, "bbb-record")), report,
-                clock, Protocol.SPEC);
     }
 
     CleanupPass(Path dir, RetentionRule rule, boolean dryRun, CleanupMetrics metrics, RecordingRemover remover,

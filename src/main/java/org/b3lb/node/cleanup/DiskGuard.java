@@ -63,7 +63,6 @@ public final class DiskGuard implements Processor {
     private final RetentionRule rule = new RetentionRule(Duration.ZERO);
     private final GuardMetrics metrics;
     private volatile FileStore store;
-    private volatile Check last;
     private boolean wasUnmet;
 
     public DiskGuard(GuardConfig config, RecordingRemover remover, boolean dryRun, MeterRegistry meters,
@@ -86,15 +85,11 @@ public final class DiskGuard implements Processor {
         return config;
     }
 
-    /** The last check of this instance, or null before the first. */
-    public Check lastCheck() {
-        return last;
-    }
-
-    /** The route's step: one check; a summary only when it did something or the target is unmet. */
+    /** The route's step: one check, as the message body; logged only when it did something or the target is unmet. */
     @Override
     public void process(Exchange exchange) {
         Check c = check();
+        exchange.getMessage().setBody(c);
         if (c.unmet()) {
             LOG.error(unmetMessage(c));
         } else if (c.deleted() > 0) {
@@ -158,7 +153,6 @@ public final class DiskGuard implements Processor {
     }
 
     private Check record(Check c) {
-        last = c;
         metrics.record(c, dryRun);
         return c;
     }

@@ -91,8 +91,7 @@ class AdoptUploadedTest {
         tree10();
         adopt(false);
 
-        CleanupResult r = new CleanupPass(dir, new RetentionRule(Duration.ofDays(7)), false,
-                new CleanupMetrics(new SimpleMeterRegistry()), Files::delete, l -> { }, Clock.systemUTC()).run();
+        CleanupResult r = Fixture.pass(dir, false, new SimpleMeterRegistry(), Files::delete, l -> { }, Clock.systemUTC()).run();
 
         assertThat(r.deleted()).isEqualTo(1);
         assertThat(dir.resolve("up-old.tar")).doesNotExist();

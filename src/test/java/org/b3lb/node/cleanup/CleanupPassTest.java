@@ -89,8 +89,7 @@ class CleanupPassTest {
     }
 
     CleanupPass pass(boolean dryRun, CleanupPass.Deleter deleter) {
-        return new CleanupPass(dir, new RetentionRule(Duration.ofDays(7)), dryRun, new CleanupMetrics(meters), deleter,
-                CleanupPass.Report.log(), Clock.systemUTC());
+        return Fixture.pass(dir, dryRun, meters, deleter, CleanupPass.Report.log(), Clock.systemUTC());
     }
 
     @Test
@@ -149,8 +148,7 @@ class CleanupPassTest {
         Fixture.evidence(dir.resolve("new.tar"), Duration.ofDays(3).plusHours(1));
         List<String> lines = new ArrayList<>();
 
-        new CleanupPass(dir, new RetentionRule(Duration.ofDays(7)), true, new CleanupMetrics(meters), Files::delete,
-                lines::add, Clock.systemUTC()).run();
+        Fixture.pass(dir, true, meters, Files::delete, lines::add, Clock.systemUTC()).run();
 
         assertThat(lines).filteredOn(l -> l.startsWith("keep ")).containsExactlyInAnyOrder(
                 "keep new.tar: too young: uploaded 3 days ago, kept for 7 days",
@@ -177,8 +175,7 @@ class CleanupPassTest {
     void aRealPassDoesNotListWhatItKeeps() throws IOException {
         fixture();
         List<String> lines = new ArrayList<>();
-        new CleanupPass(dir, new RetentionRule(Duration.ofDays(7)), false, new CleanupMetrics(meters), Files::delete,
-                lines::add, Clock.systemUTC()).run();
+        Fixture.pass(dir, false, meters, Files::delete, lines::add, Clock.systemUTC()).run();
         assertThat(lines).hasSize(3).allMatch(l -> l.startsWith("deleted "));
     }
 

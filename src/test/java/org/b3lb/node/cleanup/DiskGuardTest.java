@@ -136,7 +136,7 @@ class DiskGuardTest {
 
         assertThat(Fixture.names(dir)).containsExactlyInAnyOrder("pending-old.tar", "pending-old.ready",
                 "pending-new.tar", "pending-new.ready", "other-files.bin");
-        DiskGuard.Check c = guard.lastCheck();
+        DiskGuard.Check c = exchange.getMessage().getBody(DiskGuard.Check.class);
         assertThat(c.deleted()).isEqualTo(6);
         assertThat(c.unmet()).isTrue();
         assertThat(c.pendingCount()).isEqualTo(2);
@@ -153,7 +153,7 @@ class DiskGuardTest {
 
         guard.process(exchange); // the next interval: one more ERROR, nothing more deleted
         assertThat(log.list.stream().filter(e -> e.getLevel() == Level.ERROR)).hasSize(2);
-        assertThat(guard.lastCheck().deleted()).isZero();
+        assertThat(exchange.getMessage().getBody(DiskGuard.Check.class).deleted()).isZero();
         assertThat(Fixture.names(dir)).hasSize(5);
 
         Files.delete(dir.resolve("pending-old.ready"));  // uploaded at last

@@ -25,8 +25,7 @@ class LeftoversTest {
     List<String> report = new ArrayList<>();
 
     CleanupResult pass(Path dir, boolean dryRun) {
-        return new CleanupPass(dir, new RetentionRule(Duration.ofDays(7)), dryRun, new CleanupMetrics(new SimpleMeterRegistry()),
-                Files::delete, report::add, Clock.systemUTC()).run();
+        return Fixture.pass(dir, dryRun, new SimpleMeterRegistry(), Files::delete, report::add, Clock.systemUTC()).run();
     }
 
     Path dir() throws IOException {
