@@ -14,6 +14,7 @@ import org.apache.camel.Processor;
 import org.b3lb.node.cleanup.RetentionRule.Look;
 import org.b3lb.node.cleanup.RetentionRule.Verdict;
 import org.b3lb.node.config.Protocol;
+import org.b3lb.node.config.Sizes;
 import org.b3lb.node.layout.RecordingFiles;
 import org.b3lb.node.layout.RecordingLayout;
 import org.slf4j.Logger;
@@ -54,7 +55,6 @@ public final class CleanupPass implements Processor {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(CleanupPass.class);
-    private static final double MIB = 1024.0 * 1024.0;
 
     private final Path dir;
     private final RetentionRule rule;
@@ -177,7 +177,7 @@ public final class CleanupPass implements Processor {
             }
             if (dryRun) {
                 // a dry run deletes nothing, so it has no race to guard against
-                report.line("would delete " + name + " (" + mib(look.tar().size()) + ")" + remover.wouldAlso(r));
+                report.line("would delete " + name + " (" + Sizes.bytes(look.tar().size()) + ")" + remover.wouldAlso(r));
                 t.deleted++;
                 t.freedBytes += look.tar().size() + Math.max(0, remover.metaSize(r));
                 return;
@@ -189,7 +189,7 @@ public final class CleanupPass implements Processor {
                         : "uploaded again, rebuilt or replaced") + " during the pass");
                 return;
             }
-            report.line("deleted " + name + o.also() + " (" + mib(o.freedBytes()) + ", uploaded " + o.look().uploadedAt()
+            report.line("deleted " + name + o.also() + " (" + Sizes.bytes(o.freedBytes()) + ", uploaded " + o.look().uploadedAt()
                     + ")");
             t.deleted++;
             t.freedBytes += o.freedBytes();
@@ -219,11 +219,6 @@ public final class CleanupPass implements Processor {
     private static String fileName(Path entry) {
         String s = entry.toString();
         return s.substring(s.lastIndexOf('/') + 1);
-    }
-
-    /** One decimal without String.format: a dry run over a big backlog logs this once per recording. */
-    static String mib(long bytes) {
-        return Math.round(bytes * 10 / MIB) / 10.0 + " MiB";
     }
 
     static String describe(Exception e) {

@@ -16,6 +16,7 @@ import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.b3lb.node.cleanup.RetentionRule.Verdict;
+import org.b3lb.node.config.Sizes;
 import org.b3lb.node.layout.RecordingFiles;
 import org.b3lb.node.layout.RecordingLayout;
 import org.slf4j.Logger;
@@ -95,7 +96,7 @@ public final class DiskGuard implements Processor {
         } else if (c.deleted() > 0) {
             LOG.info(summary(c));
         } else if (wasUnmet && c.enabled() && c.targetBytes() > 0) {
-            LOG.info("disk guard: {} free on {}, target b3lb.cleaner.min-free={} met again", size(c.freeBytes()), dir,
+            LOG.info("disk guard: {} free on {}, target b3lb.cleaner.min-free={} met again", Sizes.bytes(c.freeBytes()), dir,
                     config.minFree().text());
         }
         wasUnmet = c.unmet();
@@ -186,7 +187,7 @@ public final class DiskGuard implements Processor {
             String uploaded = ", uploaded " + GuardReport.age(now - c.uploadedAt()) + " ago)";
             if (dryRun) {
                 long size = c.size() + Math.max(0, remover.metaSize(c.files()));
-                report.line("disk guard: would delete " + c.name() + " (" + CleanupPass.mib(c.size()) + uploaded
+                report.line("disk guard: would delete " + c.name() + " (" + Sizes.bytes(c.size()) + uploaded
                         + remover.wouldAlso(c.files()));
                 expected += size;
                 freed += size;
@@ -196,7 +197,7 @@ public final class DiskGuard implements Processor {
             try {
                 RecordingRemover.Outcome o = remover.removeIfStillExpired(c.files(), rule, Long.MAX_VALUE);
                 if (o.verdict() == Verdict.EXPIRED) {
-                    report.line("disk guard: deleted " + c.name() + o.also() + " (" + CleanupPass.mib(o.freedBytes())
+                    report.line("disk guard: deleted " + c.name() + o.also() + " (" + Sizes.bytes(o.freedBytes())
                             + uploaded);
                     deleted++;
                     freed += o.freedBytes();
@@ -261,9 +262,5 @@ public final class DiskGuard implements Processor {
     /** The ERROR logged once per check while the target is out of reach. */
     String unmetMessage(Check c) {
         return GuardReport.unmet(c, config, dir);
-    }
-
-    static String size(long bytes) {
-        return GuardReport.size(bytes);
     }
 }

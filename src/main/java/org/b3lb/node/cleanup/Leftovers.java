@@ -5,6 +5,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import org.b3lb.node.config.Sizes;
 import org.b3lb.node.layout.RecordingLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +59,7 @@ final class Leftovers {
             return -1; // a link or directory with such a name is nobody's temp file
         }
         long age = nowMillis - a.lastModifiedTime().toMillis();
-        String what = name + " (" + CleanupPass.mib(a.size()) + ", last modified " + a.lastModifiedTime() + ")";
+        String what = name + " (" + Sizes.bytes(a.size()) + ", last modified " + a.lastModifiedTime() + ")";
         if (age <= AGE.toMillis()) {
             if (dryRun) {
                 report.line("keep " + name + ": a writer may still be at work (changed " + GuardReport.age(age)

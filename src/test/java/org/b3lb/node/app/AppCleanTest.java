@@ -24,7 +24,7 @@ class AppCleanTest extends StdStreamsTest {
         int code = App.run("clean", "--dry-run", "--b3lb.recording-dir=" + dir);
 
         assertThat(code).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("cleanup: would delete 1 recording (would free 0.0 MiB), would keep 0 pending, in ");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("cleanup: would delete 1 recording (would free 10 B), would keep 0 pending, in ");
         assertThat(old).exists();
     }
 
@@ -37,7 +37,7 @@ class AppCleanTest extends StdStreamsTest {
         assertThat(App.run("clean", "--b3lb.recording-dir=" + dir, "--b3lb.protocol=b3lb")).isZero();
 
         assertThat(old).exists();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("cleanup: deleted 0 recordings (0.0 MiB freed), kept 0 pending,"
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("cleanup: deleted 0 recordings (0 B freed), kept 0 pending,"
                 + " kept 1 not uploaded and not marked (clean --dry-run shows how to mark it), in ");
         out.reset();
         assertThat(App.run("clean", "--dry-run", "--b3lb.recording-dir=" + dir, "--b3lb.protocol=b3lb")).isZero();

@@ -59,7 +59,7 @@ class CleanupCommandTest {
         Fixture.uploaded(dir, "old.tar", Fixture.OLD);
         int code = clean(false, Map.of("b3lb.recording-dir", dir.toString(), "b3lb.cleaner.enabled", "false"));
         assertThat(code).isZero();
-        assertThat(printed()).startsWith("deleted old.tar (0.0 MiB, uploaded ").contains("\ncleanup: deleted 1 recording (");
+        assertThat(printed()).startsWith("deleted old.tar (1000 B, uploaded ").contains("\ncleanup: deleted 1 recording (");
         assertThat(dir.resolve("old.tar")).doesNotExist();
     }
 
@@ -77,18 +77,18 @@ class CleanupCommandTest {
                     "b3lb.cleaner.min-free", "1M"));
 
             assertThat(code).isZero();
-            assertThat(printed()).contains("\ncleanup: would delete 0 recordings (would free 0.0 MiB), would keep 1 pending, in ");
-            assertThat(printed()).contains("\ndisk guard: would delete up-8.tar (0.4 MiB, uploaded 8 days ago)\n"
-                    + "disk guard: would delete up-7.tar (0.4 MiB, uploaded 7 days ago)\n"
+            assertThat(printed()).contains("\ncleanup: would delete 0 recordings (would free 0 B), would keep 1 pending, in ");
+            assertThat(printed()).contains("\ndisk guard: would delete up-8.tar (400.0 KiB, uploaded 8 days ago)\n"
+                    + "disk guard: would delete up-7.tar (400.0 KiB, uploaded 7 days ago)\n"
                     + "disk guard: target b3lb.cleaner.min-free=1M (1.0 MiB) on " + fs.dir
-                    + ": would delete 2 recordings (would free 0.8 MiB); 1.2 MiB free then\n");
+                    + ": would delete 2 recordings (would free 800.0 KiB); 1.2 MiB free then\n");
             assertThat(Fixture.names(fs.dir)).hasSize(18);
 
             out.reset();
             assertThat(clean(false, Map.of("b3lb.recording-dir", fs.dir.toString(), "b3lb.cleaner.retention-days", "30",
                     "b3lb.cleaner.min-free", "1M"))).isZero();
-            assertThat(printed()).contains("disk guard: deleted up-8.tar (0.4 MiB, uploaded 8 days ago)\n")
-                    .contains(": deleted 2 recordings (0.8 MiB freed); 1.2 MiB free now\n");
+            assertThat(printed()).contains("disk guard: deleted up-8.tar (400.0 KiB, uploaded 8 days ago)\n")
+                    .contains(": deleted 2 recordings (800.0 KiB freed); 1.2 MiB free now\n");
             assertThat(Fixture.names(fs.dir)).hasSize(14).doesNotContain("up-8.tar", "up-7.tar", "up-8.uploaded");
         }
     }

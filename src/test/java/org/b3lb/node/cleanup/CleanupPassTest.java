@@ -187,10 +187,10 @@ class CleanupPassTest {
         assertThat(new CleanupResult(true, 1, 1 << 20, 0, 0, 0, 0, false, t, 5).summary())
                 .isEqualTo("cleanup: would delete 1 recording (would free 1.0 MiB), would keep 0 pending, in 5 ms");
         assertThat(new CleanupResult(false, 0, 0, 0, 1, 1, 0, false, t, 5).summary())
-                .isEqualTo("cleanup: deleted 0 recordings (0.0 MiB freed), kept 0 pending, kept 1 not uploaded and not"
+                .isEqualTo("cleanup: deleted 0 recordings (0 B freed), kept 0 pending, kept 1 not uploaded and not"
                         + " marked (clean --dry-run shows how to mark it), deleted 1 leftover temp file, in 5 ms");
         assertThat(new CleanupResult(true, 0, 0, 2, 0, 0, 1, true, t, 5).summary())
-                .isEqualTo("cleanup: would delete 0 recordings (would free 0.0 MiB), would keep 2 pending, in 5 ms,"
+                .isEqualTo("cleanup: would delete 0 recordings (would free 0 B), would keep 2 pending, in 5 ms,"
                         + " 1 error (see the lines above)");
     }
 

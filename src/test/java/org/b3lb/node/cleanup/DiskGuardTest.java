@@ -98,9 +98,9 @@ class DiskGuardTest {
         assertThat(c.unmet()).isFalse();
         assertThat(free()).isGreaterThanOrEqualTo(c.targetBytes());
         assertThat(report).containsExactly(
-                "disk guard: deleted up-6.tar (0.4 MiB, uploaded 6 days ago)",
-                "disk guard: deleted up-5.tar (0.4 MiB, uploaded 5 days ago)",
-                "disk guard: deleted up-4.tar (0.4 MiB, uploaded 4 days ago)");
+                "disk guard: deleted up-6.tar (400.0 KiB, uploaded 6 days ago)",
+                "disk guard: deleted up-5.tar (400.0 KiB, uploaded 5 days ago)",
+                "disk guard: deleted up-4.tar (400.0 KiB, uploaded 4 days ago)");
         String scrape = meters.scrape();
         assertThat(scrape).contains("b3lb_disk_guard_deleted_total 3.0").contains("b3lb_disk_guard_unmet 0.0")
                 .contains("b3lb_disk_guard_freed_bytes_total " + 3.0 * SIZE)
@@ -146,7 +146,7 @@ class DiskGuardTest {
         assertThat(errors.get(0).getFormattedMessage())
                 .startsWith("disk guard: only ")
                 .contains("free on the filesystem of " + dir + ", below b3lb.cleaner.min-free=")
-                .contains("nothing more can be deleted: 2 recordings (0.8 MiB) await upload")
+                .contains("nothing more can be deleted: 2 recordings (800.0 KiB) await upload")
                 .contains("likely cause: uploads are not getting through")
                 .endsWith("next check in 5m");
         assertThat(meters.scrape()).contains("b3lb_disk_guard_unmet 1.0").contains("b3lb_disk_guard_deleted_total 6.0");
@@ -164,7 +164,7 @@ class DiskGuardTest {
         assertThat(Fixture.names(dir)).containsExactly("other-files.bin");
         assertThat(meters.scrape()).contains("b3lb_disk_guard_unmet 1.0"); // still short, but no recording left
         assertThat(log.list.get(log.list.size() - 1).getFormattedMessage())
-                .contains("0 recordings (0.0 MiB) await upload").contains("likely cause: the filesystem is filled by files other");
+                .contains("0 recordings (0 B) await upload").contains("likely cause: the filesystem is filled by files other");
     }
 
     @Test
@@ -236,10 +236,10 @@ class DiskGuardTest {
         assertThat(c.deleted()).isEqualTo(2);
         assertThat(c.unmet()).isFalse();
         assertThat(report).containsExactly(
-                "disk guard: would delete up-6.tar (0.4 MiB, uploaded 6 days ago), then run /nonexistent --delete up-6",
-                "disk guard: would delete up-5.tar (0.4 MiB, uploaded 5 days ago), then run /nonexistent --delete up-5");
+                "disk guard: would delete up-6.tar (400.0 KiB, uploaded 6 days ago), then run /nonexistent --delete up-6",
+                "disk guard: would delete up-5.tar (400.0 KiB, uploaded 5 days ago), then run /nonexistent --delete up-5");
         assertThat(guard.summary(c)).startsWith("disk guard: target b3lb.cleaner.min-free=")
-                .contains(": would delete 2 recordings (would free 0.8 MiB); ");
+                .contains(": would delete 2 recordings (would free 800.0 KiB); ");
         assertThat(meters.scrape()).contains("b3lb_disk_guard_deleted_total 0.0");
     }
 
@@ -264,7 +264,7 @@ class DiskGuardTest {
         assertThat(dir.resolve("never-marked.tar")).exists();
         assertThat(dir.resolve("rebuilt.tar")).exists();
         assertThat(report).noneMatch(l -> l.contains("never-marked") || l.contains("rebuilt"));
-        assertThat(GuardReport.unmet(c, guard.config(), dir)).contains("0 recordings (0.0 MiB) await upload, 2 not uploaded and"
+        assertThat(GuardReport.unmet(c, guard.config(), dir)).contains("0 recordings (0 B) await upload, 2 not uploaded and"
                 + " not marked (b3lb-node clean --dry-run shows how to mark each); likely cause: recordings neither uploaded"
                 + " nor marked");
     }
@@ -279,7 +279,7 @@ class DiskGuardTest {
         DiskGuard.Check c = guard.check();
 
         assertThat(c.deleted()).isEqualTo(1);
-        assertThat(report).containsExactly("disk guard: deleted uploaded-first.tar (0.4 MiB, uploaded 5 days ago)");
+        assertThat(report).containsExactly("disk guard: deleted uploaded-first.tar (400.0 KiB, uploaded 5 days ago)");
         assertThat(dir.resolve("uploaded-last.tar")).exists();
     }
 }

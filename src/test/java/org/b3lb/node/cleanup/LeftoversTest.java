@@ -74,7 +74,7 @@ class LeftoversTest {
         assertThat(Fixture.names(dir)).containsExactlyElementsOf(before);
         assertThat(r.leftovers()).isEqualTo(3);
         assertThat(report).filteredOn(l -> l.startsWith("would delete leftover ")).hasSize(3)
-                .anyMatch(l -> l.startsWith("would delete leftover .crashed.uploaded.k3j.tmp (0.0 MiB, last modified "));
+                .anyMatch(l -> l.startsWith("would delete leftover .crashed.uploaded.k3j.tmp (60 B, last modified "));
         assertThat(report).contains("keep .writing.tar.4343.tmp: a writer may still be at work (changed 2 h ago;"
                 + " leftovers go after 24 h)");
         assertThat(report).noneMatch(l -> l.contains(".lock") || l.contains("z.tar.tmp") || l.contains("linked"));

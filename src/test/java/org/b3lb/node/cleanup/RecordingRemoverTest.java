@@ -91,7 +91,7 @@ class RecordingRemoverTest {
         assertThat(r.freedBytes()).isEqualTo(3200);
         assertThat(Fixture.names(dir)).containsExactlyInAnyOrder("young.tar", "young.uploaded", "young.meta.xml", "pending.tar",
                 "pending.meta.xml", "pending.ready", "orphan.meta.xml");
-        assertThat(report).singleElement().asString().startsWith("deleted rec-1.tar and rec-1.meta.xml (0.0 MiB, uploaded ");
+        assertThat(report).singleElement().asString().startsWith("deleted rec-1.tar and rec-1.meta.xml (3.1 KiB, uploaded ");
     }
 
     @Test
@@ -164,7 +164,7 @@ class RecordingRemoverTest {
         CleanupResult r = pass(true, new RemovalConfig(true, script(0).toString()));
 
         assertThat(r.freedBytes()).isEqualTo(1100);
-        assertThat(report).containsExactly("would delete rec-1.tar (0.0 MiB) and rec-1.meta.xml, then run " + script(0)
+        assertThat(report).containsExactly("would delete rec-1.tar (1000 B) and rec-1.meta.xml, then run " + script(0)
                 + " --delete rec-1");
         assertThat(recordedArgs()).isEmpty();
         assertThat(Fixture.names(dir)).hasSize(3);
