@@ -79,8 +79,8 @@ public final class App {
                     yield RouteControl.run(c, cl.arguments(), System.out, System.err);
                 }
                 case "clean" -> {
-                    cl.allowOnly("--dry-run");
-                    yield CleanupCommand.run(settings, cl.has("--dry-run"), System.out);
+                    cl.allowOnly("--dry-run", "--verbose");
+                    yield CleanupCommand.run(settings, cl.has("--dry-run"), cl.has("--verbose"), System.out);
                 }
                 case "adopt-uploaded" -> {
                     cl.allowOnly("--dry-run");

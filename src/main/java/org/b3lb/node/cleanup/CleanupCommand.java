@@ -7,12 +7,13 @@ import java.nio.charset.StandardCharsets;
 import org.b3lb.node.config.Settings;
 
 /**
- * {@code b3lb-node clean [--dry-run]}: one pass with the service's own code and configuration,
- * whether or not the schedule is enabled, then exit. Replaces the spec's "edit the script to set
- * DRY_RUN = True": {@code --dry-run} or {@code b3lb.cleaner.dry-run=true} make it a dry run.
- * Its output is the pass's report ({@code would delete <name>} or {@code deleted <name>} per
- * recording, and in a dry run {@code keep <name>: <why>}) and the summary on stdout, then what the
- * disk guard does (or would do) now; errors are logged as in the service.
+ * {@code b3lb-node clean [--dry-run] [--verbose]}: one pass with the service's own code and
+ * configuration, whether or not the schedule is enabled, then exit. Replaces the spec's "edit the
+ * script to set DRY_RUN = True": {@code --dry-run} or {@code b3lb.cleaner.dry-run=true} make it a
+ * dry run. Its output is the pass's report ({@code would delete <name>} or {@code deleted <name>}
+ * per recording; in a dry run {@code keep N tars: <why>} per reason, or with {@code --verbose}
+ * {@code keep <name>: <why>} per entry) and the summary on stdout, then what the disk guard does
+ * (or would do) now; errors are logged as in the service.
  */
 public final class CleanupCommand {
 
@@ -20,7 +21,7 @@ public final class CleanupCommand {
     }
 
     /** @return the exit code: 0 when the pass had no error, 1 otherwise */
-    public static int run(Settings settings, boolean dryRunFlag, PrintStream out) {
+    public static int run(Settings settings, boolean dryRunFlag, boolean verbose, PrintStream out) {
         CleanupConfig config = CleanupConfig.from(settings);
         GuardConfig guardConfig = GuardConfig.from(settings);
         RecordingRemover remover = new RecordingRemover(RemovalConfig.from(settings));
@@ -36,6 +37,11 @@ public final class CleanupCommand {
             @Override
             public void flush() {
                 report.flush();
+            }
+
+            @Override
+            public boolean verbose() {
+                return verbose;
             }
         };
         // metrics of a process that exits at once are never scraped; the registry only satisfies the pass

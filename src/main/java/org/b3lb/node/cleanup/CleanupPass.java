@@ -6,6 +6,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,15 +39,21 @@ public final class CleanupPass implements Processor {
     }
 
     /**
-     * Where the pass reports each recording it deletes, would delete or keeps at the last moment.
-     * The service logs them; {@code b3lb-node clean} prints them as its output, buffered, because
-     * a dry run over a large backlog prints one line per recording.
+     * Where the pass reports each recording it deletes, would delete or keeps at the last moment,
+     * and in a dry run what it keeps: by reason, or each entry when verbose. The service logs
+     * them; {@code b3lb-node clean} prints them as its output, buffered, because a dry run over a
+     * large backlog prints one line per recording.
      */
     public interface Report {
         void line(String text);
 
         /** Called before an error is logged, so that report and log stay in order. */
         default void flush() {
+        }
+
+        /** Whether a dry run reports each entry it keeps, not only their counts by reason. */
+        default boolean verbose() {
+            return false;
         }
 
         static Report log() {
@@ -132,6 +139,7 @@ public final class CleanupPass implements Processor {
         long t0 = System.nanoTime();
         Tally t = new Tally();
         t.now = started.toEpochMilli();
+        t.kept = new KeepReason.Count(report);
         long cutoff = rule.cutoffMillis(started);
         boolean listFailed = false;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
@@ -145,6 +153,9 @@ public final class CleanupPass implements Processor {
             LOG.error("cleanup: cannot read recording directory {}: {}; check that it exists and that the service user"
                     + " may list it (b3lb.recording-dir); the next pass tries again", dir, describe(e));
         }
+        if (dryRun) {
+            t.kept.summarize();
+        }
         return new CleanupResult(dryRun, t.deleted, t.freedBytes, t.pending, t.unmarked, t.leftovers, t.errors, listFailed,
                 started,
                 (System.nanoTime() - t0) / 1_000_000);
@@ -155,12 +166,12 @@ public final class CleanupPass implements Processor {
         String id = RecordingLayout.idOf(name, RecordingLayout.TAR);
         if (id == null) {
             if (Leftovers.isTemp(name)) {
-                long freed = Leftovers.consider(entry, name, t.now, dryRun, remover, report);
+                long freed = Leftovers.consider(entry, name, t.now, dryRun, remover, report, t.kept);
                 t.leftovers += freed >= 0 ? 1 : 0;
                 t.freedBytes += Math.max(0, freed);
                 t.errors += freed == Leftovers.ERROR ? 1 : 0;
             } else if (dryRun && name.endsWith(RecordingLayout.TAR)) {
-                report.line("keep " + name + ": " + KeepReason.badName());
+                t.kept.keep(KeepReason.BAD_NAME, name, KeepReason.BAD_NAME::summary);
             }
             return; // markers, evidence, locks, other names: not even a stat for them
         }
@@ -170,16 +181,20 @@ public final class CleanupPass implements Processor {
             if (look.verdict() != Verdict.EXPIRED) {
                 count(look.verdict(), t);
                 if (dryRun) {
-                    report.line("keep " + name + ": " + KeepReason.explain(r, look, RecordingRemover.attributes(entry),
-                            t.now, rule.retention(), protocol));
+                    // attributes of a tar that is a regular file are not needed: spare the stat
+                    BasicFileAttributes a = look.verdict() == Verdict.NOT_A_RECORDING ? RecordingRemover.attributes(entry)
+                            : null;
+                    KeepReason why = KeepReason.of(r, look, a);
+                    t.kept.keep(why, name, () -> why.explain(r, look, a, t.now, rule.retention(), protocol));
                 }
                 return;
             }
             if (dryRun) {
                 // a dry run deletes nothing, so it has no race to guard against
-                report.line("would delete " + name + " (" + Sizes.bytes(look.tar().size()) + ")" + remover.wouldAlso(r));
+                long meta = remover.metaSize(r);
+                report.line("would delete " + name + " (" + Sizes.bytes(look.tar().size()) + ")" + remover.wouldAlso(r, meta));
                 t.deleted++;
-                t.freedBytes += look.tar().size() + Math.max(0, remover.metaSize(r));
+                t.freedBytes += look.tar().size() + Math.max(0, meta);
                 return;
             }
             RecordingRemover.Outcome o = remover.removeIfStillExpired(r, rule, cutoff);
@@ -235,5 +250,6 @@ public final class CleanupPass implements Processor {
         long unmarked;
         long leftovers;
         long now;
+        KeepReason.Count kept;
     }
 }

@@ -32,7 +32,7 @@ public record CleanupResult(boolean dryRun, long deleted, long freedBytes, long 
                         + " pending";
         if (unmarked > 0) {
             line += ", " + (dryRun ? "would keep " : "kept ") + unmarked + " not uploaded and not marked"
-                    + " (clean --dry-run shows how to mark " + (unmarked == 1 ? "it)" : "them)");
+                    + " (clean --dry-run --verbose shows how to mark " + (unmarked == 1 ? "it)" : "them)");
         }
         if (leftovers > 0) {
             line += ", " + (dryRun ? "would delete " : "deleted ") + leftovers + " leftover temp file"

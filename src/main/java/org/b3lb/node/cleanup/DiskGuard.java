@@ -186,9 +186,10 @@ public final class DiskGuard implements Processor {
             }
             String uploaded = ", uploaded " + GuardReport.age(now - c.uploadedAt()) + " ago)";
             if (dryRun) {
-                long size = c.size() + Math.max(0, remover.metaSize(c.files()));
+                long meta = remover.metaSize(c.files());
+                long size = c.size() + Math.max(0, meta);
                 report.line("disk guard: would delete " + c.name() + " (" + Sizes.bytes(c.size()) + uploaded
-                        + remover.wouldAlso(c.files()));
+                        + remover.wouldAlso(c.files(), meta));
                 expected += size;
                 freed += size;
                 deleted++;

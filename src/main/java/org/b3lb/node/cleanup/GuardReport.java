@@ -41,7 +41,7 @@ final class GuardReport {
                         + " awaiting upload are never deleted"
                 : c.unmarkedCount() > 0
                 ? "likely cause: recordings neither uploaded nor marked, which nothing deletes: mark them for upload"
-                        + " (b3lb-node clean --dry-run prints the command for each)"
+                        + " (b3lb-node clean --dry-run --verbose prints the command for each)"
                 : "likely cause: the filesystem is filled by files other than uploaded recordings (BBB's raw and"
                         + " published recordings, logs: du -sh /var/bigbluebutton/*; see b3lb.cleaner.delete-bbb-recording)";
         return String.format(Locale.ROOT, "disk guard: only %s free on the filesystem of %s, below b3lb.cleaner.min-free=%s"
@@ -49,7 +49,7 @@ final class GuardReport {
                 Sizes.bytes(c.freeBytes()), dir, config.minFree().text(), Sizes.bytes(c.targetBytes()),
                 CleanupResult.recordings(c.pendingCount()), Sizes.bytes(c.pendingBytes()),
                 c.unmarkedCount() > 0 ? ", " + c.unmarkedCount() + " not uploaded and not marked (b3lb-node clean"
-                        + " --dry-run shows how to mark each)" : "",
+                        + " --dry-run --verbose shows how to mark each)" : "",
                 cause, Sizes.duration(config.interval()));
     }
 

@@ -147,10 +147,14 @@ public final class RecordingRemover {
         }
     }
 
-    /** What a real removal would take along with the tar, for a dry run's report line; never changes anything. */
-    String wouldAlso(RecordingFiles r) {
+    /**
+     * What a real removal would take along with the tar, for a dry run's report line; never changes anything.
+     *
+     * @param metaSize from {@link #metaSize}, which the caller also counts as freed
+     */
+    String wouldAlso(RecordingFiles r, long metaSize) {
         StringBuilder also = new StringBuilder();
-        if (metaSize(r) >= 0) {
+        if (metaSize >= 0) {
             also.append(" and ").append(r.id()).append(RecordingLayout.META);
         }
         if (bbbRecord != null) {

@@ -146,8 +146,8 @@ public final class NodeStatus {
         }
         if (scan.unmarked() > 0) {
             problems.add(scan.unmarked() + (scan.unmarked() == 1 ? " recording is" : " recordings are")
-                    + " not uploaded and not marked: nothing uploads or deletes them; b3lb-node clean --dry-run shows"
-                    + " the command that marks each");
+                    + " not uploaded and not marked: nothing uploads or deletes them; b3lb-node clean --dry-run --verbose"
+                    + " shows the command that marks each");
         }
         JsonArray stuck = new JsonArray();
         for (PendingRecordings.Entry e : scan.oldest()) {

@@ -20,7 +20,12 @@ class CleanupCommandTest {
     final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
     int clean(boolean dryRunFlag, Map<String, String> keys) {
-        return CleanupCommand.run(Settings.load(null, Map.of(), keys), dryRunFlag, new PrintStream(out, true, StandardCharsets.UTF_8));
+        return clean(dryRunFlag, false, keys);
+    }
+
+    int clean(boolean dryRunFlag, boolean verbose, Map<String, String> keys) {
+        return CleanupCommand.run(Settings.load(null, Map.of(), keys), dryRunFlag, verbose,
+                new PrintStream(out, true, StandardCharsets.UTF_8));
     }
 
     String printed() {
@@ -36,14 +41,20 @@ class CleanupCommandTest {
 
         assertThat(code).isZero();
         // the directory's order decides which of the two comes first
-        assertThat(printed().lines().limit(2)).containsExactlyInAnyOrder("would delete old.tar (1.0 MiB)",
-                "keep new.tar: too young: uploaded 0 days ago, kept for 7 days");
+        assertThat(printed().lines().limit(2)).containsExactly("would delete old.tar (1.0 MiB)",
+                "keep 1 tar: too young: uploaded less than the retention ago");
         assertThat(printed().lines()).hasSize(4);
         assertThat(printed()).containsPattern("(?m)^cleanup: would delete 1 recording \\(would free 1\\.0 MiB\\),"
                 + " would keep 0 pending, in \\d+ ms$");
         assertThat(printed()).containsPattern("(?m)^disk guard: off \\(b3lb.cleaner.min-free is empty\\); [0-9.]+ [MG]iB free on "
                 + java.util.regex.Pattern.quote(dir.toString()) + "$");
         assertThat(Fixture.names(dir)).containsExactly("new.tar", "new.uploaded", "old.tar", "old.uploaded");
+
+        out.reset();
+        assertThat(clean(true, true, Map.of("b3lb.recording-dir", dir.toString()))).isZero();
+        assertThat(printed().lines().limit(3)).containsExactlyInAnyOrder("would delete old.tar (1.0 MiB)",
+                "keep new.tar: too young: uploaded 0 days ago, kept for 7 days",
+                "keep 1 tar: too young: uploaded less than the retention ago");
     }
 
     @Test

@@ -265,7 +265,7 @@ class DiskGuardTest {
         assertThat(dir.resolve("rebuilt.tar")).exists();
         assertThat(report).noneMatch(l -> l.contains("never-marked") || l.contains("rebuilt"));
         assertThat(GuardReport.unmet(c, guard.config(), dir)).contains("0 recordings (0 B) await upload, 2 not uploaded and"
-                + " not marked (b3lb-node clean --dry-run shows how to mark each); likely cause: recordings neither uploaded"
+                + " not marked (b3lb-node clean --dry-run --verbose shows how to mark each); likely cause: recordings neither uploaded"
                 + " nor marked");
     }
 

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -33,6 +34,21 @@ final class Fixture {
             CleanupPass.Report report, Clock clock) {
         return new CleanupPass(dir, new RetentionRule(Duration.ofDays(7)), dryRun, new CleanupMetrics(meters),
                 new RecordingRemover(deleter, new RemovalConfig(false, "bbb-record")), report, clock, Protocol.SPEC);
+    }
+
+    /** A report that a dry run gives each entry it keeps, as {@code clean --dry-run --verbose}. */
+    static CleanupPass.Report verbose(List<String> lines) {
+        return new CleanupPass.Report() {
+            @Override
+            public void line(String text) {
+                lines.add(text);
+            }
+
+            @Override
+            public boolean verbose() {
+                return true;
+            }
+        };
     }
 
     static Path file(Path dir, String name, Duration age) throws IOException {

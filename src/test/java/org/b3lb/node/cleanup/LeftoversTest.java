@@ -25,7 +25,7 @@ class LeftoversTest {
     List<String> report = new ArrayList<>();
 
     CleanupResult pass(Path dir, boolean dryRun) {
-        return Fixture.pass(dir, dryRun, new SimpleMeterRegistry(), Files::delete, report::add, Clock.systemUTC()).run();
+        return Fixture.pass(dir, dryRun, new SimpleMeterRegistry(), Files::delete, Fixture.verbose(report), Clock.systemUTC()).run();
     }
 
     Path dir() throws IOException {
