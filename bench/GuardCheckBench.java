@@ -6,17 +6,14 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.camel.api.management.ManagedCamelContext;
 import org.apache.camel.main.Main;
 import org.b3lb.node.app.NodeService;
+import org.b3lb.node.cleanup.CleanupConfig;
 import org.b3lb.node.cleanup.DiskGuard;
-import org.b3lb.node.cleanup.GuardConfig;
-import org.b3lb.node.cleanup.MinFree;
 import org.b3lb.node.cleanup.RecordingRemover;
-import org.b3lb.node.cleanup.RemovalConfig;
 import org.b3lb.node.config.Settings;
 
 /**
@@ -40,8 +37,9 @@ public class GuardCheckBench {
         try (var s = Files.list(dir)) {
             entries = (int) s.count();
         }
-        GuardConfig config = new GuardConfig(dir, MinFree.parse("1K"), Duration.ofMinutes(5));
-        DiskGuard guard = new DiskGuard(config, new RecordingRemover(new RemovalConfig(false, "/usr/bin/bbb-record")), false,
+        CleanupConfig config = CleanupConfig.from(Settings.load(null, Map.of(), Map.of("b3lb.recording-dir", dir.toString(),
+                "b3lb.cleaner.min-free", "1K")));
+        DiskGuard guard = new DiskGuard(config, new RecordingRemover(config), false,
                 new SimpleMeterRegistry(), line -> { });
 
         for (int i = 0; i < n / 5; i++) { // warm-up: JIT

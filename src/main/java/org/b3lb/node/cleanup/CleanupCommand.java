@@ -23,8 +23,7 @@ public final class CleanupCommand {
     /** @return the exit code: 0 when the pass had no error, 1 otherwise */
     public static int run(Settings settings, boolean dryRunFlag, boolean verbose, PrintStream out) {
         CleanupConfig config = CleanupConfig.from(settings);
-        GuardConfig guardConfig = GuardConfig.from(settings);
-        RecordingRemover remover = new RecordingRemover(RemovalConfig.from(settings));
+        RecordingRemover remover = new RecordingRemover(config);
         boolean dryRun = dryRunFlag || config.dryRun();
         // one write per 64 KiB instead of per line: a dry run over a backlog prints a line per recording
         PrintStream report = new PrintStream(new BufferedOutputStream(out, 1 << 16), false, StandardCharsets.UTF_8);
@@ -49,7 +48,7 @@ public final class CleanupCommand {
         CleanupPass pass = new CleanupPass(config, dryRun, new CleanupMetrics(meters), lines, remover);
         CleanupResult r = pass.run();
         report.println(r.summary());
-        DiskGuard guard = new DiskGuard(guardConfig, remover, dryRun, meters, lines);
+        DiskGuard guard = new DiskGuard(config, remover, dryRun, meters, lines);
         DiskGuard.Check g = guard.check();
         report.println(guard.summary(g));
         report.flush();

@@ -55,7 +55,7 @@ public final class DiskGuard implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(DiskGuard.class);
 
     private final Path dir;
-    private final GuardConfig config;
+    private final CleanupConfig config;
     private final RecordingRemover remover;
     private final boolean dryRun;
     private final CleanupPass.Report report;
@@ -66,12 +66,12 @@ public final class DiskGuard implements Processor {
     private volatile FileStore store;
     private boolean wasUnmet;
 
-    public DiskGuard(GuardConfig config, RecordingRemover remover, boolean dryRun, MeterRegistry meters,
+    public DiskGuard(CleanupConfig config, RecordingRemover remover, boolean dryRun, MeterRegistry meters,
             CleanupPass.Report report) {
         this(config, remover, dryRun, meters, report, Clock.systemUTC());
     }
 
-    DiskGuard(GuardConfig config, RecordingRemover remover, boolean dryRun, MeterRegistry meters,
+    DiskGuard(CleanupConfig config, RecordingRemover remover, boolean dryRun, MeterRegistry meters,
             CleanupPass.Report report, Clock clock) {
         this.dir = config.recordingDir();
         this.config = config;
@@ -82,7 +82,7 @@ public final class DiskGuard implements Processor {
         this.metrics = new GuardMetrics(meters, this);
     }
 
-    public GuardConfig config() {
+    public CleanupConfig config() {
         return config;
     }
 
@@ -131,7 +131,7 @@ public final class DiskGuard implements Processor {
     }
 
     public Check check() {
-        if (!config.enabled()) {
+        if (!config.guardEnabled()) {
             // off: nothing to guard, and an unreadable directory is the retention pass's to report
             double free = freeBytesOrNaN();
             return record(new Check(false, dryRun, Double.isNaN(free) ? -1 : (long) free, 0, 0, 0, 0, 0, 0, 0));

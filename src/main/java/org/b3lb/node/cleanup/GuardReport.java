@@ -12,7 +12,7 @@ final class GuardReport {
     }
 
     /** One line for a check: what it did or would do and whether the target is (would be) met. */
-    static String summary(DiskGuard.Check c, GuardConfig config, Path dir) {
+    static String summary(DiskGuard.Check c, CleanupConfig config, Path dir) {
         if (!c.enabled()) {
             return "disk guard: off (b3lb.cleaner.min-free is empty)"
                     + (c.freeBytes() < 0 ? "" : "; " + Sizes.bytes(c.freeBytes()) + " free on " + dir);
@@ -35,7 +35,7 @@ final class GuardReport {
                 + " (see the lines above)");
     }
 
-    static String unmet(DiskGuard.Check c, GuardConfig config, Path dir) {
+    static String unmet(DiskGuard.Check c, CleanupConfig config, Path dir) {
         String cause = c.pendingCount() > 0
                 ? "likely cause: uploads are not getting through (journalctl -u b3lb-node | grep upload); recordings"
                         + " awaiting upload are never deleted"
@@ -50,7 +50,7 @@ final class GuardReport {
                 CleanupResult.recordings(c.pendingCount()), Sizes.bytes(c.pendingBytes()),
                 c.unmarkedCount() > 0 ? ", " + c.unmarkedCount() + " not uploaded and not marked (b3lb-node clean"
                         + " --dry-run --verbose shows how to mark each)" : "",
-                cause, Sizes.duration(config.interval()));
+                cause, Sizes.duration(config.guardInterval()));
     }
 
     static String age(long millis) {

@@ -50,18 +50,19 @@ public final class RecordingRemover {
     private final Mover mover;
     private final BbbRecord bbbRecord;
 
-    public RecordingRemover(RemovalConfig config) {
-        this(Files::delete, config);
+    public RecordingRemover(CleanupConfig config) {
+        this(Files::delete, config.deleteBbbRecording() ? config.bbbRecordCommand() : null);
     }
 
-    RecordingRemover(CleanupPass.Deleter deleter, RemovalConfig config) {
-        this(deleter, (from, to) -> Files.move(from, to, StandardCopyOption.ATOMIC_MOVE), config);
+    /** @param bbbRecordCommand run as {@code <command> --delete <id>} after each removal; null: none */
+    RecordingRemover(CleanupPass.Deleter deleter, String bbbRecordCommand) {
+        this(deleter, (from, to) -> Files.move(from, to, StandardCopyOption.ATOMIC_MOVE), bbbRecordCommand);
     }
 
-    RecordingRemover(CleanupPass.Deleter deleter, Mover mover, RemovalConfig config) {
+    RecordingRemover(CleanupPass.Deleter deleter, Mover mover, String bbbRecordCommand) {
         this.deleter = deleter;
         this.mover = mover;
-        this.bbbRecord = config.deleteBbbRecording() ? new BbbRecord(config.bbbRecordCommand()) : null;
+        this.bbbRecord = bbbRecordCommand == null ? null : new BbbRecord(bbbRecordCommand);
     }
 
     static BasicFileAttributes attributes(Path entry) throws IOException {

@@ -14,8 +14,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.camel.support.DefaultExchange;
+import java.util.Map;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.b3lb.node.config.Settings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,12 +76,13 @@ class DiskGuardTest {
     }
 
     DiskGuard guard(long minFreeBytes, boolean dryRun, RecordingRemover remover) {
-        GuardConfig config = new GuardConfig(dir, new MinFree(0, minFreeBytes, minFreeBytes + ""), Duration.ofMinutes(5));
+        CleanupConfig config = CleanupConfig.from(Settings.load(null, Map.of(), Map.of("b3lb.recording-dir", dir.toString(),
+                "b3lb.cleaner.min-free", Long.toString(minFreeBytes))));
         return new DiskGuard(config, remover, dryRun, meters, report::add);
     }
 
     DiskGuard guard(long minFreeBytes) {
-        return guard(minFreeBytes, false, new RecordingRemover(new RemovalConfig(false, "bbb-record")));
+        return guard(minFreeBytes, false, new RecordingRemover(Files::delete, null));
     }
 
     @Test
@@ -208,7 +211,7 @@ class DiskGuardTest {
                     }
                 }
             }
-        }, new RemovalConfig(false, "bbb-record"));
+        }, null);
         DiskGuard guard = guard(free() + 8L * SIZE, false, remover);
 
         DiskGuard.Check c = guard.check();
@@ -228,7 +231,7 @@ class DiskGuardTest {
     void aDryRunReportsWhatItWouldDeleteAndDeletesNothing() throws Exception {
         fill();
         long before = free();
-        DiskGuard guard = guard(before + SIZE * 3 / 2, true, new RecordingRemover(new RemovalConfig(true, "/nonexistent")));
+        DiskGuard guard = guard(before + SIZE * 3 / 2, true, new RecordingRemover(Files::delete, "/nonexistent"));
 
         DiskGuard.Check c = guard.check();
 

@@ -33,7 +33,7 @@ final class Fixture {
     static CleanupPass pass(Path dir, boolean dryRun, MeterRegistry meters, CleanupPass.Deleter deleter,
             CleanupPass.Report report, Clock clock) {
         return new CleanupPass(dir, new RetentionRule(Duration.ofDays(7)), dryRun, new CleanupMetrics(meters),
-                new RecordingRemover(deleter, new RemovalConfig(false, "bbb-record")), report, clock, Protocol.SPEC);
+                new RecordingRemover(deleter, null), report, clock, Protocol.SPEC);
     }
 
     /** A report that a dry run gives each entry it keeps, as {@code clean --dry-run --verbose}. */
