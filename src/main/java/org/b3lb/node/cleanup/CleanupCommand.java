@@ -50,10 +50,10 @@ public final class CleanupCommand {
         report.println(r.summary());
         DiskGuard guard = new DiskGuard(config, remover, dryRun, meters, lines);
         DiskGuard.Check g = guard.check();
-        report.println(guard.summary(g));
+        report.println(GuardReport.summary(g, config));
         report.flush();
         if (g.unmet() && !dryRun) {
-            System.err.println(guard.unmetMessage(g));
+            System.err.println(GuardReport.unmet(g, config));
         }
         return r.errors() == 0 && g.errors() == 0 ? 0 : 1;
     }

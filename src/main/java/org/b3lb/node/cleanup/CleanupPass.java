@@ -20,6 +20,7 @@ import org.b3lb.node.layout.RecordingFiles;
 import org.b3lb.node.layout.RecordingLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * One retention cleanup pass over the recording directory: deletes each {@code <id>.tar} that
@@ -31,12 +32,6 @@ import org.slf4j.LoggerFactory;
  * to the route, so the next scheduled pass always runs.
  */
 public final class CleanupPass implements Processor {
-
-    /** How a file is removed; a seam so a test can make one deletion fail whoever runs it. */
-    @FunctionalInterface
-    public interface Deleter {
-        void delete(Path file) throws IOException;
-    }
 
     /**
      * Where the pass reports each recording it deletes, would delete or keeps at the last moment,
@@ -100,12 +95,9 @@ public final class CleanupPass implements Processor {
         if (r == null) {
             return;
         }
-        if (r.errors() > 0) {
-            LOG.warn(r.summary());
-        } else {
-            LOG.info(r.summary());
-        }
-        exchange.getMessage().setBody(r.summary());
+        String line = r.summary();
+        LOG.atLevel(r.errors() > 0 ? Level.WARN : Level.INFO).log(line);
+        exchange.getMessage().setBody(line);
     }
 
     /** The last finished pass, or null before the first. */
@@ -157,8 +149,7 @@ public final class CleanupPass implements Processor {
             t.kept.summarize();
         }
         return new CleanupResult(dryRun, t.deleted, t.freedBytes, t.pending, t.unmarked, t.leftovers, t.errors, listFailed,
-                started,
-                (System.nanoTime() - t0) / 1_000_000);
+                started, (System.nanoTime() - t0) / 1_000_000);
     }
 
     private void consider(Path entry, long cutoff, Tally t) {
@@ -204,8 +195,8 @@ public final class CleanupPass implements Processor {
                         : "uploaded again, rebuilt or replaced") + " during the pass");
                 return;
             }
-            report.line("deleted " + name + o.also() + " (" + Sizes.bytes(o.freedBytes()) + ", uploaded " + o.look().uploadedAt()
-                    + ")");
+            report.line("deleted " + name + o.also() + " (" + Sizes.bytes(o.freedBytes()) + ", uploaded "
+                    + o.look().uploadedAt() + ")");
             t.deleted++;
             t.freedBytes += o.freedBytes();
             t.errors += o.errors();
@@ -231,7 +222,7 @@ public final class CleanupPass implements Processor {
      * The entry's name. Entries of a DirectoryStream are always {@code dir/name}; cutting the
      * string is cheaper than {@code getFileName()}, which builds a second Path for every entry.
      */
-    private static String fileName(Path entry) {
+    static String fileName(Path entry) {
         String s = entry.toString();
         return s.substring(s.lastIndexOf('/') + 1);
     }

@@ -8,7 +8,6 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -59,7 +58,6 @@ public final class DiskGuard implements Processor {
     private final RecordingRemover remover;
     private final boolean dryRun;
     private final CleanupPass.Report report;
-    private final Clock clock;
     /** Every upload counts as old: below the target the guard deletes inside the retention too. */
     private final RetentionRule rule = new RetentionRule(Duration.ZERO);
     private final GuardMetrics metrics;
@@ -68,17 +66,11 @@ public final class DiskGuard implements Processor {
 
     public DiskGuard(CleanupConfig config, RecordingRemover remover, boolean dryRun, MeterRegistry meters,
             CleanupPass.Report report) {
-        this(config, remover, dryRun, meters, report, Clock.systemUTC());
-    }
-
-    DiskGuard(CleanupConfig config, RecordingRemover remover, boolean dryRun, MeterRegistry meters,
-            CleanupPass.Report report, Clock clock) {
         this.dir = config.recordingDir();
         this.config = config;
         this.remover = remover;
         this.dryRun = dryRun;
         this.report = report;
-        this.clock = clock;
         this.metrics = new GuardMetrics(meters, this);
     }
 
@@ -92,9 +84,9 @@ public final class DiskGuard implements Processor {
         Check c = check();
         exchange.getMessage().setBody(c);
         if (c.unmet()) {
-            LOG.error(unmetMessage(c));
+            LOG.error(GuardReport.unmet(c, config));
         } else if (c.deleted() > 0) {
-            LOG.info(summary(c));
+            LOG.info(GuardReport.summary(c, config));
         } else if (wasUnmet && c.enabled() && c.targetBytes() > 0) {
             LOG.info("disk guard: {} free on {}, target b3lb.cleaner.min-free={} met again", Sizes.bytes(c.freeBytes()), dir,
                     config.minFree().text());
@@ -159,7 +151,7 @@ public final class DiskGuard implements Processor {
     }
 
     private Check makeRoom(long freeAtStart, long target) {
-        long now = clock.millis();
+        long now = System.currentTimeMillis();
         List<Candidate> candidates = new ArrayList<>();
         long[] t = new long[4]; // pending count, pending bytes, unmarked count, errors
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
@@ -226,8 +218,7 @@ public final class DiskGuard implements Processor {
     }
 
     private void collect(Path entry, List<Candidate> candidates, long[] t) {
-        String s = entry.toString();
-        String name = s.substring(s.lastIndexOf('/') + 1);
+        String name = CleanupPass.fileName(entry);
         String id = RecordingLayout.idOf(name, RecordingLayout.TAR);
         if (id == null) {
             return;
@@ -253,15 +244,5 @@ public final class DiskGuard implements Processor {
             t[3]++;
             LOG.error("disk guard: cannot examine {}: {}", entry, CleanupPass.describe(e));
         }
-    }
-
-    /** One line for a check: what it did or would do and whether the target is (would be) met. */
-    public String summary(Check c) {
-        return GuardReport.summary(c, config, dir);
-    }
-
-    /** The ERROR logged once per check while the target is out of reach. */
-    String unmetMessage(Check c) {
-        return GuardReport.unmet(c, config, dir);
     }
 }

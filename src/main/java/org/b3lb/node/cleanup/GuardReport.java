@@ -12,7 +12,8 @@ final class GuardReport {
     }
 
     /** One line for a check: what it did or would do and whether the target is (would be) met. */
-    static String summary(DiskGuard.Check c, CleanupConfig config, Path dir) {
+    static String summary(DiskGuard.Check c, CleanupConfig config) {
+        Path dir = config.recordingDir();
         if (!c.enabled()) {
             return "disk guard: off (b3lb.cleaner.min-free is empty)"
                     + (c.freeBytes() < 0 ? "" : "; " + Sizes.bytes(c.freeBytes()) + " free on " + dir);
@@ -35,7 +36,8 @@ final class GuardReport {
                 + " (see the lines above)");
     }
 
-    static String unmet(DiskGuard.Check c, CleanupConfig config, Path dir) {
+    /** The ERROR logged once per check while the target is out of reach. */
+    static String unmet(DiskGuard.Check c, CleanupConfig config) {
         String cause = c.pendingCount() > 0
                 ? "likely cause: uploads are not getting through (journalctl -u b3lb-node | grep upload); recordings"
                         + " awaiting upload are never deleted"
@@ -46,7 +48,7 @@ final class GuardReport {
                         + " published recordings, logs: du -sh /var/bigbluebutton/*; see b3lb.cleaner.delete-bbb-recording)";
         return String.format(Locale.ROOT, "disk guard: only %s free on the filesystem of %s, below b3lb.cleaner.min-free=%s"
                 + " (%s), and nothing more can be deleted: %s (%s) await upload%s; %s; next check in %s",
-                Sizes.bytes(c.freeBytes()), dir, config.minFree().text(), Sizes.bytes(c.targetBytes()),
+                Sizes.bytes(c.freeBytes()), config.recordingDir(), config.minFree().text(), Sizes.bytes(c.targetBytes()),
                 CleanupResult.recordings(c.pendingCount()), Sizes.bytes(c.pendingBytes()),
                 c.unmarkedCount() > 0 ? ", " + c.unmarkedCount() + " not uploaded and not marked (b3lb-node clean"
                         + " --dry-run --verbose shows how to mark each)" : "",

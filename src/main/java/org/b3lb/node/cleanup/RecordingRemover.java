@@ -40,13 +40,19 @@ public final class RecordingRemover {
     private static final Logger LOG = LoggerFactory.getLogger(RecordingRemover.class);
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
 
+    /** How a file is removed; a seam so a test can make one deletion fail whoever runs it. */
+    @FunctionalInterface
+    interface Deleter {
+        void delete(Path file) throws IOException;
+    }
+
     /** How the tar is renamed aside; a seam so a test can put a new version in place at that moment. */
     @FunctionalInterface
     interface Mover {
         void move(Path from, Path to) throws IOException;
     }
 
-    private final CleanupPass.Deleter deleter;
+    private final Deleter deleter;
     private final Mover mover;
     private final BbbRecord bbbRecord;
 
@@ -55,11 +61,11 @@ public final class RecordingRemover {
     }
 
     /** @param bbbRecordCommand run as {@code <command> --delete <id>} after each removal; null: none */
-    RecordingRemover(CleanupPass.Deleter deleter, String bbbRecordCommand) {
+    RecordingRemover(Deleter deleter, String bbbRecordCommand) {
         this(deleter, (from, to) -> Files.move(from, to, StandardCopyOption.ATOMIC_MOVE), bbbRecordCommand);
     }
 
-    RecordingRemover(CleanupPass.Deleter deleter, Mover mover, String bbbRecordCommand) {
+    RecordingRemover(Deleter deleter, Mover mover, String bbbRecordCommand) {
         this.deleter = deleter;
         this.mover = mover;
         this.bbbRecord = bbbRecordCommand == null ? null : new BbbRecord(bbbRecordCommand);

@@ -88,7 +88,7 @@ class CleanupPassTest {
         Fixture.file(dir, "a b.tar", Fixture.OLD);
     }
 
-    CleanupPass pass(boolean dryRun, CleanupPass.Deleter deleter) {
+    CleanupPass pass(boolean dryRun, RecordingRemover.Deleter deleter) {
         return Fixture.pass(dir, dryRun, meters, deleter, CleanupPass.Report.log(), Clock.systemUTC());
     }
 
