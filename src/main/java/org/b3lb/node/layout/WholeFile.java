@@ -31,15 +31,9 @@ public final class WholeFile {
     }
 
     /**
-     * @param tmp   the temp file, in the target's directory; a leftover of that name is replaced
-     * @param mtime the target's mtime, set on the temp before the rename so the file never shows
-     *              another; null keeps the moment of writing
-     */
-    public static void write(Path target, Path tmp, byte[] content, FileTime mtime) throws IOException {
-        write(target, tmp, content, mtime, null);
-    }
-
-    /**
+     * @param tmp     the temp file, in the target's directory; a leftover of that name is replaced
+     * @param mtime   the target's mtime, set on the temp before the rename so the file never shows
+     *                another; null keeps the moment of writing
      * @param prepare null, or what gives the temp its owner and mode; such a temp starts readable by its
      *                owner only, so a secret is never readable by others, not even for a moment
      */
