@@ -6,17 +6,14 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.camel.api.management.ManagedCamelContext;
 import org.apache.camel.main.Main;
 import org.b3lb.node.app.NodeService;
+import org.b3lb.node.cleanup.CleanupConfig;
 import org.b3lb.node.cleanup.DiskGuard;
-import org.b3lb.node.cleanup.GuardConfig;
-import org.b3lb.node.cleanup.MinFree;
 import org.b3lb.node.cleanup.RecordingRemover;
-import org.b3lb.node.cleanup.RemovalConfig;
 import org.b3lb.node.config.Settings;
 
 /**
@@ -40,8 +37,9 @@ public class GuardCheckBench {
         try (var s = Files.list(dir)) {
             entries = (int) s.count();
         }
-        GuardConfig config = new GuardConfig(dir, MinFree.parse("1K"), Duration.ofMinutes(5));
-        DiskGuard guard = new DiskGuard(config, new RecordingRemover(new RemovalConfig(false, "/usr/bin/bbb-record")), false,
+        CleanupConfig config = CleanupConfig.from(Settings.load(null, Map.of(), Map.of("b3lb.recording-dir", dir.toString(),
+                "b3lb.cleaner.min-free", "1K")));
+        DiskGuard guard = new DiskGuard(config, new RecordingRemover(config), false,
                 new SimpleMeterRegistry(), line -> { });
 
         for (int i = 0; i < n / 5; i++) { // warm-up: JIT
@@ -51,13 +49,15 @@ public class GuardCheckBench {
         long c0 = CPU.getCurrentThreadCpuTime();
         long w0 = System.nanoTime();
         long sink = 0;
+        DiskGuard.Check last = null;
         for (int i = 0; i < n; i++) {
-            sink += guard.check().freeBytes();
+            last = guard.check();
+            sink += last.freeBytes();
         }
         double checkCpu = (CPU.getCurrentThreadCpuTime() - c0) / 1e3 / n;
         double checkWall = (System.nanoTime() - w0) / 1e3 / n;
-        if (guard.lastCheck().deleted() != 0 || guard.lastCheck().unmet()) {
-            throw new IllegalStateException("the guard was not idle: " + guard.lastCheck());
+        if (last.deleted() != 0 || last.unmet()) {
+            throw new IllegalStateException("the guard was not idle: " + last);
         }
 
         c0 = CPU.getCurrentThreadCpuTime();

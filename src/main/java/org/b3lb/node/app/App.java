@@ -79,9 +79,9 @@ public final class App {
                     yield RouteControl.run(c, cl.arguments(), System.out, System.err);
                 }
                 case "clean" -> {
-                    cl.allowOnly("--dry-run");
+                    cl.allowOnly("--dry-run", "--verbose");
                     requireRecordingDirInCheckout(settings);
-                    yield CleanupCommand.run(settings, cl.has("--dry-run"), System.out);
+                    yield CleanupCommand.run(settings, cl.has("--dry-run"), cl.has("--verbose"), System.out);
                 }
                 case "adopt-uploaded" -> {
                     cl.allowOnly("--dry-run");

@@ -15,7 +15,7 @@ public record CommandLine(String command, Path config, Map<String, String> overr
                           List<String> arguments) {
 
     public static final String USAGE = "usage: b3lb-node [run | status [--json] | routes list|stop ID|start ID"
-            + " | push --once | clean [--dry-run] | migrate [--dry-run] | adopt-uploaded [--dry-run] | --help | --version]"
+            + " | push --once | clean [--dry-run] [--verbose] | migrate [--dry-run] | adopt-uploaded [--dry-run] | --help | --version]"
             + " [--config PATH] [--KEY=VALUE ...]";
 
     static final String SECRET_KEY = "b3lb.upload.secret";
@@ -36,7 +36,9 @@ public record CommandLine(String command, Path config, Map<String, String> overr
                                            until started or restarted
                   routes start ID          start it again
                   push --once              upload every pending recording once, then exit
-                  clean [--dry-run]        one retention cleanup pass now (--dry-run: list, delete nothing)
+                  clean [--dry-run] [--verbose]
+                                           one retention cleanup pass now (--dry-run: list, delete nothing;
+                                           what it keeps is counted by reason, --verbose: each entry)
                   migrate [--dry-run]      take over from B3LB's node scripts or the spec's scripts: carry
                                            their settings, convert B3LB's queue, retire their units, hooks
                                            and nginx snippet (--dry-run: say what, change nothing; as root)

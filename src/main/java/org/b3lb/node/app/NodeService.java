@@ -13,9 +13,7 @@ import org.b3lb.node.cleanup.CleanupHealthCheck;
 import org.b3lb.node.cleanup.CleanupMetrics;
 import org.b3lb.node.cleanup.CleanupPass;
 import org.b3lb.node.cleanup.DiskGuard;
-import org.b3lb.node.cleanup.GuardConfig;
 import org.b3lb.node.cleanup.RecordingRemover;
-import org.b3lb.node.cleanup.RemovalConfig;
 import org.b3lb.node.config.ConfigException;
 import org.b3lb.node.config.ConfigLocator;
 import org.b3lb.node.config.ProtocolInUse;
@@ -61,8 +59,6 @@ public final class NodeService {
                     + s.source("b3lb.recording-dir") + "); point b3lb.recording-dir at the directory the hook writes to");
         }
         CleanupConfig cleanup = CleanupConfig.from(s);
-        GuardConfig guard = GuardConfig.from(s);
-        RemovalConfig removal = RemovalConfig.from(s);
         UploadConfig upload = UploadConfig.from(s);
 
         for (String unknown : s.unknownKeys()) {
@@ -106,12 +102,12 @@ public final class NodeService {
         }
 
         Instant started = Instant.now();
-        RecordingRemover remover = new RecordingRemover(removal);
+        RecordingRemover remover = new RecordingRemover(cleanup);
         CleanupPass cleanupPass = new CleanupPass(cleanup, cleanup.dryRun(), new CleanupMetrics(meters, started),
                 CleanupPass.Report.log(), remover);
         main.bind("cleanupPass", cleanupPass);
         main.bind("cleanupHealthCheck", new CleanupHealthCheck(cleanup, cleanupPass, started));
-        main.bind("diskGuard", new DiskGuard(guard, remover, cleanup.dryRun(), meters, CleanupPass.Report.log()));
+        main.bind("diskGuard", new DiskGuard(cleanup, remover, cleanup.dryRun(), meters, CleanupPass.Report.log()));
 
         Properties p = new Properties();
         // every b3lb.* value (for {{placeholders}} in YAML routes and b3lb/camel.properties) and the
@@ -133,8 +129,8 @@ public final class NodeService {
         // always gets a resolved zone id (the host's when b3lb.cleaner.time-zone is empty)
         p.put("b3lb.cleaner.quartz-time-zone", cleanup.quartzTimeZoneId());
         // derived too: the disk-guard route starts only when b3lb.cleaner.min-free is set
-        p.put("b3lb.cleaner.guard-enabled", Boolean.toString(guard.enabled()));
-        p.put("b3lb.cleaner.guard-interval-millis", Long.toString(guard.interval().toMillis()));
+        p.put("b3lb.cleaner.guard-enabled", Boolean.toString(cleanup.guardEnabled()));
+        p.put("b3lb.cleaner.guard-interval-millis", Long.toString(cleanup.guardInterval().toMillis()));
         // derived too: the load-sample route runs only when the load route answers from /proc/stat
         p.put("b3lb.load.cpu-sampling", Boolean.toString(load.samplesCpu()));
         main.setOverrideProperties(p);

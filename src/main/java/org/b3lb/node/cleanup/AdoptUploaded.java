@@ -10,6 +10,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.BiConsumer;
 import org.b3lb.node.layout.Evidence;
 import org.b3lb.node.layout.FileIdentity;
 import org.b3lb.node.layout.HookCommand;
@@ -17,74 +21,120 @@ import org.b3lb.node.layout.RecordingFiles;
 import org.b3lb.node.layout.RecordingLayout;
 
 /**
- * {@code b3lb-node adopt-uploaded [--dry-run]}, run once by the package on an upgrade from 1.0:
- * 1.0 wrote no evidence; it set an uploaded tar's mtime to the moment of the upload and deleted
- * its marker, and its cleanup deleted every old tar without a marker. Each valid {@code <id>.tar}
- * with neither marker nor evidence gets its evidence, dated by the tar's mtime, so 1.1 deletes
- * what 1.0 would have and keeps counting the retention from the same moment. A second run finds
- * nothing: every tar it would adopt now has evidence.
+ * Upload evidence for the tars an older uploader sent. {@code b3lb-node adopt-uploaded [--dry-run]}
+ * is run once by the package on an upgrade from 1.0: 1.0 wrote no evidence; it set an uploaded
+ * tar's mtime to the moment of the upload and deleted its marker, and its cleanup deleted every
+ * old tar without a marker. {@code migrate} does the same for the spec's scripts, whose b3lb-push
+ * removes the marker only on HTTP 200. Each valid regular {@code <id>.tar} with neither marker
+ * nor evidence gets its evidence, dated by the tar's mtime, so the retention and the disk guard
+ * count from the moment the old cleaner did. A second run finds nothing: every tar it would adopt
+ * now has evidence; any evidence, even for another version, means b3lb-node has seen the recording.
  *
  * <p>Run later than the upgrade it would turn a tar the hook failed to mark into an "uploaded"
- * one, so it is meant for the upgrade only. Tars changed within {@link HookCommand#MARKS_WITHIN}
- * are left alone: the hook may be about to write their marker.
+ * one, so it is meant for the upgrade only. Tars beside a hook's lock are left alone, and so by
+ * {@code adopt-uploaded} are tars changed within {@link HookCommand#MARKS_WITHIN}: the hook may be
+ * about to write their marker.
  */
 public final class AdoptUploaded {
+
+    /**
+     * What a scan found, by id.
+     *
+     * @param pending   tars with a marker: they wait for upload as they are
+     * @param adoptable tars to record as uploaded
+     * @param busy      tars a hook may be writing or marking now
+     */
+    public record Found(int pending, List<RecordingFiles> adoptable, List<RecordingFiles> busy) {
+    }
 
     private AdoptUploaded() {
     }
 
-    /** @return 0, or 1 when the directory or a tar could not be read or an evidence written */
-    public static int run(Path dir, boolean dryRun, Clock clock, PrintStream out, PrintStream err) {
-        long settledBefore = clock.instant().minus(HookCommand.MARKS_WITHIN).toEpochMilli();
-        int adopted = 0;
-        int recent = 0;
-        int errors = 0;
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+    /**
+     * @param settledBefore tars changed at or after this moment are busy; null: only a lock makes a tar busy
+     * @param onError       a tar that could not be read (the scan goes on)
+     * @throws IOException when the directory cannot be read
+     */
+    public static Found scan(Path dir, Instant settledBefore, BiConsumer<Path, Exception> onError) throws IOException {
+        int pending = 0;
+        List<RecordingFiles> adoptable = new ArrayList<>();
+        List<RecordingFiles> busy = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "*" + RecordingLayout.TAR)) {
             for (Path entry : entries) {
                 String id = RecordingLayout.idOf(entry.getFileName().toString(), RecordingLayout.TAR);
-                if (id == null) {
-                    continue;
-                }
-                RecordingFiles r = new RecordingFiles(dir, id);
+                RecordingFiles r = id == null ? null : new RecordingFiles(dir, id);
                 try {
-                    FileIdentity tar = FileIdentity.of(r.tar());
-                    // any evidence, even for another version, means 1.1 has seen this recording already
-                    if (!tar.regular() || !Files.notExists(r.marker(), LinkOption.NOFOLLOW_LINKS)
-                            || !Files.notExists(r.evidence(), LinkOption.NOFOLLOW_LINKS)) {
+                    if (r == null || !FileIdentity.of(r.tar()).regular()) {
                         continue;
                     }
-                    Instant uploadedAt = Instant.ofEpochSecond(0, tar.mtimeNanos());
-                    if (uploadedAt.toEpochMilli() >= settledBefore) {
-                        recent++;
+                    if (!Files.notExists(r.marker(), LinkOption.NOFOLLOW_LINKS)) {
+                        pending++;
+                    } else if (!Files.notExists(r.evidence(), LinkOption.NOFOLLOW_LINKS)) {
                         continue;
-                    }
-                    if (dryRun) {
-                        out.println("would record upload evidence for " + id + RecordingLayout.TAR + " (uploaded "
-                                + uploadedAt + ")");
+                    } else if (!Files.notExists(r.lock(), LinkOption.NOFOLLOW_LINKS) || settledBefore != null
+                            && !Files.getLastModifiedTime(r.tar(), LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(settledBefore)) {
+                        busy.add(r);
                     } else {
-                        Evidence.write(r, tar, uploadedAt);
+                        adoptable.add(r);
                     }
-                    adopted++;
                 } catch (NoSuchFileException e) {
                     // deleted or renamed since the listing
                 } catch (IOException | RuntimeException e) {
-                    errors++;
-                    err.println("b3lb-node: cannot record upload evidence for " + r.tar() + ": " + e
-                            + "; check that the service user may write in " + dir);
+                    onError.accept(entry, e);
                 }
             }
-        } catch (IOException | DirectoryIteratorException e) {
+        } catch (DirectoryIteratorException e) {
+            throw e.getCause();
+        }
+        adoptable.sort(Comparator.comparing(RecordingFiles::id));
+        return new Found(pending, adoptable, busy);
+    }
+
+    /** Writes the evidence for the tar as it is now, dated at its mtime. */
+    public static void adopt(RecordingFiles r) throws IOException {
+        FileIdentity tar = FileIdentity.of(r.tar());
+        Evidence.write(r, tar, Instant.ofEpochSecond(0, tar.mtimeNanos()));
+    }
+
+    /** @return 0, or 1 when the directory or a tar could not be read or an evidence written */
+    public static int run(Path dir, boolean dryRun, Clock clock, PrintStream out, PrintStream err) {
+        int[] errors = {0};
+        BiConsumer<Path, Exception> failed = (tar, e) -> {
+            errors[0]++;
+            err.println("b3lb-node: cannot record upload evidence for " + tar + ": " + e
+                    + "; check that the service user may write in " + dir);
+        };
+        Found found;
+        try {
+            found = scan(dir, clock.instant().minus(HookCommand.MARKS_WITHIN), failed);
+        } catch (IOException e) {
             err.println("b3lb-node: cannot read the recording directory " + dir + ": " + CleanupPass.describe(e)
                     + "; check b3lb.recording-dir and run this as the service user");
             return 1;
         }
+        int adopted = 0;
+        for (RecordingFiles r : found.adoptable()) {
+            try {
+                if (dryRun) {
+                    out.println("would record upload evidence for " + r.id() + RecordingLayout.TAR + " (uploaded "
+                            + Files.getLastModifiedTime(r.tar(), LinkOption.NOFOLLOW_LINKS).toInstant() + ")");
+                } else {
+                    adopt(r);
+                }
+                adopted++;
+            } catch (NoSuchFileException e) {
+                // deleted since the scan
+            } catch (IOException | RuntimeException e) {
+                failed.accept(r.tar(), e);
+            }
+        }
         out.println("b3lb-node: " + (dryRun ? "would record" : "recorded") + " upload evidence for " + adopted
                 + " recording(s) uploaded by 1.0 (their tar's mtime is the upload time)");
-        if (recent > 0) {
-            out.println("b3lb-node: left alone " + recent + " tar(s) without a marker changed in the last "
+        if (!found.busy().isEmpty()) {
+            out.println("b3lb-node: left alone " + found.busy().size() + " tar(s) without a marker changed in the last "
                     + HookCommand.MARKS_WITHIN.toMinutes() + " minutes (the hook may be about to mark them);"
                     + " b3lb-node status counts any that stay unmarked");
         }
-        return errors == 0 ? 0 : 1;
+        return errors[0] == 0 ? 0 : 1;
     }
 }

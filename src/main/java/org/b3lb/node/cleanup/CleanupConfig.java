@@ -6,18 +6,57 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.TimeZone;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.b3lb.node.config.Protocol;
 import org.b3lb.node.config.Settings;
+import org.b3lb.node.config.Sizes;
 import org.quartz.CronExpression;
 
 /**
- * The retention cleanup's settings, checked at start-up.
+ * The {@code b3lb.cleaner.*} settings of the retention cleanup, the disk guard and what goes with a
+ * deleted recording, checked at start-up.
  *
- * @param timeZone the zone the cron is read in, or null for the host's
- * @param protocol which hook command marks a recording again (the hook acts from post_archive or post_publish)
+ * @param timeZone         the zone the cron is read in, or null for the host's
+ * @param protocol         which hook command marks a recording again (the hook acts from post_archive or post_publish)
+ * @param minFree          null when {@code b3lb.cleaner.min-free} is empty: the disk guard is off
+ * @param bbbRecordCommand the program run as {@code <command> --delete <id>} when {@code deleteBbbRecording};
+ *                         BBB installs it as /usr/bin/bbb-record, tests point it at a script
  */
 public record CleanupConfig(Path recordingDir, boolean enabled, String cron, ZoneId timeZone, int retentionDays,
-        boolean dryRun, Protocol protocol) {
+        boolean dryRun, Protocol protocol, MinFree minFree, Duration guardInterval, boolean deleteBbbRecording,
+        String bbbRecordCommand) {
+
+    /**
+     * The free space the disk guard keeps: a share of the filesystem ({@code 15%}) or a size
+     * ({@code 50G}, binary units as {@code df -h} shows them).
+     *
+     * @param percent the share, 0 &lt; percent &lt; 100, or 0 when {@code bytes} is given
+     * @param bytes   the size in bytes, or 0 when {@code percent} is given
+     * @param text    the value as the admin wrote it, for log lines
+     */
+    public record MinFree(double percent, long bytes, String text) {
+
+        /** No space before the sign: {@code 15 %} is refused rather than guessed. */
+        private static final Pattern PERCENT = Pattern.compile("(\\d{1,2}(?:\\.\\d+)?)%");
+
+        /** @return the parsed value, or null when the text is not one of the two forms (or is zero) */
+        public static MinFree parse(String text) {
+            String t = text.trim();
+            Matcher m = PERCENT.matcher(t);
+            if (m.matches()) {
+                double p = Double.parseDouble(m.group(1));
+                return p > 0 && p < 100 ? new MinFree(p, 0, t) : null;
+            }
+            long b = Sizes.parseBytes(t);
+            return b > 0 ? new MinFree(0, b, t) : null;
+        }
+
+        /** The target in bytes on a filesystem of {@code totalBytes}. */
+        public long targetBytes(long totalBytes) {
+            return percent > 0 ? (long) Math.ceil(totalBytes * percent / 100.0) : bytes;
+        }
+    }
 
     /**
      * At least one day: BBB writes {@code <id>.tar} before its post-archive hook creates
@@ -26,6 +65,8 @@ public record CleanupConfig(Path recordingDir, boolean enabled, String cron, Zon
      */
     public static final int MIN_RETENTION_DAYS = 1;
     static final int MAX_RETENTION_DAYS = 36_500;
+    static final Duration MIN_GUARD_INTERVAL = Duration.ofMillis(100);
+    static final Duration MAX_GUARD_INTERVAL = Duration.ofDays(1);
 
     public static CleanupConfig from(Settings s) {
         boolean enabled = s.bool("b3lb.cleaner.enabled");
@@ -44,8 +85,28 @@ public record CleanupConfig(Path recordingDir, boolean enabled, String cron, Zon
                     + " give a schedule that does, e.g. '0 0 3 * * ?' for 03:00 daily");
         }
         int days = s.intRange("b3lb.cleaner.retention-days", MIN_RETENTION_DAYS, MAX_RETENTION_DAYS);
-        return new CleanupConfig(s.path("b3lb.recording-dir"), enabled, cron, zone, days,
-                s.bool("b3lb.cleaner.dry-run"), s.protocol());
+        String minFreeText = s.string("b3lb.cleaner.min-free");
+        MinFree minFree = minFreeText.isEmpty() ? null : MinFree.parse(minFreeText);
+        if (!minFreeText.isEmpty() && minFree == null) {
+            throw s.invalid("b3lb.cleaner.min-free", "must be empty (guard off), a share of the filesystem"
+                    + " such as 15% (more than 0, less than 100) or a size such as 500M, 50G or 1T (binary units)");
+        }
+        Duration interval = s.duration("b3lb.cleaner.guard-interval");
+        if (interval.compareTo(MIN_GUARD_INTERVAL) < 0 || interval.compareTo(MAX_GUARD_INTERVAL) > 0) {
+            throw s.invalid("b3lb.cleaner.guard-interval", "must be a duration from 100ms to 1d, such as 5m");
+        }
+        boolean deleteBbb = s.bool("b3lb.cleaner.delete-bbb-recording");
+        String command = s.string("b3lb.cleaner.bbb-record-command");
+        if (!command.matches("[^\\s\\p{Cntrl}]+")) {
+            throw s.invalid("b3lb.cleaner.bbb-record-command", "must be the path of BBB's bbb-record program,"
+                    + " such as /usr/bin/bbb-record (no arguments: the cleanup adds --delete <id>)");
+        }
+        return new CleanupConfig(s.path("b3lb.recording-dir"), enabled, cron, zone, days, s.bool("b3lb.cleaner.dry-run"),
+                s.protocol(), minFree, interval, deleteBbb, command);
+    }
+
+    public boolean guardEnabled() {
+        return minFree != null;
     }
 
     private static boolean neverFires(String cron, ZoneId zone) {

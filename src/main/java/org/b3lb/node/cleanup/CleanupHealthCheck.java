@@ -55,6 +55,11 @@ public final class CleanupHealthCheck extends AbstractHealthCheck {
         return next == null ? null : next.toInstant();
     }
 
+    /** The next pass by the cron in its zone (null: never), for the health details and {@code b3lb-node status}. */
+    public Instant nextPass() {
+        return dueAfter(clock.instant());
+    }
+
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         Instant now = clock.instant();

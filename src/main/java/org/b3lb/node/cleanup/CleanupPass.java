@@ -6,6 +6,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -14,10 +15,12 @@ import org.apache.camel.Processor;
 import org.b3lb.node.cleanup.RetentionRule.Look;
 import org.b3lb.node.cleanup.RetentionRule.Verdict;
 import org.b3lb.node.config.Protocol;
+import org.b3lb.node.config.Sizes;
 import org.b3lb.node.layout.RecordingFiles;
 import org.b3lb.node.layout.RecordingLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * One retention cleanup pass over the recording directory: deletes each {@code <id>.tar} that
@@ -30,16 +33,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class CleanupPass implements Processor {
 
-    /** How a file is removed; a seam so a test can make one deletion fail whoever runs it. */
-    @FunctionalInterface
-    public interface Deleter {
-        void delete(Path file) throws IOException;
-    }
-
     /**
-     * Where the pass reports each recording it deletes, would delete or keeps at the last moment.
-     * The service logs them; {@code b3lb-node clean} prints them as its output, buffered, because
-     * a dry run over a large backlog prints one line per recording.
+     * Where the pass reports each recording it deletes, would delete or keeps at the last moment,
+     * and in a dry run what it keeps: by reason, or each entry when verbose. The service logs
+     * them; {@code b3lb-node clean} prints them as its output, buffered, because a dry run over a
+     * large backlog prints one line per recording.
      */
     public interface Report {
         void line(String text);
@@ -48,13 +46,17 @@ public final class CleanupPass implements Processor {
         default void flush() {
         }
 
+        /** Whether a dry run reports each entry it keeps, not only their counts by reason. */
+        default boolean verbose() {
+            return false;
+        }
+
         static Report log() {
             return LOG::info;
         }
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(CleanupPass.class);
-    private static final double MIB = 1024.0 * 1024.0;
 
     private final Path dir;
     private final RetentionRule rule;
@@ -68,20 +70,10 @@ public final class CleanupPass implements Processor {
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile CleanupResult last;
 
-    public CleanupPass(CleanupConfig config, boolean dryRun, CleanupMetrics metrics, Report report) {
-        this(config, dryRun, metrics, report, new RecordingRemover(new RemovalConfig(false, "bbb-record")));
-    }
-
     public CleanupPass(CleanupConfig config, boolean dryRun, CleanupMetrics metrics, Report report,
             RecordingRemover remover) {
         this(config.recordingDir(), new RetentionRule(config.retention()), dryRun, metrics, remover, report,
                 Clock.systemUTC(), config.protocol());
-    }
-
-    CleanupPass(Path dir, RetentionRule rule, boolean dryRun, CleanupMetrics metrics, Deleter deleter, Report report,
-            Clock clock) {
-        this(dir, rule, dryRun, metrics, new RecordingRemover(deleter, new RemovalConfig(false, "bbb-record")), report,
-                clock, Protocol.SPEC);
     }
 
     CleanupPass(Path dir, RetentionRule rule, boolean dryRun, CleanupMetrics metrics, RecordingRemover remover,
@@ -103,12 +95,9 @@ public final class CleanupPass implements Processor {
         if (r == null) {
             return;
         }
-        if (r.errors() > 0) {
-            LOG.warn(r.summary());
-        } else {
-            LOG.info(r.summary());
-        }
-        exchange.getMessage().setBody(r.summary());
+        String line = r.summary();
+        LOG.atLevel(r.errors() > 0 ? Level.WARN : Level.INFO).log(line);
+        exchange.getMessage().setBody(line);
     }
 
     /** The last finished pass, or null before the first. */
@@ -142,6 +131,7 @@ public final class CleanupPass implements Processor {
         long t0 = System.nanoTime();
         Tally t = new Tally();
         t.now = started.toEpochMilli();
+        t.kept = new KeepReason.Count(report);
         long cutoff = rule.cutoffMillis(started);
         boolean listFailed = false;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
@@ -155,9 +145,11 @@ public final class CleanupPass implements Processor {
             LOG.error("cleanup: cannot read recording directory {}: {}; check that it exists and that the service user"
                     + " may list it (b3lb.recording-dir); the next pass tries again", dir, describe(e));
         }
+        if (dryRun) {
+            t.kept.summarize();
+        }
         return new CleanupResult(dryRun, t.deleted, t.freedBytes, t.pending, t.unmarked, t.leftovers, t.errors, listFailed,
-                started,
-                (System.nanoTime() - t0) / 1_000_000);
+                started, (System.nanoTime() - t0) / 1_000_000);
     }
 
     private void consider(Path entry, long cutoff, Tally t) {
@@ -165,12 +157,12 @@ public final class CleanupPass implements Processor {
         String id = RecordingLayout.idOf(name, RecordingLayout.TAR);
         if (id == null) {
             if (Leftovers.isTemp(name)) {
-                long freed = Leftovers.consider(entry, name, t.now, dryRun, remover, report);
+                long freed = Leftovers.consider(entry, name, t.now, dryRun, remover, report, t.kept);
                 t.leftovers += freed >= 0 ? 1 : 0;
                 t.freedBytes += Math.max(0, freed);
                 t.errors += freed == Leftovers.ERROR ? 1 : 0;
             } else if (dryRun && name.endsWith(RecordingLayout.TAR)) {
-                report.line("keep " + name + ": " + KeepReason.badName());
+                t.kept.keep(KeepReason.BAD_NAME, name, KeepReason.BAD_NAME::summary);
             }
             return; // markers, evidence, locks, other names: not even a stat for them
         }
@@ -180,16 +172,20 @@ public final class CleanupPass implements Processor {
             if (look.verdict() != Verdict.EXPIRED) {
                 count(look.verdict(), t);
                 if (dryRun) {
-                    report.line("keep " + name + ": " + KeepReason.explain(r, look, RecordingRemover.attributes(entry),
-                            t.now, rule.retention(), protocol));
+                    // attributes of a tar that is a regular file are not needed: spare the stat
+                    BasicFileAttributes a = look.verdict() == Verdict.NOT_A_RECORDING ? RecordingRemover.attributes(entry)
+                            : null;
+                    KeepReason why = KeepReason.of(r, look, a);
+                    t.kept.keep(why, name, () -> why.explain(r, look, a, t.now, rule.retention(), protocol));
                 }
                 return;
             }
             if (dryRun) {
                 // a dry run deletes nothing, so it has no race to guard against
-                report.line("would delete " + name + " (" + mib(look.tar().size()) + ")" + remover.wouldAlso(r));
+                long meta = remover.metaSize(r);
+                report.line("would delete " + name + " (" + Sizes.bytes(look.tar().size()) + ")" + remover.wouldAlso(r, meta));
                 t.deleted++;
-                t.freedBytes += look.tar().size() + Math.max(0, remover.metaSize(r));
+                t.freedBytes += look.tar().size() + Math.max(0, meta);
                 return;
             }
             RecordingRemover.Outcome o = remover.removeIfStillExpired(r, rule, cutoff);
@@ -199,8 +195,8 @@ public final class CleanupPass implements Processor {
                         : "uploaded again, rebuilt or replaced") + " during the pass");
                 return;
             }
-            report.line("deleted " + name + o.also() + " (" + mib(o.freedBytes()) + ", uploaded " + o.look().uploadedAt()
-                    + ")");
+            report.line("deleted " + name + o.also() + " (" + Sizes.bytes(o.freedBytes()) + ", uploaded "
+                    + o.look().uploadedAt() + ")");
             t.deleted++;
             t.freedBytes += o.freedBytes();
             t.errors += o.errors();
@@ -226,14 +222,9 @@ public final class CleanupPass implements Processor {
      * The entry's name. Entries of a DirectoryStream are always {@code dir/name}; cutting the
      * string is cheaper than {@code getFileName()}, which builds a second Path for every entry.
      */
-    private static String fileName(Path entry) {
+    static String fileName(Path entry) {
         String s = entry.toString();
         return s.substring(s.lastIndexOf('/') + 1);
-    }
-
-    /** One decimal without String.format: a dry run over a big backlog logs this once per recording. */
-    static String mib(long bytes) {
-        return Math.round(bytes * 10 / MIB) / 10.0 + " MiB";
     }
 
     static String describe(Exception e) {
@@ -250,5 +241,6 @@ public final class CleanupPass implements Processor {
         long unmarked;
         long leftovers;
         long now;
+        KeepReason.Count kept;
     }
 }

@@ -1,7 +1,7 @@
 package org.b3lb.node.cleanup;
 
 import java.time.Instant;
-import java.util.Locale;
+import org.b3lb.node.config.Sizes;
 
 /**
  * What one pass did. In a dry run {@code deleted}, {@code leftovers} and {@code freedBytes} count
@@ -18,23 +18,21 @@ import java.util.Locale;
 public record CleanupResult(boolean dryRun, long deleted, long freedBytes, long pending, long unmarked, long leftovers,
         long errors, boolean listFailed, Instant startedAt, long durationMillis) {
 
-    private static final double MIB = 1024.0 * 1024.0;
-
     /**
-     * {@code cleanup: deleted N recordings (X MiB freed), kept M pending, in T ms}, or in a dry run
-     * {@code cleanup: would delete N recordings (would free X MiB), would keep M pending, in T ms};
+     * {@code cleanup: deleted N recordings (X GiB freed), kept M pending, in T ms}, or in a dry run
+     * {@code cleanup: would delete N recordings (would free X GiB), would keep M pending, in T ms};
      * recordings neither uploaded nor marked, leftovers and errors are added when there are any,
      * so the line an admin greps for tells them to look further up.
      */
     public String summary() {
         String line = dryRun
-                ? String.format(Locale.ROOT, "cleanup: would delete %s (would free %.1f MiB), would keep %d pending",
-                        recordings(deleted), freedBytes / MIB, pending)
-                : String.format(Locale.ROOT, "cleanup: deleted %s (%.1f MiB freed), kept %d pending",
-                        recordings(deleted), freedBytes / MIB, pending);
+                ? "cleanup: would delete " + recordings(deleted) + " (would free " + Sizes.bytes(freedBytes)
+                        + "), would keep " + pending + " pending"
+                : "cleanup: deleted " + recordings(deleted) + " (" + Sizes.bytes(freedBytes) + " freed), kept " + pending
+                        + " pending";
         if (unmarked > 0) {
             line += ", " + (dryRun ? "would keep " : "kept ") + unmarked + " not uploaded and not marked"
-                    + " (clean --dry-run shows how to mark " + (unmarked == 1 ? "it)" : "them)");
+                    + " (clean --dry-run --verbose shows how to mark " + (unmarked == 1 ? "it)" : "them)");
         }
         if (leftovers > 0) {
             line += ", " + (dryRun ? "would delete " : "deleted ") + leftovers + " leftover temp file"

@@ -8,7 +8,6 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -16,6 +15,7 @@ import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.b3lb.node.cleanup.RetentionRule.Verdict;
+import org.b3lb.node.config.Sizes;
 import org.b3lb.node.layout.RecordingFiles;
 import org.b3lb.node.layout.RecordingLayout;
 import org.slf4j.Logger;
@@ -54,53 +54,41 @@ public final class DiskGuard implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(DiskGuard.class);
 
     private final Path dir;
-    private final GuardConfig config;
+    private final CleanupConfig config;
     private final RecordingRemover remover;
     private final boolean dryRun;
     private final CleanupPass.Report report;
-    private final Clock clock;
     /** Every upload counts as old: below the target the guard deletes inside the retention too. */
     private final RetentionRule rule = new RetentionRule(Duration.ZERO);
     private final GuardMetrics metrics;
     private volatile FileStore store;
-    private volatile Check last;
     private boolean wasUnmet;
 
-    public DiskGuard(GuardConfig config, RecordingRemover remover, boolean dryRun, MeterRegistry meters,
+    public DiskGuard(CleanupConfig config, RecordingRemover remover, boolean dryRun, MeterRegistry meters,
             CleanupPass.Report report) {
-        this(config, remover, dryRun, meters, report, Clock.systemUTC());
-    }
-
-    DiskGuard(GuardConfig config, RecordingRemover remover, boolean dryRun, MeterRegistry meters,
-            CleanupPass.Report report, Clock clock) {
         this.dir = config.recordingDir();
         this.config = config;
         this.remover = remover;
         this.dryRun = dryRun;
         this.report = report;
-        this.clock = clock;
         this.metrics = new GuardMetrics(meters, this);
     }
 
-    public GuardConfig config() {
+    public CleanupConfig config() {
         return config;
     }
 
-    /** The last check of this instance, or null before the first. */
-    public Check lastCheck() {
-        return last;
-    }
-
-    /** The route's step: one check; a summary only when it did something or the target is unmet. */
+    /** The route's step: one check, as the message body; logged only when it did something or the target is unmet. */
     @Override
     public void process(Exchange exchange) {
         Check c = check();
+        exchange.getMessage().setBody(c);
         if (c.unmet()) {
-            LOG.error(unmetMessage(c));
+            LOG.error(GuardReport.unmet(c, config));
         } else if (c.deleted() > 0) {
-            LOG.info(summary(c));
+            LOG.info(GuardReport.summary(c, config));
         } else if (wasUnmet && c.enabled() && c.targetBytes() > 0) {
-            LOG.info("disk guard: {} free on {}, target b3lb.cleaner.min-free={} met again", size(c.freeBytes()), dir,
+            LOG.info("disk guard: {} free on {}, target b3lb.cleaner.min-free={} met again", Sizes.bytes(c.freeBytes()), dir,
                     config.minFree().text());
         }
         wasUnmet = c.unmet();
@@ -135,7 +123,7 @@ public final class DiskGuard implements Processor {
     }
 
     public Check check() {
-        if (!config.enabled()) {
+        if (!config.guardEnabled()) {
             // off: nothing to guard, and an unreadable directory is the retention pass's to report
             double free = freeBytesOrNaN();
             return record(new Check(false, dryRun, Double.isNaN(free) ? -1 : (long) free, 0, 0, 0, 0, 0, 0, 0));
@@ -158,13 +146,12 @@ public final class DiskGuard implements Processor {
     }
 
     private Check record(Check c) {
-        last = c;
         metrics.record(c, dryRun);
         return c;
     }
 
     private Check makeRoom(long freeAtStart, long target) {
-        long now = clock.millis();
+        long now = System.currentTimeMillis();
         List<Candidate> candidates = new ArrayList<>();
         long[] t = new long[4]; // pending count, pending bytes, unmarked count, errors
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
@@ -191,9 +178,10 @@ public final class DiskGuard implements Processor {
             }
             String uploaded = ", uploaded " + GuardReport.age(now - c.uploadedAt()) + " ago)";
             if (dryRun) {
-                long size = c.size() + Math.max(0, remover.metaSize(c.files()));
-                report.line("disk guard: would delete " + c.name() + " (" + CleanupPass.mib(c.size()) + uploaded
-                        + remover.wouldAlso(c.files()));
+                long meta = remover.metaSize(c.files());
+                long size = c.size() + Math.max(0, meta);
+                report.line("disk guard: would delete " + c.name() + " (" + Sizes.bytes(c.size()) + uploaded
+                        + remover.wouldAlso(c.files(), meta));
                 expected += size;
                 freed += size;
                 deleted++;
@@ -202,7 +190,7 @@ public final class DiskGuard implements Processor {
             try {
                 RecordingRemover.Outcome o = remover.removeIfStillExpired(c.files(), rule, Long.MAX_VALUE);
                 if (o.verdict() == Verdict.EXPIRED) {
-                    report.line("disk guard: deleted " + c.name() + o.also() + " (" + CleanupPass.mib(o.freedBytes())
+                    report.line("disk guard: deleted " + c.name() + o.also() + " (" + Sizes.bytes(o.freedBytes())
                             + uploaded);
                     deleted++;
                     freed += o.freedBytes();
@@ -230,8 +218,7 @@ public final class DiskGuard implements Processor {
     }
 
     private void collect(Path entry, List<Candidate> candidates, long[] t) {
-        String s = entry.toString();
-        String name = s.substring(s.lastIndexOf('/') + 1);
+        String name = CleanupPass.fileName(entry);
         String id = RecordingLayout.idOf(name, RecordingLayout.TAR);
         if (id == null) {
             return;
@@ -257,19 +244,5 @@ public final class DiskGuard implements Processor {
             t[3]++;
             LOG.error("disk guard: cannot examine {}: {}", entry, CleanupPass.describe(e));
         }
-    }
-
-    /** One line for a check: what it did or would do and whether the target is (would be) met. */
-    public String summary(Check c) {
-        return GuardReport.summary(c, config, dir);
-    }
-
-    /** The ERROR logged once per check while the target is out of reach. */
-    String unmetMessage(Check c) {
-        return GuardReport.unmet(c, config, dir);
-    }
-
-    static String size(long bytes) {
-        return GuardReport.size(bytes);
     }
 }

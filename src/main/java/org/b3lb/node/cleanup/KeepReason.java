@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.function.Supplier;
 import org.b3lb.node.cleanup.RetentionRule.Look;
 import org.b3lb.node.cleanup.RetentionRule.Verdict;
 import org.b3lb.node.config.Protocol;
@@ -12,18 +13,58 @@ import org.b3lb.node.layout.RecordingFiles;
 import org.b3lb.node.layout.RecordingLayout;
 
 /**
- * Why a dry run keeps a {@code *.tar} entry, in the words an admin asking "why is my disk still
- * full?" needs: pending (has a marker), too young, not uploaded and not marked (with the command
- * that marks it), not a regular file, symlink, not a recording name.
+ * Why a dry run keeps a {@code *.tar} entry (or a temp file), in the words an admin asking "why is
+ * my disk still full?" needs. A dry run over a large directory keeps most of it, so the pass
+ * counts the entries by reason ({@link Count}) and prints one line per reason; each entry's own
+ * line, with the command that marks an unmarked recording, only when the report is verbose.
  */
-final class KeepReason {
+enum KeepReason {
+    TOO_YOUNG("too young: uploaded less than the retention ago"),
+    PENDING("pending: has a marker, not uploaded yet"),
+    UNMARKED("not uploaded, not marked: nothing uploads or deletes them (clean --dry-run --verbose prints the command"
+            + " that marks each)"),
+    SYMLINK("symlink (the cleanup never follows or deletes links)"),
+    NOT_REGULAR("not a regular file (a directory, device, socket or pipe)"),
+    BAD_NAME("not a recording name (an id is a letter or digit, then letters, digits, '.', '-', '_', at most "
+            + RecordingLayout.MAX_ID_LENGTH + " characters)"),
+    WRITER_AT_WORK("temp file a writer may still be at work on (leftovers go after " + Leftovers.AGE.toHours() + " h)");
 
-    private KeepReason() {
+    private final String summary;
+
+    KeepReason(String summary) {
+        this.summary = summary;
     }
 
-    static String badName() {
-        return "not a recording name (an id is a letter or digit, then letters, digits, '.', '-', '_', at most "
-                + RecordingLayout.MAX_ID_LENGTH + " characters)";
+    String summary() {
+        return summary;
+    }
+
+    /** What a dry run keeps, by reason; the entries' own lines go to the report only when it is verbose. */
+    static final class Count {
+        private final long[] counts = new long[values().length];
+        private final CleanupPass.Report report;
+
+        Count(CleanupPass.Report report) {
+            this.report = report;
+        }
+
+        void keep(KeepReason why, String name, Supplier<String> detail) {
+            counts[why.ordinal()]++;
+            if (report.verbose()) {
+                report.line("keep " + name + ": " + detail.get());
+            }
+        }
+
+        /** One line per reason that kept anything, in the order above. */
+        void summarize() {
+            for (KeepReason why : values()) {
+                long n = counts[why.ordinal()];
+                if (n > 0) {
+                    report.line("keep " + n + (why == WRITER_AT_WORK ? " temp file" : " tar") + (n == 1 ? "" : "s") + ": "
+                            + why.summary);
+                }
+            }
+        }
     }
 
     /** The line an admin acts on: no marker will upload it, no evidence lets anything delete it. */
@@ -36,25 +77,40 @@ final class KeepReason {
     }
 
     /**
-     * @param a         the entry's attributes, read without following links
-     * @param nowMillis the pass's start
+     * Why a tar the rule did not call expired is kept. A young upload whose marker is back (the
+     * hook marked it again) counts as pending.
+     *
+     * @param a the entry's attributes, read without following links; needed only for {@link Verdict#NOT_A_RECORDING}
      */
-    static String explain(RecordingFiles r, Look look, BasicFileAttributes a, long nowMillis, Duration retention,
-            Protocol protocol) {
-        if (a.isSymbolicLink()) {
-            return "symlink (the cleanup never follows or deletes links)";
-        }
-        if (!a.isRegularFile()) {
-            return "not a regular file (" + (a.isDirectory() ? "a directory" : "a device, socket or pipe") + ")";
+    static KeepReason of(RecordingFiles r, Look look, BasicFileAttributes a) {
+        if (look.verdict() == Verdict.NOT_A_RECORDING) {
+            return a.isSymbolicLink() ? SYMLINK : NOT_REGULAR;
         }
         if (look.verdict() == Verdict.UNMARKED) {
-            return unmarked(r, protocol);
+            return UNMARKED;
         }
-        if (look.verdict() == Verdict.PENDING || look.uploadedAt() == null || !Files.notExists(r.marker(), LinkOption.NOFOLLOW_LINKS)) {
-            return "pending: has a marker (" + r.id() + RecordingLayout.MARKER + "), not uploaded yet";
-        }
-        long days = Math.max(0, Duration.ofMillis(nowMillis - look.uploadedAt().toEpochMilli()).toDays());
-        return "too young: uploaded " + days + (days == 1 ? " day" : " days") + " ago, kept for " + retention.toDays()
-                + (retention.toDays() == 1 ? " day" : " days");
+        return look.verdict() == Verdict.PENDING || look.uploadedAt() == null
+                || !Files.notExists(r.marker(), LinkOption.NOFOLLOW_LINKS) ? PENDING : TOO_YOUNG;
+    }
+
+    /**
+     * The entry's own line.
+     *
+     * @param a         as for {@link #of}
+     * @param nowMillis the pass's start
+     */
+    String explain(RecordingFiles r, Look look, BasicFileAttributes a, long nowMillis, Duration retention,
+            Protocol protocol) {
+        return switch (this) {
+            case NOT_REGULAR -> "not a regular file (" + (a.isDirectory() ? "a directory" : "a device, socket or pipe") + ")";
+            case UNMARKED -> unmarked(r, protocol);
+            case PENDING -> "pending: has a marker (" + r.id() + RecordingLayout.MARKER + "), not uploaded yet";
+            case TOO_YOUNG -> {
+                long days = Math.max(0, Duration.ofMillis(nowMillis - look.uploadedAt().toEpochMilli()).toDays());
+                yield "too young: uploaded " + days + (days == 1 ? " day" : " days") + " ago, kept for "
+                        + retention.toDays() + (retention.toDays() == 1 ? " day" : " days");
+            }
+            default -> summary;
+        };
     }
 }

@@ -5,6 +5,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import org.b3lb.node.config.Sizes;
 import org.b3lb.node.layout.RecordingLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,9 +39,9 @@ final class Leftovers {
      * @return the bytes freed (or that would be), -1 when it is kept, {@link #ERROR}
      */
     static long consider(Path entry, String name, long nowMillis, boolean dryRun, RecordingRemover remover,
-            CleanupPass.Report report) {
+            CleanupPass.Report report, KeepReason.Count kept) {
         try {
-            return judge(entry, name, nowMillis, dryRun, remover, report);
+            return judge(entry, name, nowMillis, dryRun, remover, report, kept);
         } catch (NoSuchFileException e) {
             return -1; // its writer finished (renamed it into place) or gave up since the directory was read
         } catch (IOException | RuntimeException e) {
@@ -52,17 +53,17 @@ final class Leftovers {
     }
 
     private static long judge(Path entry, String name, long nowMillis, boolean dryRun, RecordingRemover remover,
-            CleanupPass.Report report) throws IOException {
+            CleanupPass.Report report, KeepReason.Count kept) throws IOException {
         BasicFileAttributes a = RecordingRemover.attributes(entry);
         if (!a.isRegularFile()) {
             return -1; // a link or directory with such a name is nobody's temp file
         }
         long age = nowMillis - a.lastModifiedTime().toMillis();
-        String what = name + " (" + CleanupPass.mib(a.size()) + ", last modified " + a.lastModifiedTime() + ")";
+        String what = name + " (" + Sizes.bytes(a.size()) + ", last modified " + a.lastModifiedTime() + ")";
         if (age <= AGE.toMillis()) {
             if (dryRun) {
-                report.line("keep " + name + ": a writer may still be at work (changed " + GuardReport.age(age)
-                        + " ago; leftovers go after " + AGE.toHours() + " h)");
+                kept.keep(KeepReason.WRITER_AT_WORK, name, () -> "a writer may still be at work (changed "
+                        + GuardReport.age(age) + " ago; leftovers go after " + AGE.toHours() + " h)");
             }
             return -1;
         }

@@ -40,28 +40,35 @@ public final class RecordingRemover {
     private static final Logger LOG = LoggerFactory.getLogger(RecordingRemover.class);
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
 
+    /** How a file is removed; a seam so a test can make one deletion fail whoever runs it. */
+    @FunctionalInterface
+    interface Deleter {
+        void delete(Path file) throws IOException;
+    }
+
     /** How the tar is renamed aside; a seam so a test can put a new version in place at that moment. */
     @FunctionalInterface
     interface Mover {
         void move(Path from, Path to) throws IOException;
     }
 
-    private final CleanupPass.Deleter deleter;
+    private final Deleter deleter;
     private final Mover mover;
     private final BbbRecord bbbRecord;
 
-    public RecordingRemover(RemovalConfig config) {
-        this(Files::delete, config);
+    public RecordingRemover(CleanupConfig config) {
+        this(Files::delete, config.deleteBbbRecording() ? config.bbbRecordCommand() : null);
     }
 
-    RecordingRemover(CleanupPass.Deleter deleter, RemovalConfig config) {
-        this(deleter, (from, to) -> Files.move(from, to, StandardCopyOption.ATOMIC_MOVE), config);
+    /** @param bbbRecordCommand run as {@code <command> --delete <id>} after each removal; null: none */
+    RecordingRemover(Deleter deleter, String bbbRecordCommand) {
+        this(deleter, (from, to) -> Files.move(from, to, StandardCopyOption.ATOMIC_MOVE), bbbRecordCommand);
     }
 
-    RecordingRemover(CleanupPass.Deleter deleter, Mover mover, RemovalConfig config) {
+    RecordingRemover(Deleter deleter, Mover mover, String bbbRecordCommand) {
         this.deleter = deleter;
         this.mover = mover;
-        this.bbbRecord = config.deleteBbbRecording() ? new BbbRecord(config.bbbRecordCommand()) : null;
+        this.bbbRecord = bbbRecordCommand == null ? null : new BbbRecord(bbbRecordCommand);
     }
 
     static BasicFileAttributes attributes(Path entry) throws IOException {
@@ -147,10 +154,14 @@ public final class RecordingRemover {
         }
     }
 
-    /** What a real removal would take along with the tar, for a dry run's report line; never changes anything. */
-    String wouldAlso(RecordingFiles r) {
+    /**
+     * What a real removal would take along with the tar, for a dry run's report line; never changes anything.
+     *
+     * @param metaSize from {@link #metaSize}, which the caller also counts as freed
+     */
+    String wouldAlso(RecordingFiles r, long metaSize) {
         StringBuilder also = new StringBuilder();
-        if (metaSize(r) >= 0) {
+        if (metaSize >= 0) {
             also.append(" and ").append(r.id()).append(RecordingLayout.META);
         }
         if (bbbRecord != null) {

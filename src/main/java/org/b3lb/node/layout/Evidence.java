@@ -37,7 +37,8 @@ public final class Evidence {
     public static void write(RecordingFiles r, FileIdentity sent, Instant at) throws IOException {
         Path tmp = r.dir().resolve(RecordingLayout.tempName(r.id(), RecordingLayout.EVIDENCE,
                 Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36)));
-        WholeFile.write(r.evidence(), tmp, (HEAD + sent.line() + "\n").getBytes(StandardCharsets.US_ASCII), FileTime.from(at));
+        WholeFile.write(r.evidence(), tmp, (HEAD + sent.line() + "\n").getBytes(StandardCharsets.US_ASCII), FileTime.from(at),
+                null);
     }
 
     /**

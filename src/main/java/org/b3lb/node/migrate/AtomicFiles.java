@@ -1,20 +1,17 @@
 package org.b3lb.node.migrate;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import org.b3lb.node.layout.WholeFile;
 
-/** Files written whole: a hidden temp file beside the target, synced, given the target's owner and mode, renamed. */
+/** Config and secret files written whole ({@link WholeFile}), with the target's owner and mode or the mode given. */
 final class AtomicFiles {
 
     private AtomicFiles() {
@@ -24,26 +21,16 @@ final class AtomicFiles {
      * @param mode the permissions to give, or null to keep the existing file's (0644 for a new one)
      */
     static void write(Path target, byte[] content, Set<PosixFilePermission> mode) throws IOException {
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".migrate.tmp");
-        Files.deleteIfExists(tmp);
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-                ch.write(ByteBuffer.wrap(content));
-                ch.force(true);
-            }
+        PosixFileAttributes old = Files.exists(target, LinkOption.NOFOLLOW_LINKS)
+                ? Files.readAttributes(target, PosixFileAttributes.class) : null;
+        WholeFile.write(target, target.resolveSibling("." + target.getFileName() + ".migrate.tmp"), content, null, tmp -> {
             PosixFileAttributeView view = Files.getFileAttributeView(tmp, PosixFileAttributeView.class);
-            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-                PosixFileAttributes old = Files.readAttributes(target, PosixFileAttributes.class);
+            if (old != null) {
                 sameOwner(view, old);
-                view.setPermissions(mode != null ? mode : old.permissions());
-            } else {
-                view.setPermissions(mode != null ? mode : PosixFilePermissions.fromString("rw-r--r--"));
             }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+            view.setPermissions(mode != null ? mode : old != null ? old.permissions()
+                    : PosixFilePermissions.fromString("rw-r--r--"));
+        });
     }
 
     static void sameOwner(PosixFileAttributeView view, PosixFileAttributes like) throws IOException {

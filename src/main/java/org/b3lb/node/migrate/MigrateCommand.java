@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.Map;
+import org.b3lb.node.cleanup.AdoptUploaded;
 import org.b3lb.node.config.ConfigException;
 import org.b3lb.node.config.Settings;
 import org.b3lb.node.layout.RecordingFiles;
@@ -83,7 +84,9 @@ public final class MigrateCommand {
             carry.fromSpec(SpecScriptConfig.read(root.at(OldScripts.SPEC_PUSH), root.at(OldScripts.SPEC_CLEANER)), b3lbSet, r);
         }
         Path recordingDir = root.at(carry.planned("b3lb.recording-dir").orElse(settings.string("b3lb.recording-dir")));
-        SpecUploads.Found spec = found.active(OldScripts.Set.SPEC) ? SpecUploads.scan(recordingDir) : null;
+        AdoptUploaded.Found spec = found.active(OldScripts.Set.SPEC) && Files.isDirectory(recordingDir)
+                ? AdoptUploaded.scan(recordingDir, null, (tar, e) -> r.failed("cannot read " + root.shown(tar) + ": " + e))
+                : null;
         if (spec != null) {
             planSpec(spec, root, r);
         }
@@ -107,9 +110,9 @@ public final class MigrateCommand {
         retire.stopOldUploaders(backup, r);
         carry.apply(r);
         if (spec != null) {
-            for (RecordingFiles f : spec.uploaded()) {
+            for (RecordingFiles f : spec.adoptable()) {
                 try {
-                    SpecUploads.recordUpload(f);
+                    AdoptUploaded.adopt(f);
                     r.done("recorded the upload of " + f.id() + " (by the spec's b3lb-push)");
                 } catch (IOException e) {
                     r.failed("cannot record the upload of " + root.shown(f.tar()) + ": " + e.getMessage());
@@ -126,15 +129,15 @@ public final class MigrateCommand {
         return r.finish();
     }
 
-    private static void planSpec(SpecUploads.Found spec, NodeRoot root, Report r) {
-        if (!spec.pending().isEmpty()) {
-            r.found(spec.pending().size() + " recording(s) of the spec's waiting for upload (marker and tar): kept as they are, "
+    private static void planSpec(AdoptUploaded.Found spec, NodeRoot root, Report r) {
+        if (spec.pending() > 0) {
+            r.found(spec.pending() + " recording(s) of the spec's waiting for upload (marker and tar): kept as they are, "
                     + "b3lb-node uploads them");
         }
         for (RecordingFiles f : spec.busy()) {
             r.note(f.id() + ": a hook is writing it now (" + root.shown(f.lock()) + "); run migrate again once it is done");
         }
-        for (RecordingFiles f : spec.uploaded()) {
+        for (RecordingFiles f : spec.adoptable()) {
             r.plan("record " + root.shown(f.tar()) + " as uploaded (no marker: the spec's b3lb-push had B3LB's 200 for it)");
         }
     }

@@ -103,28 +103,19 @@ final class OldScripts {
 
     /** The installed b3lb-node hook (whatever its name) in post_publish, or null. */
     static Path ownHook(NodeRoot root) throws IOException {
-        Path dir = root.at(HOOK_DIRS[1]);
-        if (!Files.isDirectory(dir)) {
-            return null;
-        }
-        try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.rb")) {
-            for (Path p : ds) {
-                String text = read(p);
-                if (text != null && ours(text)) {
-                    return p;
-                }
-            }
-        }
-        return null;
+        return firstOurs(root.at(HOOK_DIRS[1]), "*.rb");
     }
 
     /** b3lb-node's own nginx snippet (whatever its name), or null. */
     static Path ownSnippet(NodeRoot root) throws IOException {
-        Path dir = root.at(NGINX_SNIPPET).getParent();
+        return firstOurs(root.at(NGINX_SNIPPET).getParent(), "*.nginx");
+    }
+
+    private static Path firstOurs(Path dir, String glob) throws IOException {
         if (!Files.isDirectory(dir)) {
             return null;
         }
-        try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.nginx")) {
+        try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(dir, glob)) {
             for (Path p : ds) {
                 String text = read(p);
                 if (text != null && ours(text)) {

@@ -61,7 +61,7 @@ final class RecordingPacker {
 
     /** Writes {@code content} to the hidden {@code tempName} beside {@code target}, syncs, renames, syncs the directory. */
     static void writeWhole(Path target, String tempName, byte[] content) throws IOException {
-        WholeFile.write(target, target.resolveSibling(tempName), content, null);
+        WholeFile.write(target, target.resolveSibling(tempName), content, null, null);
     }
 
     private static long treeSize(Path dir) throws IOException {

@@ -12,10 +12,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.b3lb.node.cleanup.CleanupHealthCheck;
 import org.b3lb.node.cleanup.CleanupPass;
 import org.b3lb.node.cleanup.CleanupResult;
 import org.b3lb.node.config.ProtocolInUse;
@@ -23,13 +24,10 @@ import org.b3lb.node.upload.UploadHealthCheck;
 import org.b3lb.node.upload.RecordingSchedule;
 import org.b3lb.node.upload.Waiting;
 import org.apache.camel.Route;
-import org.apache.camel.component.quartz.QuartzEndpoint;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.util.json.JsonArray;
 import org.apache.camel.util.json.JsonObject;
-import org.quartz.Scheduler;
-import org.quartz.Trigger;
 
 /**
  * Everything {@code b3lb-node status} shows, gathered in the running service as one JSON object:
@@ -167,8 +165,8 @@ public final class NodeStatus {
         }
         if (scan.unmarked() > 0) {
             problems.add(scan.unmarked() + (scan.unmarked() == 1 ? " recording is" : " recordings are")
-                    + " not uploaded and not marked: nothing uploads or deletes them; b3lb-node clean --dry-run shows"
-                    + " the command that marks each");
+                    + " not uploaded and not marked: nothing uploads or deletes them; b3lb-node clean --dry-run --verbose"
+                    + " shows the command that marks each");
         }
         JsonArray stuck = new JsonArray();
         for (PendingRecordings.Entry e : scan.oldest()) {
@@ -211,22 +209,15 @@ public final class NodeStatus {
         return o;
     }
 
-    /** The cleanup route's Quartz trigger, so the answer follows the cron, its zone and a stopped route. */
+    /** The cleanup's own next pass (its cron in its zone), while the route runs: a stopped route has none. */
     private String nextCleanup() {
-        Route route = camel.getRoute("cleanup");
-        if (route == null || !camel.getRouteController().getRouteStatus("cleanup").isStarted()
-                || !(route.getEndpoint() instanceof QuartzEndpoint q)) {
+        CleanupHealthCheck check = camel.getRegistry().lookupByNameAndType("cleanupHealthCheck", CleanupHealthCheck.class);
+        if (check == null || camel.getRoute("cleanup") == null
+                || !camel.getRouteController().getRouteStatus("cleanup").isStarted()) {
             return null;
         }
-        try {
-            Scheduler scheduler = q.getComponent().getScheduler();
-            Trigger t = scheduler == null ? null : scheduler.getTrigger(q.getTriggerKey());
-            Date next = t == null || scheduler.getTriggerState(q.getTriggerKey()) == Trigger.TriggerState.PAUSED
-                    ? null : t.getNextFireTime();
-            return next == null ? null : next.toInstant().toString();
-        } catch (Exception e) {
-            return null;
-        }
+        Instant next = check.nextPass();
+        return next == null ? null : next.toString();
     }
 
     private JsonObject disk(List<String> problems) {

@@ -76,7 +76,7 @@ public final class StatusCommand {
         }
         if (p.get("unmarked") != null) {
             out.printf("not uploaded, not marked: %d%s%n", p.getInteger("unmarked"),
-                    p.getInteger("unmarked") == 0 ? "" : " (b3lb-node clean --dry-run shows the command that marks each)");
+                    p.getInteger("unmarked") == 0 ? "" : " (b3lb-node clean --dry-run --verbose shows the command that marks each)");
         }
         List<?> stuck = (List<?>) p.getCollection("stuck");
         if (!stuck.isEmpty()) {

@@ -87,12 +87,22 @@ class AdoptUploadedTest {
     }
 
     @Test
+    void aTarBesideAHooksLockIsLeftAlone() throws IOException {
+        Fixture.file(dir, "packing.tar", Fixture.OLD); // an old tar the hook is packing again
+        Fixture.file(dir, ".packing.lock", Fixture.OLD, 0);
+
+        assertThat(adopt(false)).isZero();
+
+        assertThat(printed()).contains("recorded upload evidence for 0 recording(s)").contains("left alone 1 tar(s)");
+        assertThat(dir.resolve("packing.uploaded")).doesNotExist();
+    }
+
+    @Test
     void thenTheCleanupDeletesWhat10WouldHaveAndKeepsTheRest() throws IOException {
         tree10();
         adopt(false);
 
-        CleanupResult r = new CleanupPass(dir, new RetentionRule(Duration.ofDays(7)), false,
-                new CleanupMetrics(new SimpleMeterRegistry()), Files::delete, l -> { }, Clock.systemUTC()).run();
+        CleanupResult r = Fixture.pass(dir, false, new SimpleMeterRegistry(), Files::delete, l -> { }, Clock.systemUTC()).run();
 
         assertThat(r.deleted()).isEqualTo(1);
         assertThat(dir.resolve("up-old.tar")).doesNotExist();

@@ -20,7 +20,12 @@ class CleanupCommandTest {
     final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
     int clean(boolean dryRunFlag, Map<String, String> keys) {
-        return CleanupCommand.run(Settings.load(null, Map.of(), keys), dryRunFlag, new PrintStream(out, true, StandardCharsets.UTF_8));
+        return clean(dryRunFlag, false, keys);
+    }
+
+    int clean(boolean dryRunFlag, boolean verbose, Map<String, String> keys) {
+        return CleanupCommand.run(Settings.load(null, Map.of(), keys), dryRunFlag, verbose,
+                new PrintStream(out, true, StandardCharsets.UTF_8));
     }
 
     String printed() {
@@ -36,14 +41,20 @@ class CleanupCommandTest {
 
         assertThat(code).isZero();
         // the directory's order decides which of the two comes first
-        assertThat(printed().lines().limit(2)).containsExactlyInAnyOrder("would delete old.tar (1.0 MiB)",
-                "keep new.tar: too young: uploaded 0 days ago, kept for 7 days");
+        assertThat(printed().lines().limit(2)).containsExactly("would delete old.tar (1.0 MiB)",
+                "keep 1 tar: too young: uploaded less than the retention ago");
         assertThat(printed().lines()).hasSize(4);
         assertThat(printed()).containsPattern("(?m)^cleanup: would delete 1 recording \\(would free 1\\.0 MiB\\),"
                 + " would keep 0 pending, in \\d+ ms$");
         assertThat(printed()).containsPattern("(?m)^disk guard: off \\(b3lb.cleaner.min-free is empty\\); [0-9.]+ [MG]iB free on "
                 + java.util.regex.Pattern.quote(dir.toString()) + "$");
         assertThat(Fixture.names(dir)).containsExactly("new.tar", "new.uploaded", "old.tar", "old.uploaded");
+
+        out.reset();
+        assertThat(clean(true, true, Map.of("b3lb.recording-dir", dir.toString()))).isZero();
+        assertThat(printed().lines().limit(3)).containsExactlyInAnyOrder("would delete old.tar (1.0 MiB)",
+                "keep new.tar: too young: uploaded 0 days ago, kept for 7 days",
+                "keep 1 tar: too young: uploaded less than the retention ago");
     }
 
     @Test
@@ -59,7 +70,7 @@ class CleanupCommandTest {
         Fixture.uploaded(dir, "old.tar", Fixture.OLD);
         int code = clean(false, Map.of("b3lb.recording-dir", dir.toString(), "b3lb.cleaner.enabled", "false"));
         assertThat(code).isZero();
-        assertThat(printed()).startsWith("deleted old.tar (0.0 MiB, uploaded ").contains("\ncleanup: deleted 1 recording (");
+        assertThat(printed()).startsWith("deleted old.tar (1000 B, uploaded ").contains("\ncleanup: deleted 1 recording (");
         assertThat(dir.resolve("old.tar")).doesNotExist();
     }
 
@@ -77,18 +88,18 @@ class CleanupCommandTest {
                     "b3lb.cleaner.min-free", "1M"));
 
             assertThat(code).isZero();
-            assertThat(printed()).contains("\ncleanup: would delete 0 recordings (would free 0.0 MiB), would keep 1 pending, in ");
-            assertThat(printed()).contains("\ndisk guard: would delete up-8.tar (0.4 MiB, uploaded 8 days ago)\n"
-                    + "disk guard: would delete up-7.tar (0.4 MiB, uploaded 7 days ago)\n"
+            assertThat(printed()).contains("\ncleanup: would delete 0 recordings (would free 0 B), would keep 1 pending, in ");
+            assertThat(printed()).contains("\ndisk guard: would delete up-8.tar (400.0 KiB, uploaded 8 days ago)\n"
+                    + "disk guard: would delete up-7.tar (400.0 KiB, uploaded 7 days ago)\n"
                     + "disk guard: target b3lb.cleaner.min-free=1M (1.0 MiB) on " + fs.dir
-                    + ": would delete 2 recordings (would free 0.8 MiB); 1.2 MiB free then\n");
+                    + ": would delete 2 recordings (would free 800.0 KiB); 1.2 MiB free then\n");
             assertThat(Fixture.names(fs.dir)).hasSize(18);
 
             out.reset();
             assertThat(clean(false, Map.of("b3lb.recording-dir", fs.dir.toString(), "b3lb.cleaner.retention-days", "30",
                     "b3lb.cleaner.min-free", "1M"))).isZero();
-            assertThat(printed()).contains("disk guard: deleted up-8.tar (0.4 MiB, uploaded 8 days ago)\n")
-                    .contains(": deleted 2 recordings (0.8 MiB freed); 1.2 MiB free now\n");
+            assertThat(printed()).contains("disk guard: deleted up-8.tar (400.0 KiB, uploaded 8 days ago)\n")
+                    .contains(": deleted 2 recordings (800.0 KiB freed); 1.2 MiB free now\n");
             assertThat(Fixture.names(fs.dir)).hasSize(14).doesNotContain("up-8.tar", "up-7.tar", "up-8.uploaded");
         }
     }

@@ -86,4 +86,76 @@ class CleanupConfigTest {
                         + " for 03:00 daily");
         assertThat(config(Map.of("b3lb.cleaner.cron", "0 0 3 29 2 ?")).cron()).isEqualTo("0 0 3 29 2 ?");
     }
+
+    // b3lb.cleaner.min-free, guard-interval, delete-bbb-recording, bbb-record-command
+
+    static Settings settings(Map<String, String> keys) {
+        return Settings.load(null, Map.of(), keys);
+    }
+
+    @Test
+    void byDefaultTheGuardIsOffChecksEveryFiveMinutesAndBbbRecordingsStay() {
+        CleanupConfig g = CleanupConfig.from(settings(Map.of()));
+        assertThat(g.guardEnabled()).isFalse();
+        assertThat(g.minFree()).isNull();
+        assertThat(g.guardInterval()).isEqualTo(Duration.ofMinutes(5));
+        CleanupConfig r = g;
+        assertThat(r.deleteBbbRecording()).isFalse();
+        assertThat(r.bbbRecordCommand()).isEqualTo("/usr/bin/bbb-record");
+    }
+
+    @Test
+    void minFreeIsAShareOrABinarySize() {
+        assertThat(CleanupConfig.MinFree.parse("15%").targetBytes(1000)).isEqualTo(150);
+        assertThat(CleanupConfig.MinFree.parse("2.5%").targetBytes(1000)).isEqualTo(25);
+        assertThat(CleanupConfig.MinFree.parse("50G").targetBytes(1)).isEqualTo(50L << 30);
+        assertThat(CleanupConfig.MinFree.parse("50GiB").targetBytes(1)).isEqualTo(50L << 30);
+        assertThat(CleanupConfig.MinFree.parse("500m").targetBytes(1)).isEqualTo(500L << 20);
+        assertThat(CleanupConfig.MinFree.parse("1T").targetBytes(1)).isEqualTo(1L << 40);
+        assertThat(CleanupConfig.MinFree.parse("1.5K").targetBytes(1)).isEqualTo(1536);
+        assertThat(CleanupConfig.MinFree.parse("4096").targetBytes(1)).isEqualTo(4096);
+        CleanupConfig g = CleanupConfig.from(settings(Map.of("b3lb.cleaner.min-free", "15%")));
+        assertThat(g.guardEnabled()).isTrue();
+        assertThat(g.minFree().text()).isEqualTo("15%");
+    }
+
+    @Test
+    void guardEnvironmentVariablesFollowCamelsConvention() {
+        Settings s = Settings.load(null, Map.of("B3LB_CLEANER_MIN_FREE", "10G", "B3LB_CLEANER_GUARD_INTERVAL", "1m",
+                "B3LB_CLEANER_DELETE_BBB_RECORDING", "true"), Map.of());
+        assertThat(CleanupConfig.from(s).minFree().bytes()).isEqualTo(10L << 30);
+        assertThat(CleanupConfig.from(s).guardInterval()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(CleanupConfig.from(s).deleteBbbRecording()).isTrue();
+    }
+
+    @Test
+    void aBadMinFreeIsOneLineNamingKeyValueSourceAndTheForms() {
+        for (String bad : new String[] {"0%", "100%", "-5%", "15 percent", "50X", "0", "0G", "G", "lots"}) {
+            assertThatThrownBy(() -> CleanupConfig.from(settings(Map.of("b3lb.cleaner.min-free", bad))))
+                    .as(bad).isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith("invalid b3lb.cleaner.min-free='" + bad + "' (from argument --b3lb.cleaner.min-free):"
+                            + " must be empty (guard off), a share of the filesystem such as 15%")
+                    .hasMessageNotContaining("\n");
+        }
+    }
+
+    @Test
+    void theGuardIntervalIsADurationFromATenthOfASecondToADay() {
+        for (String bad : new String[] {"0s", "50ms", "2d", "often"}) {
+            assertThatThrownBy(() -> CleanupConfig.from(settings(Map.of("b3lb.cleaner.guard-interval", bad))))
+                    .as(bad).isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith("invalid b3lb.cleaner.guard-interval='" + bad + "'");
+        }
+        assertThat(CleanupConfig.from(settings(Map.of("b3lb.cleaner.guard-interval", "30s"))).guardInterval())
+                .isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void theBbbRecordCommandIsAProgramPathWithoutArguments() {
+        assertThatThrownBy(() -> CleanupConfig.from(settings(Map.of("b3lb.cleaner.bbb-record-command", "sudo bbb-record"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("invalid b3lb.cleaner.bbb-record-command='sudo bbb-record'");
+        assertThatThrownBy(() -> CleanupConfig.from(settings(Map.of("b3lb.cleaner.delete-bbb-recording", "yes"))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("must be true or false");
+    }
 }

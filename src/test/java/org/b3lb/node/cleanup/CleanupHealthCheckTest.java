@@ -54,8 +54,7 @@ class CleanupHealthCheckTest {
     }
 
     CleanupPass pass(CleanupConfig c) {
-        return new CleanupPass(c.recordingDir(), new RetentionRule(c.retention()), false,
-                new CleanupMetrics(new SimpleMeterRegistry()), Files::delete, line -> { }, clock);
+        return Fixture.pass(c.recordingDir(), false, new SimpleMeterRegistry(), Files::delete, line -> { }, clock);
     }
 
     @Test

@@ -88,9 +88,8 @@ class CleanupPassTest {
         Fixture.file(dir, "a b.tar", Fixture.OLD);
     }
 
-    CleanupPass pass(boolean dryRun, CleanupPass.Deleter deleter) {
-        return new CleanupPass(dir, new RetentionRule(Duration.ofDays(7)), dryRun, new CleanupMetrics(meters), deleter,
-                CleanupPass.Report.log(), Clock.systemUTC());
+    CleanupPass pass(boolean dryRun, RecordingRemover.Deleter deleter) {
+        return Fixture.pass(dir, dryRun, meters, deleter, CleanupPass.Report.log(), Clock.systemUTC());
     }
 
     @Test
@@ -114,7 +113,7 @@ class CleanupPassTest {
         assertThat(r.unmarked()).isEqualTo(2);
         assertThat(r.errors()).isZero();
         assertThat(r.summary()).matches("cleanup: deleted 3 recordings \\(9\\.0 MiB freed\\), kept 3 pending, kept 2 not"
-                + " uploaded and not marked \\(clean --dry-run shows how to mark them\\), in \\d+ ms");
+                + " uploaded and not marked \\(clean --dry-run --verbose shows how to mark them\\), in \\d+ ms");
         assertThat(messages()).filteredOn(m -> m.startsWith("deleted ")).hasSize(3);
     }
 
@@ -131,7 +130,7 @@ class CleanupPassTest {
         assertThat(r.deleted()).isEqualTo(3);
         assertThat(r.freedBytes()).isEqualTo(3L * 3 * 1024 * 1024);
         assertThat(r.summary()).startsWith("cleanup: would delete 3 recordings (would free 9.0 MiB), would keep 3 pending,"
-                + " would keep 2 not uploaded and not marked (clean --dry-run shows how to mark them), in ");
+                + " would keep 2 not uploaded and not marked (clean --dry-run --verbose shows how to mark them), in ");
         List<String> would = new ArrayList<>();
         for (String m : messages()) {
             if (m.startsWith("would delete ")) {
@@ -143,16 +142,34 @@ class CleanupPassTest {
     }
 
     @Test
+    void aDryRunCountsWhatItKeepsByReasonUnlessVerbose() throws IOException {
+        fixture();
+        Fixture.evidence(dir.resolve("new.tar"), Duration.ofDays(3).plusHours(1));
+        List<String> lines = new ArrayList<>();
+
+        Fixture.pass(dir, true, meters, Files::delete, lines::add, Clock.systemUTC()).run();
+
+        assertThat(lines).filteredOn(l -> l.startsWith("keep ")).containsExactly(
+                "keep 1 tar: " + KeepReason.TOO_YOUNG.summary(),
+                "keep 4 tars: " + KeepReason.PENDING.summary(),
+                "keep 2 tars: " + KeepReason.UNMARKED.summary(),
+                "keep 1 tar: " + KeepReason.SYMLINK.summary(),
+                "keep 1 tar: " + KeepReason.NOT_REGULAR.summary(),
+                "keep 2 tars: " + KeepReason.BAD_NAME.summary());
+        assertThat(lines).filteredOn(l -> l.startsWith("would delete ")).hasSize(3);
+    }
+
+    @Test
     void aDryRunNamesEachTarItKeepsAndWhy() throws IOException {
         fixture();
         // the evidence's time is the upload's, whatever the tar's mtime says
         Fixture.evidence(dir.resolve("new.tar"), Duration.ofDays(3).plusHours(1));
         List<String> lines = new ArrayList<>();
 
-        new CleanupPass(dir, new RetentionRule(Duration.ofDays(7)), true, new CleanupMetrics(meters), Files::delete,
-                lines::add, Clock.systemUTC()).run();
+        Fixture.pass(dir, true, meters, Files::delete, Fixture.verbose(lines), Clock.systemUTC()).run();
 
-        assertThat(lines).filteredOn(l -> l.startsWith("keep ")).containsExactlyInAnyOrder(
+        assertThat(lines).filteredOn(l -> l.startsWith("keep ") && !l.matches("keep \\d+ tars?: .*"))
+                .containsExactlyInAnyOrder(
                 "keep new.tar: too young: uploaded 3 days ago, kept for 7 days",
                 "keep old-pending.tar: pending: has a marker (old-pending.ready), not uploaded yet",
                 "keep new-pending.tar: pending: has a marker (new-pending.ready), not uploaded yet",
@@ -166,19 +183,18 @@ class CleanupPassTest {
                         + " /usr/local/bigbluebutton/core/scripts/post_archive/b3lb-node-push-hook.rb -m rebuilt",
                 "keep x.tar: symlink (the cleanup never follows or deletes links)",
                 "keep y.tar: not a regular file (a directory)",
-                "keep .hidden.tar: " + KeepReason.badName(),
-                "keep a b.tar: " + KeepReason.badName());
+                "keep .hidden.tar: " + KeepReason.BAD_NAME.summary(),
+                "keep a b.tar: " + KeepReason.BAD_NAME.summary());
         assertThat(lines).filteredOn(l -> l.startsWith("would delete ")).hasSize(3);
         // markers, evidence, other names are not recordings: not a word about them
-        assertThat(lines).hasSize(11 + 3);
+        assertThat(lines).hasSize(11 + 3 + 6); // and the counts by reason, as without --verbose
     }
 
     @Test
     void aRealPassDoesNotListWhatItKeeps() throws IOException {
         fixture();
         List<String> lines = new ArrayList<>();
-        new CleanupPass(dir, new RetentionRule(Duration.ofDays(7)), false, new CleanupMetrics(meters), Files::delete,
-                lines::add, Clock.systemUTC()).run();
+        Fixture.pass(dir, false, meters, Files::delete, lines::add, Clock.systemUTC()).run();
         assertThat(lines).hasSize(3).allMatch(l -> l.startsWith("deleted "));
     }
 
@@ -190,10 +206,10 @@ class CleanupPassTest {
         assertThat(new CleanupResult(true, 1, 1 << 20, 0, 0, 0, 0, false, t, 5).summary())
                 .isEqualTo("cleanup: would delete 1 recording (would free 1.0 MiB), would keep 0 pending, in 5 ms");
         assertThat(new CleanupResult(false, 0, 0, 0, 1, 1, 0, false, t, 5).summary())
-                .isEqualTo("cleanup: deleted 0 recordings (0.0 MiB freed), kept 0 pending, kept 1 not uploaded and not"
-                        + " marked (clean --dry-run shows how to mark it), deleted 1 leftover temp file, in 5 ms");
+                .isEqualTo("cleanup: deleted 0 recordings (0 B freed), kept 0 pending, kept 1 not uploaded and not"
+                        + " marked (clean --dry-run --verbose shows how to mark it), deleted 1 leftover temp file, in 5 ms");
         assertThat(new CleanupResult(true, 0, 0, 2, 0, 0, 1, true, t, 5).summary())
-                .isEqualTo("cleanup: would delete 0 recordings (would free 0.0 MiB), would keep 2 pending, in 5 ms,"
+                .isEqualTo("cleanup: would delete 0 recordings (would free 0 B), would keep 2 pending, in 5 ms,"
                         + " 1 error (see the lines above)");
     }
 

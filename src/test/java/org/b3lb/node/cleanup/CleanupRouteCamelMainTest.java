@@ -43,7 +43,7 @@ class CleanupRouteCamelMainTest {
         Settings s = Settings.load(null, Map.of(), Map.of("b3lb.recording-dir", dir.toString(), "b3lb.cleaner.retention-days", "7"));
         CleanupConfig cleanup = CleanupConfig.from(s);
         pass = new CleanupPass(cleanup, cleanup.dryRun(), new CleanupMetrics(new SimpleMeterRegistry(), Instant.now()),
-                CleanupPass.Report.log(), new RecordingRemover(RemovalConfig.from(s)));
+                CleanupPass.Report.log(), new RecordingRemover(cleanup));
     }
 
     @BindToRegistry("cleanupPass")

@@ -14,8 +14,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.camel.support.DefaultExchange;
+import java.util.Map;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.b3lb.node.config.Settings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,12 +76,13 @@ class DiskGuardTest {
     }
 
     DiskGuard guard(long minFreeBytes, boolean dryRun, RecordingRemover remover) {
-        GuardConfig config = new GuardConfig(dir, new MinFree(0, minFreeBytes, minFreeBytes + ""), Duration.ofMinutes(5));
+        CleanupConfig config = CleanupConfig.from(Settings.load(null, Map.of(), Map.of("b3lb.recording-dir", dir.toString(),
+                "b3lb.cleaner.min-free", Long.toString(minFreeBytes))));
         return new DiskGuard(config, remover, dryRun, meters, report::add);
     }
 
     DiskGuard guard(long minFreeBytes) {
-        return guard(minFreeBytes, false, new RecordingRemover(new RemovalConfig(false, "bbb-record")));
+        return guard(minFreeBytes, false, new RecordingRemover(Files::delete, null));
     }
 
     @Test
@@ -98,9 +101,9 @@ class DiskGuardTest {
         assertThat(c.unmet()).isFalse();
         assertThat(free()).isGreaterThanOrEqualTo(c.targetBytes());
         assertThat(report).containsExactly(
-                "disk guard: deleted up-6.tar (0.4 MiB, uploaded 6 days ago)",
-                "disk guard: deleted up-5.tar (0.4 MiB, uploaded 5 days ago)",
-                "disk guard: deleted up-4.tar (0.4 MiB, uploaded 4 days ago)");
+                "disk guard: deleted up-6.tar (400.0 KiB, uploaded 6 days ago)",
+                "disk guard: deleted up-5.tar (400.0 KiB, uploaded 5 days ago)",
+                "disk guard: deleted up-4.tar (400.0 KiB, uploaded 4 days ago)");
         String scrape = meters.scrape();
         assertThat(scrape).contains("b3lb_disk_guard_deleted_total 3.0").contains("b3lb_disk_guard_unmet 0.0")
                 .contains("b3lb_disk_guard_freed_bytes_total " + 3.0 * SIZE)
@@ -136,7 +139,7 @@ class DiskGuardTest {
 
         assertThat(Fixture.names(dir)).containsExactlyInAnyOrder("pending-old.tar", "pending-old.ready",
                 "pending-new.tar", "pending-new.ready", "other-files.bin");
-        DiskGuard.Check c = guard.lastCheck();
+        DiskGuard.Check c = exchange.getMessage().getBody(DiskGuard.Check.class);
         assertThat(c.deleted()).isEqualTo(6);
         assertThat(c.unmet()).isTrue();
         assertThat(c.pendingCount()).isEqualTo(2);
@@ -146,14 +149,14 @@ class DiskGuardTest {
         assertThat(errors.get(0).getFormattedMessage())
                 .startsWith("disk guard: only ")
                 .contains("free on the filesystem of " + dir + ", below b3lb.cleaner.min-free=")
-                .contains("nothing more can be deleted: 2 recordings (0.8 MiB) await upload")
+                .contains("nothing more can be deleted: 2 recordings (800.0 KiB) await upload")
                 .contains("likely cause: uploads are not getting through")
                 .endsWith("next check in 5m");
         assertThat(meters.scrape()).contains("b3lb_disk_guard_unmet 1.0").contains("b3lb_disk_guard_deleted_total 6.0");
 
         guard.process(exchange); // the next interval: one more ERROR, nothing more deleted
         assertThat(log.list.stream().filter(e -> e.getLevel() == Level.ERROR)).hasSize(2);
-        assertThat(guard.lastCheck().deleted()).isZero();
+        assertThat(exchange.getMessage().getBody(DiskGuard.Check.class).deleted()).isZero();
         assertThat(Fixture.names(dir)).hasSize(5);
 
         Files.delete(dir.resolve("pending-old.ready"));  // uploaded at last
@@ -164,7 +167,7 @@ class DiskGuardTest {
         assertThat(Fixture.names(dir)).containsExactly("other-files.bin");
         assertThat(meters.scrape()).contains("b3lb_disk_guard_unmet 1.0"); // still short, but no recording left
         assertThat(log.list.get(log.list.size() - 1).getFormattedMessage())
-                .contains("0 recordings (0.0 MiB) await upload").contains("likely cause: the filesystem is filled by files other");
+                .contains("0 recordings (0 B) await upload").contains("likely cause: the filesystem is filled by files other");
     }
 
     @Test
@@ -208,7 +211,7 @@ class DiskGuardTest {
                     }
                 }
             }
-        }, new RemovalConfig(false, "bbb-record"));
+        }, null);
         DiskGuard guard = guard(free() + 8L * SIZE, false, remover);
 
         DiskGuard.Check c = guard.check();
@@ -228,7 +231,7 @@ class DiskGuardTest {
     void aDryRunReportsWhatItWouldDeleteAndDeletesNothing() throws Exception {
         fill();
         long before = free();
-        DiskGuard guard = guard(before + SIZE * 3 / 2, true, new RecordingRemover(new RemovalConfig(true, "/nonexistent")));
+        DiskGuard guard = guard(before + SIZE * 3 / 2, true, new RecordingRemover(Files::delete, "/nonexistent"));
 
         DiskGuard.Check c = guard.check();
 
@@ -236,10 +239,10 @@ class DiskGuardTest {
         assertThat(c.deleted()).isEqualTo(2);
         assertThat(c.unmet()).isFalse();
         assertThat(report).containsExactly(
-                "disk guard: would delete up-6.tar (0.4 MiB, uploaded 6 days ago), then run /nonexistent --delete up-6",
-                "disk guard: would delete up-5.tar (0.4 MiB, uploaded 5 days ago), then run /nonexistent --delete up-5");
-        assertThat(guard.summary(c)).startsWith("disk guard: target b3lb.cleaner.min-free=")
-                .contains(": would delete 2 recordings (would free 0.8 MiB); ");
+                "disk guard: would delete up-6.tar (400.0 KiB, uploaded 6 days ago), then run /nonexistent --delete up-6",
+                "disk guard: would delete up-5.tar (400.0 KiB, uploaded 5 days ago), then run /nonexistent --delete up-5");
+        assertThat(GuardReport.summary(c, guard.config())).startsWith("disk guard: target b3lb.cleaner.min-free=")
+                .contains(": would delete 2 recordings (would free 800.0 KiB); ");
         assertThat(meters.scrape()).contains("b3lb_disk_guard_deleted_total 0.0");
     }
 
@@ -264,8 +267,8 @@ class DiskGuardTest {
         assertThat(dir.resolve("never-marked.tar")).exists();
         assertThat(dir.resolve("rebuilt.tar")).exists();
         assertThat(report).noneMatch(l -> l.contains("never-marked") || l.contains("rebuilt"));
-        assertThat(GuardReport.unmet(c, guard.config(), dir)).contains("0 recordings (0.0 MiB) await upload, 2 not uploaded and"
-                + " not marked (b3lb-node clean --dry-run shows how to mark each); likely cause: recordings neither uploaded"
+        assertThat(GuardReport.unmet(c, guard.config())).contains("0 recordings (0 B) await upload, 2 not uploaded and"
+                + " not marked (b3lb-node clean --dry-run --verbose shows how to mark each); likely cause: recordings neither uploaded"
                 + " nor marked");
     }
 
@@ -279,7 +282,7 @@ class DiskGuardTest {
         DiskGuard.Check c = guard.check();
 
         assertThat(c.deleted()).isEqualTo(1);
-        assertThat(report).containsExactly("disk guard: deleted uploaded-first.tar (0.4 MiB, uploaded 5 days ago)");
+        assertThat(report).containsExactly("disk guard: deleted uploaded-first.tar (400.0 KiB, uploaded 5 days ago)");
         assertThat(dir.resolve("uploaded-last.tar")).exists();
     }
 }

@@ -6,11 +6,15 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.b3lb.node.config.Protocol;
 import org.b3lb.node.layout.Evidence;
 import org.b3lb.node.layout.FileIdentity;
 import org.b3lb.node.layout.RecordingFiles;
@@ -23,6 +27,28 @@ final class Fixture {
     static final Duration NEW = Duration.ofHours(1);
 
     private Fixture() {
+    }
+
+    /** A pass with the default retention of 7 days, removing through {@code deleter}. */
+    static CleanupPass pass(Path dir, boolean dryRun, MeterRegistry meters, RecordingRemover.Deleter deleter,
+            CleanupPass.Report report, Clock clock) {
+        return new CleanupPass(dir, new RetentionRule(Duration.ofDays(7)), dryRun, new CleanupMetrics(meters),
+                new RecordingRemover(deleter, null), report, clock, Protocol.SPEC);
+    }
+
+    /** A report that a dry run gives each entry it keeps, as {@code clean --dry-run --verbose}. */
+    static CleanupPass.Report verbose(List<String> lines) {
+        return new CleanupPass.Report() {
+            @Override
+            public void line(String text) {
+                lines.add(text);
+            }
+
+            @Override
+            public boolean verbose() {
+                return true;
+            }
+        };
     }
 
     static Path file(Path dir, String name, Duration age) throws IOException {

@@ -25,8 +25,7 @@ class LeftoversTest {
     List<String> report = new ArrayList<>();
 
     CleanupResult pass(Path dir, boolean dryRun) {
-        return new CleanupPass(dir, new RetentionRule(Duration.ofDays(7)), dryRun, new CleanupMetrics(new SimpleMeterRegistry()),
-                Files::delete, report::add, Clock.systemUTC()).run();
+        return Fixture.pass(dir, dryRun, new SimpleMeterRegistry(), Files::delete, Fixture.verbose(report), Clock.systemUTC()).run();
     }
 
     Path dir() throws IOException {
@@ -75,7 +74,7 @@ class LeftoversTest {
         assertThat(Fixture.names(dir)).containsExactlyElementsOf(before);
         assertThat(r.leftovers()).isEqualTo(3);
         assertThat(report).filteredOn(l -> l.startsWith("would delete leftover ")).hasSize(3)
-                .anyMatch(l -> l.startsWith("would delete leftover .crashed.uploaded.k3j.tmp (0.0 MiB, last modified "));
+                .anyMatch(l -> l.startsWith("would delete leftover .crashed.uploaded.k3j.tmp (60 B, last modified "));
         assertThat(report).contains("keep .writing.tar.4343.tmp: a writer may still be at work (changed 2 h ago;"
                 + " leftovers go after 24 h)");
         assertThat(report).noneMatch(l -> l.contains(".lock") || l.contains("z.tar.tmp") || l.contains("linked"));

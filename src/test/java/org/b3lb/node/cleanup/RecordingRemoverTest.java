@@ -65,9 +65,9 @@ class RecordingRemoverTest {
         return s;
     }
 
-    CleanupResult pass(boolean dryRun, RemovalConfig removal) {
+    CleanupResult pass(boolean dryRun, String bbbRecord) {
         return new CleanupPass(dir, new RetentionRule(Duration.ofDays(7)), dryRun, new CleanupMetrics(new SimpleMeterRegistry()),
-                new RecordingRemover(removal), report::add, Clock.systemUTC(), org.b3lb.node.config.Protocol.SPEC).run();
+                new RecordingRemover(Files::delete, bbbRecord), report::add, Clock.systemUTC(), org.b3lb.node.config.Protocol.SPEC).run();
     }
 
     List<String> recordedArgs() throws IOException {
@@ -85,13 +85,13 @@ class RecordingRemoverTest {
         Fixture.file(dir, "pending.ready", Fixture.OLD, 0);
         Fixture.file(dir, "orphan.meta.xml", Fixture.OLD, 200);
 
-        CleanupResult r = pass(false, new RemovalConfig(false, "/usr/bin/bbb-record"));
+        CleanupResult r = pass(false, null);
 
         assertThat(r.deleted()).isEqualTo(1);
         assertThat(r.freedBytes()).isEqualTo(3200);
         assertThat(Fixture.names(dir)).containsExactlyInAnyOrder("young.tar", "young.uploaded", "young.meta.xml", "pending.tar",
                 "pending.meta.xml", "pending.ready", "orphan.meta.xml");
-        assertThat(report).singleElement().asString().startsWith("deleted rec-1.tar and rec-1.meta.xml (0.0 MiB, uploaded ");
+        assertThat(report).singleElement().asString().startsWith("deleted rec-1.tar and rec-1.meta.xml (3.1 KiB, uploaded ");
     }
 
     @Test
@@ -102,7 +102,7 @@ class RecordingRemoverTest {
         Fixture.uploaded(dir, "rec-2.tar", Fixture.OLD);
         Files.createDirectory(dir.resolve("rec-2.meta.xml"));
 
-        CleanupResult r = pass(false, new RemovalConfig(false, "/usr/bin/bbb-record"));
+        CleanupResult r = pass(false, null);
 
         assertThat(r.deleted()).isEqualTo(2);
         assertThat(r.errors()).isZero();
@@ -121,7 +121,7 @@ class RecordingRemoverTest {
         Fixture.uploaded(dir, "young.tar", Fixture.NEW);
 
         Path bbbRecord = script(0);
-        CleanupResult r = pass(false, new RemovalConfig(true, bbbRecord.toString()));
+        CleanupResult r = pass(false, bbbRecord.toString());
 
         assertThat(r.deleted()).isEqualTo(2);
         assertThat(r.errors()).isZero();
@@ -135,7 +135,7 @@ class RecordingRemoverTest {
         Fixture.uploaded(dir, "rec-1.tar", Fixture.OLD);
         Fixture.uploaded(dir, "rec-2.tar", Fixture.OLD);
 
-        CleanupResult r = pass(false, new RemovalConfig(true, script(3).toString()));
+        CleanupResult r = pass(false, script(3).toString());
 
         assertThat(r.deleted()).isEqualTo(2);
         assertThat(r.errors()).isZero();
@@ -149,7 +149,7 @@ class RecordingRemoverTest {
     @Test
     void aMissingBbbRecordIsAWarningNamingTheKey() throws IOException {
         Fixture.uploaded(dir, "rec-1.tar", Fixture.OLD);
-        CleanupResult r = pass(false, new RemovalConfig(true, tmp.resolve("no-such-bbb-record").toString()));
+        CleanupResult r = pass(false, tmp.resolve("no-such-bbb-record").toString());
         assertThat(r.deleted()).isEqualTo(1);
         assertThat(r.errors()).isZero();
         assertThat(log.list).filteredOn(e -> e.getLevel() == Level.WARN).singleElement()
@@ -161,10 +161,10 @@ class RecordingRemoverTest {
         Fixture.uploaded(dir, "rec-1.tar", Fixture.OLD, 1000);
         Fixture.file(dir, "rec-1.meta.xml", Fixture.OLD, 100);
 
-        CleanupResult r = pass(true, new RemovalConfig(true, script(0).toString()));
+        CleanupResult r = pass(true, script(0).toString());
 
         assertThat(r.freedBytes()).isEqualTo(1100);
-        assertThat(report).containsExactly("would delete rec-1.tar (0.0 MiB) and rec-1.meta.xml, then run " + script(0)
+        assertThat(report).containsExactly("would delete rec-1.tar (1000 B) and rec-1.meta.xml, then run " + script(0)
                 + " --delete rec-1");
         assertThat(recordedArgs()).isEmpty();
         assertThat(Fixture.names(dir)).hasSize(3);
@@ -179,7 +179,7 @@ class RecordingRemoverTest {
             Files.move(Files.write(outside.resolve("b"), versionB), from, StandardCopyOption.REPLACE_EXISTING,
                     StandardCopyOption.ATOMIC_MOVE);
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        }, new RemovalConfig(false, "/usr/bin/bbb-record"));
+        }, null);
         RetentionRule rule = new RetentionRule(Duration.ofDays(7));
 
         RecordingRemover.Outcome o = remover.removeIfStillExpired(new RecordingFiles(dir, "rec-1"), rule,
@@ -197,7 +197,7 @@ class RecordingRemoverTest {
             Files.move(Files.writeString(outside.resolve("b"), "B"), from, StandardCopyOption.REPLACE_EXISTING);
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
             Files.move(Files.writeString(outside.resolve("c"), "C"), from); // and yet another before it is put back
-        }, new RemovalConfig(false, "/usr/bin/bbb-record"));
+        }, null);
         RetentionRule rule = new RetentionRule(Duration.ofDays(7));
 
         remover.removeIfStillExpired(new RecordingFiles(dir, "rec-1"), rule, rule.cutoffMillis(Instant.now()));

@@ -109,8 +109,8 @@ class StatusCommandTest {
                         + ENDPOINT + "\n")
                 .doesNotContain("t0k3n")
                 .contains("problem: 1 recording is not uploaded and not marked: nothing uploads or deletes them;"
-                        + " b3lb-node clean --dry-run shows the command that marks each")
-                .contains("\nnot uploaded, not marked: 1 (b3lb-node clean --dry-run shows the command that marks each)\n")
+                        + " b3lb-node clean --dry-run --verbose shows the command that marks each")
+                .contains("\nnot uploaded, not marked: 1 (b3lb-node clean --dry-run --verbose shows the command that marks each)\n")
                 .containsPattern("(?m)^  cleanup\\s+Started$").containsPattern("(?m)^  load\\s+Started$")
                 .containsPattern("(?m)^  upload\\s+Started$")
                 .contains("load=UP").contains("route:upload=UP")
