@@ -1,7 +1,6 @@
 package org.b3lb.node.ops;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -12,30 +11,25 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import org.apache.camel.CamelContext;
-import org.b3lb.node.cleanup.CleanupPass;
-import org.b3lb.node.cleanup.CleanupResult;
+import org.apache.camel.ServiceStatus;
 import org.b3lb.node.config.ProtocolInUse;
 import org.b3lb.node.upload.UploadHealthCheck;
 import org.b3lb.node.upload.RecordingSchedule;
 import org.b3lb.node.upload.Waiting;
 import org.apache.camel.Route;
-import org.apache.camel.component.quartz.QuartzEndpoint;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.util.json.JsonArray;
 import org.apache.camel.util.json.JsonObject;
-import org.quartz.Scheduler;
-import org.quartz.Trigger;
 
 /**
  * Everything {@code b3lb-node status} shows, gathered in the running service as one JSON object:
- * what Camel knows (routes, health checks, the cleanup's Quartz trigger), the meters, the
- * recording directory and, through {@link RecordingSchedule}, the upload route's view of each
- * waiting recording. {@code status} is {@code UP} or {@code DEGRADED}, with the reasons in
+ * the routes, the health checks with what their details know (load figure, pause, cleanup passes),
+ * the meters, the recording directory (the same cached scan the gauges read) and, through
+ * {@link RecordingSchedule}, the upload route's view of each waiting recording. {@code status} is {@code UP} or {@code DEGRADED}, with the reasons in
  * {@code problems}; a pause of the uploads ({@code uploads.paused}) is none.
  */
 public final class NodeStatus {
@@ -78,7 +72,7 @@ public final class NodeStatus {
         String paused = paused(checks);
         s.put("pending", pending(now, problems, paused != null));
         s.put("uploads", uploads(checks, paused));
-        s.put("cleanup", cleanup());
+        s.put("cleanup", cleanup(checks));
         s.put("disk", disk(problems));
         if (!problems.isEmpty()) {
             s.put("status", "DEGRADED");
@@ -119,14 +113,10 @@ public final class NodeStatus {
         return a;
     }
 
-    /** From the load check's details (the sampler the endpoint answers from), else the meter. */
-    private JsonObject load(List<HealthCheck.Result> checks, List<String> problems) {
+    /** The load check's figure: the sampler the load endpoint answers from; absent while the check is DOWN. */
+    private static JsonObject load(List<HealthCheck.Result> checks, List<String> problems) {
         JsonObject o = new JsonObject();
-        Object detail = checks.stream().filter(r -> r.getCheck().getId().equals("load"))
-                .map(r -> r.getDetails().get("load.percent")).filter(v -> v instanceof Number).findFirst().orElse(null);
-        Gauge g = meters.find("b3lb.load.percent").gauge();
-        double p = detail != null ? ((Number) detail).doubleValue() : g == null ? -1 : g.value();
-        o.put("percent", p < 0 || Double.isNaN(p) ? null : Math.round(p * 100) / 100.0);
+        o.put("percent", detail(checks, "load", "load.percent"));
         if (o.get("percent") == null) {
             problems.add("the load figure cannot be read");
         }
@@ -135,9 +125,14 @@ public final class NodeStatus {
 
     /** Why no new upload starts, from the upload check's details; null when uploads are not paused. */
     private static String paused(List<HealthCheck.Result> checks) {
-        Object why = checks.stream().filter(r -> r.getCheck().getId().equals("upload"))
-                .map(r -> r.getDetails().get(UploadHealthCheck.PAUSED)).filter(v -> v != null).findFirst().orElse(null);
+        Object why = detail(checks, "upload", UploadHealthCheck.PAUSED);
         return why == null || "no".equals(why) ? null : why.toString();
+    }
+
+    /** One detail of one check, or null when the check is not bound or does not give it. */
+    private static Object detail(List<HealthCheck.Result> checks, String id, String key) {
+        return checks.stream().filter(r -> r.getCheck().getId().equals(id)).map(r -> r.getDetails().get(key))
+                .filter(v -> v != null).findFirst().orElse(null);
     }
 
     /** A pause is intended: it makes no problem, and recordings waiting for its end are not stuck. */
@@ -196,37 +191,22 @@ public final class NodeStatus {
         return o;
     }
 
-    private JsonObject cleanup() {
+    /**
+     * From the cleanup check's details (its last pass, its cron's next fire time); the next pass only
+     * while the route runs, as Quartz fires none for a stopped or suspended route. The counters are the meters'.
+     */
+    private JsonObject cleanup(List<HealthCheck.Result> checks) {
         JsonObject o = new JsonObject();
-        // from the pass itself: the last-pass gauge starts at the start-up time so that alerts on its age
-        // do not fire before the first pass, which would read here as a pass that never ran
-        CleanupPass pass = camel.getRegistry().lookupByNameAndType("cleanupPass", CleanupPass.class);
-        CleanupResult last = pass == null ? null : pass.lastResult();
-        o.put("lastPassAt", last == null ? null : last.startedAt().toString());
-        o.put("lastPassDurationSeconds", last == null ? null : last.durationMillis() / 1000.0);
+        Object seconds = detail(checks, "cleanup", "last_pass_seconds");
+        o.put("lastPassAt", seconds == null ? null : detail(checks, "cleanup", "last_pass"));
+        o.put("lastPassDurationSeconds", seconds);
         o.put("deletedSinceStart", (long) counter("b3lb.cleanup.deleted"));
         o.put("freedBytesSinceStart", (long) counter("b3lb.cleanup.freed"));
         o.put("errorsSinceStart", (long) counter("b3lb.cleanup.errors"));
-        o.put("nextPassAt", nextCleanup());
+        Object next = detail(checks, "cleanup", "next_pass");
+        ServiceStatus route = camel.getRouteController().getRouteStatus("cleanup");
+        o.put("nextPassAt", route == null || !route.isStarted() || "never".equals(next) ? null : next);
         return o;
-    }
-
-    /** The cleanup route's Quartz trigger, so the answer follows the cron, its zone and a stopped route. */
-    private String nextCleanup() {
-        Route route = camel.getRoute("cleanup");
-        if (route == null || !camel.getRouteController().getRouteStatus("cleanup").isStarted()
-                || !(route.getEndpoint() instanceof QuartzEndpoint q)) {
-            return null;
-        }
-        try {
-            Scheduler scheduler = q.getComponent().getScheduler();
-            Trigger t = scheduler == null ? null : scheduler.getTrigger(q.getTriggerKey());
-            Date next = t == null || scheduler.getTriggerState(q.getTriggerKey()) == Trigger.TriggerState.PAUSED
-                    ? null : t.getNextFireTime();
-            return next == null ? null : next.toInstant().toString();
-        } catch (Exception e) {
-            return null;
-        }
     }
 
     private JsonObject disk(List<String> problems) {
