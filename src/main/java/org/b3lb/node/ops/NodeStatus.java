@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -197,16 +198,23 @@ public final class NodeStatus {
      */
     private JsonObject cleanup(List<HealthCheck.Result> checks) {
         JsonObject o = new JsonObject();
-        Object seconds = detail(checks, "cleanup", "last_pass_seconds");
-        o.put("lastPassAt", seconds == null ? null : detail(checks, "cleanup", "last_pass"));
-        o.put("lastPassDurationSeconds", seconds);
+        o.put("lastPassAt", instant(detail(checks, "cleanup", "last_pass"))); // else "none since start-up at ..."
+        o.put("lastPassDurationSeconds", detail(checks, "cleanup", "last_pass_seconds"));
         o.put("deletedSinceStart", (long) counter("b3lb.cleanup.deleted"));
         o.put("freedBytesSinceStart", (long) counter("b3lb.cleanup.freed"));
         o.put("errorsSinceStart", (long) counter("b3lb.cleanup.errors"));
-        Object next = detail(checks, "cleanup", "next_pass");
         ServiceStatus route = camel.getRouteController().getRouteStatus("cleanup");
-        o.put("nextPassAt", route == null || !route.isStarted() || "never".equals(next) ? null : next);
+        o.put("nextPassAt", route == null || !route.isStarted() ? null : instant(detail(checks, "cleanup", "next_pass")));
         return o;
+    }
+
+    /** A detail that is an instant, or null for the words a check gives instead ("never", "none since ..."). */
+    private static String instant(Object detail) {
+        try {
+            return detail == null ? null : Instant.parse(detail.toString()).toString();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 
     private JsonObject disk(List<String> problems) {
