@@ -159,7 +159,9 @@ public final class NodeStatus {
         o.put("unmarked", scan.unmarked());
         if (scan.error() != null) {
             o.put("error", scan.error());
-            problems.add(scan.error());
+            if (problems.stream().noneMatch(p -> p.endsWith(scan.error()))) { // the upload check's own words, DOWN
+                problems.add(scan.error());
+            }
         }
         if (scan.unmarked() > 0) {
             problems.add(scan.unmarked() + (scan.unmarked() == 1 ? " recording is" : " recordings are")
