@@ -70,6 +70,7 @@ public final class CleanupHealthCheck extends AbstractHealthCheck {
         builder.detail("next_pass", next == null ? "never" : next.toString());
         if (last != null) {
             builder.detail("last_pass", last.startedAt().toString());
+            builder.detail("last_pass_seconds", last.durationMillis() / 1000.0);
             builder.detail("last_pass_deleted", last.deleted());
             builder.detail("last_pass_freed_bytes", last.freedBytes());
             builder.detail("last_pass_pending", last.pending());

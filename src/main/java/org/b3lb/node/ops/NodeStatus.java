@@ -1,7 +1,6 @@
 package org.b3lb.node.ops;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -10,15 +9,13 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Route;
-import org.b3lb.node.cleanup.CleanupHealthCheck;
-import org.b3lb.node.cleanup.CleanupPass;
-import org.b3lb.node.cleanup.CleanupResult;
+import org.apache.camel.ServiceStatus;
 import org.b3lb.node.config.ProtocolInUse;
 import org.b3lb.node.upload.UploadHealthCheck;
 import org.b3lb.node.upload.RecordingSchedule;
@@ -31,9 +28,9 @@ import org.apache.camel.util.json.JsonObject;
 
 /**
  * Everything {@code b3lb-node status} shows, gathered in the running service as one JSON object:
- * what Camel knows (routes, health checks, the cleanup's Quartz trigger), the meters, the
- * recording directory and, through {@link RecordingSchedule}, the upload route's view of each
- * waiting recording. {@code status} is {@code UP} or {@code DEGRADED}, with the reasons in
+ * the routes, the health checks with what their details know (load figure, pause, cleanup passes),
+ * the meters, the recording directory (the same cached scan the gauges read) and, through
+ * {@link RecordingSchedule}, the upload route's view of each waiting recording. {@code status} is {@code UP} or {@code DEGRADED}, with the reasons in
  * {@code problems}; a pause of the uploads ({@code uploads.paused}) is none.
  */
 public final class NodeStatus {
@@ -76,7 +73,7 @@ public final class NodeStatus {
         String paused = paused(checks);
         s.put("pending", pending(now, problems, paused != null));
         s.put("uploads", uploads(checks, paused));
-        s.put("cleanup", cleanup());
+        s.put("cleanup", cleanup(checks));
         s.put("disk", disk(problems));
         if (!problems.isEmpty()) {
             s.put("status", "DEGRADED");
@@ -117,14 +114,10 @@ public final class NodeStatus {
         return a;
     }
 
-    /** From the load check's details (the sampler the endpoint answers from), else the meter. */
-    private JsonObject load(List<HealthCheck.Result> checks, List<String> problems) {
+    /** The load check's figure: the sampler the load endpoint answers from; absent while the check is DOWN. */
+    private static JsonObject load(List<HealthCheck.Result> checks, List<String> problems) {
         JsonObject o = new JsonObject();
-        Object detail = checks.stream().filter(r -> r.getCheck().getId().equals("load"))
-                .map(r -> r.getDetails().get("load.percent")).filter(v -> v instanceof Number).findFirst().orElse(null);
-        Gauge g = meters.find("b3lb.load.percent").gauge();
-        double p = detail != null ? ((Number) detail).doubleValue() : g == null ? -1 : g.value();
-        o.put("percent", p < 0 || Double.isNaN(p) ? null : Math.round(p * 100) / 100.0);
+        o.put("percent", detail(checks, "load", "load.percent"));
         if (o.get("percent") == null) {
             problems.add("the load figure cannot be read");
         }
@@ -133,9 +126,14 @@ public final class NodeStatus {
 
     /** Why no new upload starts, from the upload check's details; null when uploads are not paused. */
     private static String paused(List<HealthCheck.Result> checks) {
-        Object why = checks.stream().filter(r -> r.getCheck().getId().equals("upload"))
-                .map(r -> r.getDetails().get(UploadHealthCheck.PAUSED)).filter(v -> v != null).findFirst().orElse(null);
+        Object why = detail(checks, "upload", UploadHealthCheck.PAUSED);
         return why == null || "no".equals(why) ? null : why.toString();
+    }
+
+    /** One detail of one check, or null when the check is not bound or does not give it. */
+    private static Object detail(List<HealthCheck.Result> checks, String id, String key) {
+        return checks.stream().filter(r -> r.getCheck().getId().equals(id)).map(r -> r.getDetails().get(key))
+                .filter(v -> v != null).findFirst().orElse(null);
     }
 
     /** A pause is intended: it makes no problem, and recordings waiting for its end are not stuck. */
@@ -161,7 +159,9 @@ public final class NodeStatus {
         o.put("unmarked", scan.unmarked());
         if (scan.error() != null) {
             o.put("error", scan.error());
-            problems.add(scan.error());
+            if (problems.stream().noneMatch(p -> p.endsWith(scan.error()))) { // the upload check's own words, DOWN
+                problems.add(scan.error());
+            }
         }
         if (scan.unmarked() > 0) {
             problems.add(scan.unmarked() + (scan.unmarked() == 1 ? " recording is" : " recordings are")
@@ -194,30 +194,29 @@ public final class NodeStatus {
         return o;
     }
 
-    private JsonObject cleanup() {
+    /**
+     * From the cleanup check's details (its last pass, its cron's next fire time); the next pass only
+     * while the route runs, as Quartz fires none for a stopped or suspended route. The counters are the meters'.
+     */
+    private JsonObject cleanup(List<HealthCheck.Result> checks) {
         JsonObject o = new JsonObject();
-        // from the pass itself: the last-pass gauge starts at the start-up time so that alerts on its age
-        // do not fire before the first pass, which would read here as a pass that never ran
-        CleanupPass pass = camel.getRegistry().lookupByNameAndType("cleanupPass", CleanupPass.class);
-        CleanupResult last = pass == null ? null : pass.lastResult();
-        o.put("lastPassAt", last == null ? null : last.startedAt().toString());
-        o.put("lastPassDurationSeconds", last == null ? null : last.durationMillis() / 1000.0);
+        o.put("lastPassAt", instant(detail(checks, "cleanup", "last_pass"))); // else "none since start-up at ..."
+        o.put("lastPassDurationSeconds", detail(checks, "cleanup", "last_pass_seconds"));
         o.put("deletedSinceStart", (long) counter("b3lb.cleanup.deleted"));
         o.put("freedBytesSinceStart", (long) counter("b3lb.cleanup.freed"));
         o.put("errorsSinceStart", (long) counter("b3lb.cleanup.errors"));
-        o.put("nextPassAt", nextCleanup());
+        ServiceStatus route = camel.getRouteController().getRouteStatus("cleanup");
+        o.put("nextPassAt", route == null || !route.isStarted() ? null : instant(detail(checks, "cleanup", "next_pass")));
         return o;
     }
 
-    /** The cleanup's own next pass (its cron in its zone), while the route runs: a stopped route has none. */
-    private String nextCleanup() {
-        CleanupHealthCheck check = camel.getRegistry().lookupByNameAndType("cleanupHealthCheck", CleanupHealthCheck.class);
-        if (check == null || camel.getRoute("cleanup") == null
-                || !camel.getRouteController().getRouteStatus("cleanup").isStarted()) {
+    /** A detail that is an instant, or null for the words a check gives instead ("never", "none since ..."). */
+    private static String instant(Object detail) {
+        try {
+            return detail == null ? null : Instant.parse(detail.toString()).toString();
+        } catch (DateTimeParseException e) {
             return null;
         }
-        Instant next = check.nextPass();
-        return next == null ? null : next.toString();
     }
 
     private JsonObject disk(List<String> problems) {

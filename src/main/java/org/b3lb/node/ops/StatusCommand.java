@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import org.apache.camel.util.json.JsonObject;
 import org.apache.camel.util.json.Jsoner;
 import org.b3lb.node.config.Sizes;
@@ -19,6 +20,7 @@ public final class StatusCommand {
     public static final int HEALTHY = 0;
     public static final int DEGRADED = 1;
     public static final int NOT_RUNNING = 3;
+    private static final String ROW = "  %-32s %10s %9s %8s  %-24s %s%n";
 
     private StatusCommand() {
     }
@@ -82,13 +84,13 @@ public final class StatusCommand {
         if (!stuck.isEmpty()) {
             out.printf("stuck (waiting over %s or failed; the %d oldest pending are checked):%n",
                     duration(p.getLong("stuckAfterSeconds")), p.getInteger("listedOf"));
-            out.printf("  %-32s %10s %9s %8s  %-24s %s%n", "ID", "SIZE", "AGE", "ATTEMPTS", "NEXT ATTEMPT", "LAST ERROR");
+            out.printf(ROW, "ID", "SIZE", "AGE", "ATTEMPTS", "NEXT ATTEMPT", "LAST ERROR");
             for (Object o : stuck) {
                 JsonObject r = (JsonObject) o;
-                out.printf("  %-32s %10s %9s %8s  %-24s %s%n", r.getString("id"),
+                out.printf(ROW, r.getString("id"),
                         r.get("bytes") == null ? "no tar" : bytes(r.getLong("bytes")), duration(r.getLong("ageSeconds")),
-                        orUnknown(r.get("attempts")), next(r.getString("nextAttempt"), now),
-                        r.get("attempts") == null ? "unknown" : orNone(r.getString("lastError")));
+                        Objects.toString(r.get("attempts"), "unknown"), next(r.getString("nextAttempt"), now),
+                        r.get("attempts") == null ? "unknown" : Objects.toString(r.getString("lastError"), "-"));
             }
         }
 
@@ -113,14 +115,6 @@ public final class StatusCommand {
             out.printf("free space: %s of %s on the filesystem of %s%n", bytes(d.getLong("freeBytes")),
                     bytes(d.getLong("totalBytes")), d.getString("dir"));
         }
-    }
-
-    private static String orUnknown(Object o) {
-        return o == null ? "unknown" : o.toString();
-    }
-
-    private static String orNone(String s) {
-        return s == null ? "-" : s;
     }
 
     private static String next(String at, Instant now) {

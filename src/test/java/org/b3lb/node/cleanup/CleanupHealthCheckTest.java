@@ -76,7 +76,7 @@ class CleanupHealthCheckTest {
         HealthCheck.Result up = check.call();
         assertThat(up.getState()).isEqualTo(HealthCheck.State.UP);
         assertThat(up.getDetails()).containsEntry("last_pass", "2026-11-29T04:01:00Z")
-                .containsEntry("last_pass_deleted", 0L).containsEntry("last_pass_errors", 0L)
+                .containsEntry("last_pass_seconds", 0.0).containsEntry("last_pass_deleted", 0L).containsEntry("last_pass_errors", 0L)
                 .containsEntry("last_pass_freed_bytes", 0L).containsEntry("next_pass", "2026-11-30T03:00:00Z");
         clock.now = Instant.parse("2026-11-30T03:59:30Z");
         assertThat(check.call().getState()).isEqualTo(HealthCheck.State.UP);

@@ -76,6 +76,28 @@ class StatusWhilePausedTest {
         assertThat(Files.exists(dir.resolve("archived/w-1.ready"))).isTrue();
     }
 
+    /** The cleanup's line comes from the cleanup check: its last pass, and no next one while its route is stopped. */
+    @Test
+    void theCleanupLineShowsTheLastPassAndNoNextPassWhileTheRouteIsStopped() throws Exception {
+        node.context().getRegistry().lookupByNameAndType("cleanupPass", org.b3lb.node.cleanup.CleanupPass.class).run();
+        node.context().getRouteController().stopRoute("cleanup");
+        try {
+            StatusCommandTest.Out s = StatusCommandTest.status(node.managementPort(), false);
+            assertThat(s.out()).containsPattern("(?m)^cleanup: last pass 20\\S+Z; since start deleted 0, freed 0 B, 0 errors;"
+                    + " next pass not scheduled \\(cleanup route stopped or disabled\\)$");
+            JsonObject c = (JsonObject) ((JsonObject) Jsoner.deserialize(StatusCommandTest.status(node.managementPort(), true).out()))
+                    .get("cleanup");
+            assertThat(java.time.Instant.parse(c.getString("lastPassAt"))).isBefore(java.time.Instant.now());
+            assertThat(c.get("lastPassDurationSeconds")).isInstanceOf(Number.class);
+            assertThat(c.get("nextPassAt")).isNull();
+        } finally {
+            node.context().getRouteController().startRoute("cleanup");
+        }
+        JsonObject c = (JsonObject) ((JsonObject) Jsoner.deserialize(StatusCommandTest.status(node.managementPort(), true).out()))
+                .get("cleanup");
+        assertThat(java.time.Instant.parse(c.getString("nextPassAt"))).isAfter(java.time.Instant.now());
+    }
+
     @Test
     void aThresholdNeedsTheLoadEndpoint() {
         assertThatThrownBy(() -> RunningNode.builder(dir.resolve("other")).with("b3lb.load.enabled", "false")

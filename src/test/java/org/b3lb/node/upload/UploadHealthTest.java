@@ -137,6 +137,10 @@ class UploadHealthTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> "DOWN".equals(uploadState(node)));
             assertThat(uploadCheck(node).getString("message")).contains("archived does not exist")
                     .contains("fix b3lb.recording-dir");
+            // status says it once: from the DOWN check, not again from its own listing of the directory
+            await().atMost(Duration.ofSeconds(10)).until(() -> status(node, true).contains("\"error\": \"recording directory"));
+            assertThat((List<?>) ((JsonObject) Jsoner.deserialize(status(node, true))).get("problems"))
+                    .filteredOn(p -> p.toString().contains("archived does not exist")).hasSize(1);
             Files.writeString(dir, "not a directory");
             await().atMost(Duration.ofSeconds(10)).until(() -> uploadCheck(node).getString("message").contains("is not a directory"));
             Files.delete(dir);
