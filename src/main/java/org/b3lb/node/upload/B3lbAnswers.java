@@ -107,7 +107,7 @@ final class B3lbAnswers {
         try {
             Files.deleteIfExists(r.marker());
         } catch (IOException e) {
-            Duration wait = schedule.rejected(r.id(), a.getMessage());
+            Duration wait = schedule.rejected(r.id(), a.getMessage(), 0);
             metrics.abandoned();
             LOG.error("{}: {}; but cannot delete {} ({}): it is sent again in {} unless the service's user may delete "
                     + "files in {}", r.id(), a.getMessage(), r.marker(), e.toString(), Sizes.duration(wait), r.marker().getParent());

@@ -36,7 +36,7 @@ final class Delivered {
         try {
             Evidence.write(r.files(), files.tar().identity(), Instant.now());
         } catch (IOException e) {
-            Duration wait = schedule.rejected(r.id(), "uploaded, but the evidence cannot be written");
+            Duration wait = schedule.rejected(r.id(), "uploaded, but the evidence cannot be written", 0);
             LOG.error("{}: uploaded, but cannot write {} ({}); the marker stays and it is sent again in {}: let the service's "
                     + "user create files in {} (with systemd: ReadWritePaths= must list b3lb.recording-dir)", r.id(),
                     r.files().evidence().getFileName(), e.toString(), Sizes.duration(wait), r.marker().getParent());
@@ -51,7 +51,7 @@ final class Delivered {
         } catch (IOException e) {
             // the marker is the only record that this recording still needs sending, so it stays;
             // waiting max-delay keeps a read-only directory from re-sending it every poll
-            Duration wait = schedule.rejected(r.id(), "uploaded, but the marker cannot be deleted");
+            Duration wait = schedule.rejected(r.id(), "uploaded, but the marker cannot be deleted", 0);
             LOG.error("{}: uploaded, but cannot delete {} ({}); it is sent again in {} unless the service's user may "
                     + "delete files in {} (with systemd: ReadWritePaths= must list b3lb.recording-dir)",
                     r.id(), r.marker(), e.toString(), Sizes.duration(wait), r.marker().getParent());
