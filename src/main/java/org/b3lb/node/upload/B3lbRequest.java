@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.apache.hc.core5.net.PercentCodec;
+import org.b3lb.node.config.Protocol;
+import org.b3lb.node.layout.HookCommand;
 
 /**
  * The request of {@code b3lb.protocol=b3lb}, as B3LB 3.x's own pusher sends it
@@ -32,13 +34,10 @@ final class B3lbRequest {
 
     /** The command that packs a meeting's published recording, writes its meta.xml and marker anew. */
     static String rerun(String id) {
-        return org.b3lb.node.layout.HookCommand.mark(org.b3lb.node.config.Protocol.B3LB, id);
+        return HookCommand.mark(Protocol.B3LB, id);
     }
 
-    /**
-     * Sets the query (the nonce the attempt read when it started) and returns the body: the tar and
-     * the meta file as {@link SentFiles} opened them. Run before every attempt, like the spec's body.
-     */
+    /** Before every attempt: sets the query (the nonce read at the start) and returns the tar and meta as opened. */
     static MultipartTarEntity entity(Exchange exchange, Recording r, SentFiles files, String field, URI endpoint, UploadRate rate) {
         String own = endpoint.getRawQuery();
         exchange.getIn().setHeader(Exchange.HTTP_QUERY, (own == null || own.isEmpty() ? "" : own + "&")
@@ -53,10 +52,9 @@ final class B3lbRequest {
     }
 
     /**
-     * The first line of the marker, read without following a link (a planted link must not send
-     * another file's first line to B3LB) and at most {@link #NONCE_READ_AT_MOST} bytes of it; the
-     * caller has seen with lstat that it is a regular file, so the open cannot block on a FIFO. Our
-     * log lines leave it out: it lets anyone who has it upload into the meeting's record set.
+     * The marker's first line, read without following a link (a planted link must not send another
+     * file's first line to B3LB); the caller's lstat saw a regular file, so the open cannot block on
+     * a FIFO. Never logged: it lets anyone who has it upload into the meeting's record set.
      *
      * @throws UploadFailure.Permanent naming the marker and the fix, when it holds no valid nonce
      */
