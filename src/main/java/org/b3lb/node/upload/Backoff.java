@@ -3,9 +3,8 @@ package org.b3lb.node.upload;
 import java.time.Duration;
 
 /**
- * Exponential backoff shared by the in-route redeliveries and the next-attempt time kept between
- * polls, so a recording that keeps failing slows down steadily instead of restarting at 1 s on
- * every poll: initial-delay, doubling per consecutive failure, capped by max-delay.
+ * initial-delay, doubling per failure in a row, capped by max-delay: one backoff for the in-route
+ * redeliveries and the poll tier, so a recording that keeps failing does not restart at 1 s per poll.
  */
 public final class Backoff {
 
