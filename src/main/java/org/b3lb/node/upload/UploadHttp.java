@@ -21,11 +21,9 @@ import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * How the route's camel-http endpoint talks: a pool of quiet connections sized to the
- * concurrency, owned by the {@code HttpComponent}, and (as {@code httpClientConfigurer=#...}) a
- * request interceptor that adds {@code X-Node-Secret} on the request's way to the socket, so the
- * secret never enters an exchange, a header, an endpoint URI, the tracer or JMX; answers are read
- * at most 64 KiB ({@link BoundedAnswers}).
+ * How the route's camel-http endpoint talks: a pool of quiet connections owned by the
+ * {@code HttpComponent}, and a request interceptor adding {@code X-Node-Secret} on the way to the
+ * socket, so the secret never enters an exchange, a header, an endpoint URI, the tracer or JMX.
  */
 final class UploadHttp implements HttpClientConfigurer {
 
@@ -42,11 +40,7 @@ final class UploadHttp implements HttpClientConfigurer {
         this.secret = secret;
     }
 
-    /**
-     * On the component, not as the endpoint's {@code clientConnectionManager}: camel-http's
-     * endpoint closes a manager that is not its component's when it stops, so removing the route
-     * and adding it again would find the pool shut. The component closes it when the context stops.
-     */
+    /** On the component: camel-http's endpoint closes a manager of its own when it stops, so a re-added route would find it shut. */
     void giveConnectionsTo(CamelContext context) {
         Timeout idle = Timeout.of(config.idleTimeout());
         context.getComponent(config.endpoint().getScheme(), HttpComponent.class).setClientConnectionManager(
@@ -100,10 +94,8 @@ final class UploadHttp implements HttpClientConfigurer {
     }
 
     /**
-     * httpclient5's default TLS (the JDK's trust store read, its certificates parsed, TLS classes
-     * loaded), made by the first https connection instead of when the pool is built at start-up:
-     * an http endpoint never pays for it, an https one from its first upload on (~5 MiB of heap and
-     * metaspace, docs/benchmarks.md). The same context as httpclient5's default, only later.
+     * httpclient5's default TLS, made by the first https connection instead of at start-up: an http
+     * endpoint never pays its ~5 MiB of heap and metaspace (docs/benchmarks.md).
      */
     static final class OnFirstUse implements TlsSocketStrategy {
 
