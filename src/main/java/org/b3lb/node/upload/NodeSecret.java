@@ -12,18 +12,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node secret as the running route uses it: the secret file is looked at (one stat) before
- * each attempt and at most every {@link #RECHECK_NANOS} while refused recordings wait, and read
- * again when its mtime, size or inode changed, so a rotated secret needs no restart. A new file
- * that is not a valid secret is reported once and the previous secret stays in use. Hand-written
- * because camel-file-watch would add a route and an inotify thread for one file read per attempt.
+ * The node secret, its file stat'ed before each attempt (and at most every {@link #RECHECK_NANOS}
+ * while refused recordings wait) and read again when it changed: a rotated secret needs no restart;
+ * an invalid new one is reported once and the previous one kept. Hand-written because
+ * camel-file-watch would add a route and an inotify thread for one file read per attempt.
  */
 final class NodeSecret implements Supplier<String> {
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeSecret.class);
     static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
-    /** What one stat says about the file; equal stamps mean the file was not rewritten. */
     private record Stamp(FileTime mtime, long size, Object key) {
     }
 
