@@ -18,11 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The end of a 2xx for exactly the version sent: first the evidence naming that tar version
- * (synced), then the marker, only if it is still the one the attempt started with. A crash between
- * the two leaves both, and the marker wins: the recording is sent again. Hand-written because the
- * marker must be compared and removed as one step: the hook may rename a newer marker into place
- * at any moment, and a check of the path followed by a delete could remove that newer one.
+ * The end of a 2xx: first the evidence naming the tar version sent (synced), then the marker, if
+ * still the one the attempt started with; a crash between leaves both and the recording is sent
+ * again. Hand-written because the marker must be compared and removed as one step: the hook may
+ * rename a newer marker into place at any moment, which a check then a delete could remove.
  */
 final class Delivered {
 
@@ -60,8 +59,7 @@ final class Delivered {
     }
 
     /**
-     * Takes the marker out of the way with one rename, then looks at what it took: the marker the
-     * attempt started with is deleted; a newer one is linked back (unless an even newer one is there).
+     * One rename takes the marker away; the one the attempt started with is deleted, a newer one linked back.
      *
      * @return true when the marker is gone (deleted now or by someone else), false when a newer one stays
      */
