@@ -13,6 +13,7 @@ import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,20 +113,17 @@ final class B3lbAnswers {
     }
 
     private static boolean breakout(Path meta) {
-        byte[] head;
         if (!Files.isRegularFile(meta, LinkOption.NOFOLLOW_LINKS)) {
             return false; // a FIFO swapped in would block the open: unknown, keep the marker
         }
         try (InputStream in = Files.newInputStream(meta, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            head = in.readNBytes(META_READ);
+            return BREAKOUT.matcher(new String(in.readNBytes(META_READ), StandardCharsets.UTF_8)).find();
         } catch (IOException e) {
             return false; // unknown: keep the marker
         }
-        return BREAKOUT.matcher(new String(head, StandardCharsets.UTF_8)).find();
     }
 
     private static String path(URI endpoint) {
-        String p = endpoint.getPath();
-        return p == null ? "" : p;
+        return Objects.toString(endpoint.getPath(), "");
     }
 }
