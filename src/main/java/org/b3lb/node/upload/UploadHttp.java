@@ -2,12 +2,12 @@ package org.b3lb.node.upload;
 
 import java.io.IOException;
 import java.net.Socket;
-import java.time.Duration;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLSocket;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.util.function.Suppliers;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
@@ -59,10 +59,6 @@ final class UploadHttp implements HttpClientConfigurer {
                         .build());
     }
 
-    static Timeout waitForContinue(Duration idleTimeout) {
-        return Timeout.ofMilliseconds(Math.min(HttpRequestExecutor.DEFAULT_WAIT_FOR_CONTINUE.toMilliseconds(), idleTimeout.toMillis() / 3));
-    }
-
     /** Whether an https connection has been made yet (and with it the TLS context). */
     boolean tlsMade() {
         return tls.made();
@@ -78,7 +74,8 @@ final class UploadHttp implements HttpClientConfigurer {
                 .evictIdleConnections(TimeValue.ofMinutes(1))
                 // a server that never answers "100 Continue" gets the body after this wait (httpclient's 3 s), which must
                 // stay well inside the idle timeout, or the watchdog aborts the upload for idling before a byte is sent
-                .setRequestExecutor(new HttpRequestExecutor(waitForContinue(config.idleTimeout()), null, null))
+                .setRequestExecutor(new HttpRequestExecutor(Timeout.ofMilliseconds(Math.min(
+                        HttpRequestExecutor.DEFAULT_WAIT_FOR_CONTINUE.toMilliseconds(), config.idleTimeout().toMillis() / 3)), null, null))
                 .addExecInterceptorFirst("b3lb-bounded-answers", new BoundedAnswers())
                 .addRequestInterceptorLast((request, entity, context) -> {
                     if (context.getAttribute(BoundedAnswers.NO_EXPECT) != null) {
@@ -99,29 +96,20 @@ final class UploadHttp implements HttpClientConfigurer {
      */
     static final class OnFirstUse implements TlsSocketStrategy {
 
-        private volatile TlsSocketStrategy tls;
+        private volatile boolean made;
+        private final Supplier<TlsSocketStrategy> tls = Suppliers.memorize(() -> {
+            TlsSocketStrategy t = DefaultClientTlsStrategy.createDefault();
+            made = true;
+            return t;
+        });
 
         @Override
         public SSLSocket upgrade(Socket socket, String target, int port, Object attachment, HttpContext context) throws IOException {
-            return strategy().upgrade(socket, target, port, attachment, context);
+            return tls.get().upgrade(socket, target, port, attachment, context);
         }
 
         boolean made() {
-            return tls != null;
-        }
-
-        private TlsSocketStrategy strategy() {
-            TlsSocketStrategy t = tls;
-            if (t == null) {
-                synchronized (this) {
-                    t = tls;
-                    if (t == null) {
-                        t = DefaultClientTlsStrategy.createDefault();
-                        tls = t;
-                    }
-                }
-            }
-            return t;
+            return made;
         }
     }
 
