@@ -43,7 +43,8 @@ final class BoundedAnswers implements ExecChainHandler {
         }
         HttpEntity entity = response.getEntity();
         if (entity != null) {
-            response.setEntity(new Bounded(entity, scope.execRuntime));
+            InputStream in = entity.getContent();
+            response.setEntity(new Bounded(entity, in == null ? null : new Cut(in, scope.execRuntime)));
         }
         return response;
     }
@@ -51,20 +52,15 @@ final class BoundedAnswers implements ExecChainHandler {
     /** An answer's body cut at {@link #MAX}: one stream, whose end or early close drops the connection. */
     static final class Bounded extends HttpEntityWrapper {
 
-        private final ExecRuntime runtime;
-        private Cut content;
+        private final Cut content;
 
-        Bounded(HttpEntity wrapped, ExecRuntime runtime) {
+        Bounded(HttpEntity wrapped, Cut content) {
             super(wrapped);
-            this.runtime = runtime;
+            this.content = content;
         }
 
         @Override
-        public synchronized InputStream getContent() throws IOException {
-            if (content == null) {
-                InputStream in = super.getContent();
-                content = in == null ? null : new Cut(in, runtime);
-            }
+        public InputStream getContent() {
             return content;
         }
 
@@ -86,7 +82,7 @@ final class BoundedAnswers implements ExecChainHandler {
 
         @Override
         public void writeTo(OutputStream out) throws IOException {
-            try (InputStream in = getContent()) {
+            try (InputStream in = content) {
                 if (in != null) {
                     in.transferTo(out);
                 }
@@ -95,9 +91,8 @@ final class BoundedAnswers implements ExecChainHandler {
 
         @Override
         public void close() throws IOException {
-            InputStream in = getContent();
-            if (in != null) {
-                in.close();
+            if (content != null) {
+                content.close();
             }
         }
     }
