@@ -3,8 +3,6 @@ package org.b3lb.node.upload;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.b3lb.node.config.ConfigException;
@@ -22,14 +20,11 @@ final class NodeSecret implements Supplier<String> {
     private static final Logger LOG = LoggerFactory.getLogger(NodeSecret.class);
     static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
-    private record Stamp(FileTime mtime, long size, Object key) {
-    }
-
     private final Path file;
     private volatile String secret;
     private volatile long generation;
     private volatile long checkedAtNanos;
-    private Stamp seen;
+    private Object seen; // the file's size, mtime and inode at the last read; equal means not rewritten
 
     /** @param file the secret's file to watch, null when the secret was given inline (nothing to watch) */
     NodeSecret(Path file, String secret) {
@@ -64,7 +59,7 @@ final class NodeSecret implements Supplier<String> {
             return;
         }
         checkedAtNanos = System.nanoTime();
-        Stamp now = stamp();
+        Object now = stamp();
         if (now.equals(seen)) {
             return;
         }
@@ -97,12 +92,11 @@ final class NodeSecret implements Supplier<String> {
         return "node secret" + (file == null ? " (inline)" : " from " + file);
     }
 
-    private Stamp stamp() {
+    private Object stamp() {
         try {
-            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-            return new Stamp(a.lastModifiedTime(), a.size(), a.fileKey());
+            return Files.readAttributes(file, "size,lastModifiedTime,fileKey");
         } catch (IOException | RuntimeException e) {
-            return new Stamp(null, -1, e.getClass().getName());
+            return e.getClass().getName();
         }
     }
 }
