@@ -106,11 +106,7 @@ public final class RecordingSchedule {
         }
     }
 
-    /**
-     * A permanent failure waits max-delay: an admin has to fix something first.
-     *
-     * @param status the HTTP status B3LB answered, 0 if the refusal was ours (e.g. an unreadable tar)
-     */
+    /** A permanent failure waits max-delay, for an admin; {@code status} is 0 when the refusal was ours (an unreadable tar). */
     public Duration rejected(String id, String error, int status) {
         State s = states.computeIfAbsent(id, k -> new State());
         synchronized (s) {
