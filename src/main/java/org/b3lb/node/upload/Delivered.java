@@ -58,11 +58,7 @@ final class Delivered {
         return true;
     }
 
-    /**
-     * One rename takes the marker away; the one the attempt started with is deleted, a newer one linked back.
-     *
-     * @return true when the marker is gone (deleted now or by someone else), false when a newer one stays
-     */
+    /** One rename takes the marker away: the one the attempt started with is deleted (true), a newer one linked back (false). */
     static boolean removeMarker(Recording r, FileIdentity started) throws IOException {
         Path taken = r.marker().resolveSibling(RecordingLayout.tempName(r.id(), RecordingLayout.MARKER,
                 "sent" + Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36)));
