@@ -15,12 +15,10 @@ import org.b3lb.node.config.Protocol;
 import org.b3lb.node.layout.HookCommand;
 
 /**
- * The request of {@code b3lb.protocol=b3lb}, as B3LB 3.x's own pusher sends it
- * (scripts/bbb/push/b3lb-push): {@code POST <endpoint>?nonce=<nonce>} with the FILE parts
- * {@code file} ({@code <id>.tar}, the published presentation) and {@code meta}
- * ({@code <id>.meta.xml}, its metadata.xml), no secret needed. The nonce, the record set's
- * credential, is the first line of the marker; it goes in camel-http's {@link Exchange#HTTP_QUERY}
- * header, which replaces the endpoint's query, so the endpoint's own query is kept in front of it.
+ * The request of {@code b3lb.protocol=b3lb}, as B3LB 3.x's pusher sends it (scripts/bbb/push/b3lb-push):
+ * {@code POST <endpoint>?nonce=<nonce>} with the parts {@code file} (the tar) and {@code meta} (its
+ * metadata.xml), no secret. The nonce, the record set's credential, is the marker's first line; it
+ * goes in {@link Exchange#HTTP_QUERY}, which replaces the endpoint's query, so that query is kept in front.
  */
 final class B3lbRequest {
 
