@@ -63,12 +63,9 @@ final class MarkerListing {
         } catch (IOException e) {
             return false; // gone since the directory was read: nothing to take
         }
-        if (a.isRegularFile()) {
-            return true;
-        }
-        if (!a.isDirectory()) { // a directory is reported by MarkerAudit's own scan
+        if (!a.isRegularFile() && !a.isDirectory()) { // a directory is reported by MarkerAudit's own scan
             audit.skipped(name, MarkerAudit.notRegular(a));
         }
-        return false;
+        return a.isRegularFile();
     }
 }
