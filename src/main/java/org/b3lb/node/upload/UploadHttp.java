@@ -61,7 +61,7 @@ final class UploadHttp implements HttpClientConfigurer {
 
     /** Whether an https connection has been made yet (and with it the TLS context). */
     boolean tlsMade() {
-        return tls.made();
+        return tls.made;
     }
 
     @Override
@@ -106,10 +106,6 @@ final class UploadHttp implements HttpClientConfigurer {
         @Override
         public SSLSocket upgrade(Socket socket, String target, int port, Object attachment, HttpContext context) throws IOException {
             return tls.get().upgrade(socket, target, port, attachment, context);
-        }
-
-        boolean made() {
-            return made;
         }
     }
 
