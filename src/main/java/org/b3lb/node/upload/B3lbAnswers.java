@@ -13,16 +13,16 @@ import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What B3LB 3.x's {@code upload_record} view means by its answers (b3lb/rest/classes/api.py), and
- * the hints that keep a spec-protocol node pointed at a B3LB 3.x from sending its admin the wrong
- * way. Under {@code b3lb.protocol=b3lb}: 400 and 500 keep the marker (an admin can fix the
- * metadata and re-queue); 403 for a breakout room recording and 404 for a record set B3LB deleted
- * will never change, so the marker goes and the tar stays for the cleanup ({@link Abandoned}).
+ * What B3LB 3.x's {@code upload_record} view means by its answers (b3lb/rest/classes/api.py).
+ * Under {@code b3lb.protocol=b3lb}: 400 and 500 keep the marker (an admin can fix the metadata and
+ * re-queue); 403 for a breakout room recording and 404 for a record set B3LB deleted never change,
+ * so the marker goes and the tar stays for the cleanup ({@link Abandoned}).
  */
 final class B3lbAnswers {
 
@@ -36,7 +36,6 @@ final class B3lbAnswers {
     /** metadata.xml has isBreakout near its start; the rest (playback, segments) need not be read. */
     private static final int META_READ = 64 * 1024;
 
-    /** B3LB will never take this recording: the marker is removed, the tar kept for the cleanup. */
     static final class Abandoned extends UploadFailure {
         Abandoned(int status, String message) {
             super(status, message);
@@ -47,11 +46,9 @@ final class B3lbAnswers {
     }
 
     /**
-     * Under b3lb: the failure for an answer B3LB's upload view gives a meaning to, or null for one
-     * the general rules handle (408, 429, 5xx other than 500: transient; the rest: permanent).
-     *
      * @param body    the answer's body as received (B3LB's view answers without one)
      * @param snippet its first line for the log, secret masked
+     * @return the failure for an answer B3LB's upload view gives a meaning to, null for the general rules
      */
     static UploadFailure failure(Recording r, int status, String body, String snippet, URI endpoint) {
         boolean uploadPath = UPLOAD_PATH.matcher(path(endpoint)).matches();
@@ -81,11 +78,7 @@ final class B3lbAnswers {
         };
     }
 
-    /**
-     * The hint for a permanent failure under the spec protocol: an endpoint path of B3LB's backend
-     * form that answers 400, 403 or 405 without a body, as B3LB 3.x's views do, is most likely a
-     * B3LB 3.x, which needs b3lb.protocol=b3lb.
-     */
+    /** Under spec: a B3LB backend path answering 400, 403 or 405 without a body is most likely a B3LB 3.x. */
     static String specHint(int status, URI endpoint, String body) {
         String hint = FailureClassifier.hint(status);
         if (!BACKEND_PATH.matcher(path(endpoint)).matches() || status != 400 && status != 403 && status != 405
@@ -107,7 +100,7 @@ final class B3lbAnswers {
         try {
             Files.deleteIfExists(r.marker());
         } catch (IOException e) {
-            Duration wait = schedule.rejected(r.id(), a.getMessage());
+            Duration wait = schedule.rejected(r.id(), a.getMessage(), 0);
             metrics.abandoned();
             LOG.error("{}: {}; but cannot delete {} ({}): it is sent again in {} unless the service's user may delete "
                     + "files in {}", r.id(), a.getMessage(), r.marker(), e.toString(), Sizes.duration(wait), r.marker().getParent());
@@ -120,20 +113,17 @@ final class B3lbAnswers {
     }
 
     private static boolean breakout(Path meta) {
-        byte[] head;
         if (!Files.isRegularFile(meta, LinkOption.NOFOLLOW_LINKS)) {
             return false; // a FIFO swapped in would block the open: unknown, keep the marker
         }
         try (InputStream in = Files.newInputStream(meta, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            head = in.readNBytes(META_READ);
+            return BREAKOUT.matcher(new String(in.readNBytes(META_READ), StandardCharsets.UTF_8)).find();
         } catch (IOException e) {
             return false; // unknown: keep the marker
         }
-        return BREAKOUT.matcher(new String(head, StandardCharsets.UTF_8)).find();
     }
 
     private static String path(URI endpoint) {
-        String p = endpoint.getPath();
-        return p == null ? "" : p;
+        return Objects.toString(endpoint.getPath(), "");
     }
 }

@@ -11,14 +11,14 @@ import java.util.List;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.apache.hc.core5.net.PercentCodec;
+import org.b3lb.node.config.Protocol;
+import org.b3lb.node.layout.HookCommand;
 
 /**
- * The request of {@code b3lb.protocol=b3lb}, as B3LB 3.x's own pusher sends it
- * (scripts/bbb/push/b3lb-push): {@code POST <endpoint>?nonce=<nonce>} with the FILE parts
- * {@code file} ({@code <id>.tar}, the published presentation) and {@code meta}
- * ({@code <id>.meta.xml}, its metadata.xml), no secret needed. The nonce, the record set's
- * credential, is the first line of the marker; it goes in camel-http's {@link Exchange#HTTP_QUERY}
- * header, which replaces the endpoint's query, so the endpoint's own query is kept in front of it.
+ * The request of {@code b3lb.protocol=b3lb}, as B3LB 3.x's pusher sends it (scripts/bbb/push/b3lb-push):
+ * {@code POST <endpoint>?nonce=<nonce>} with the parts {@code file} (the tar) and {@code meta} (its
+ * metadata.xml), no secret. The nonce, the record set's credential, is the marker's first line; it
+ * goes in {@link Exchange#HTTP_QUERY}, which replaces the endpoint's query, so that query is kept in front.
  */
 final class B3lbRequest {
 
@@ -32,13 +32,10 @@ final class B3lbRequest {
 
     /** The command that packs a meeting's published recording, writes its meta.xml and marker anew. */
     static String rerun(String id) {
-        return org.b3lb.node.layout.HookCommand.mark(org.b3lb.node.config.Protocol.B3LB, id);
+        return HookCommand.mark(Protocol.B3LB, id);
     }
 
-    /**
-     * Sets the query (the nonce the attempt read when it started) and returns the body: the tar and
-     * the meta file as {@link SentFiles} opened them. Run before every attempt, like the spec's body.
-     */
+    /** Before every attempt: sets the query (the nonce read at the start) and returns the tar and meta as opened. */
     static MultipartTarEntity entity(Exchange exchange, Recording r, SentFiles files, String field, URI endpoint, UploadRate rate) {
         String own = endpoint.getRawQuery();
         exchange.getIn().setHeader(Exchange.HTTP_QUERY, (own == null || own.isEmpty() ? "" : own + "&")
@@ -53,10 +50,9 @@ final class B3lbRequest {
     }
 
     /**
-     * The first line of the marker, read without following a link (a planted link must not send
-     * another file's first line to B3LB) and at most {@link #NONCE_READ_AT_MOST} bytes of it; the
-     * caller has seen with lstat that it is a regular file, so the open cannot block on a FIFO. Our
-     * log lines leave it out: it lets anyone who has it upload into the meeting's record set.
+     * The marker's first line, read without following a link (a planted link must not send another
+     * file's first line to B3LB); the caller's lstat saw a regular file, so the open cannot block on
+     * a FIFO. Never logged: it lets anyone who has it upload into the meeting's record set.
      *
      * @throws UploadFailure.Permanent naming the marker and the fix, when it holds no valid nonce
      */

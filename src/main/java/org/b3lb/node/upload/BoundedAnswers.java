@@ -15,13 +15,12 @@ import org.apache.hc.core5.http.io.entity.HttpEntityWrapper;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 
 /**
- * The outermost step of the upload client's exec chain. Every answer's body is read at most
- * {@link #MAX} bytes, then the connection is dropped instead of drained: only the status and the
- * first line of an answer are ever used, and a server sending 30 MB (or an endless chunked body)
- * must cost neither the heap nor a worker. A 417 to {@code Expect: 100-continue} is repeated at
- * once without it (RFC 9110 10.1.1). Hand-written because camel-http reads a whole answer into
- * memory and httpclient5 drains what is left on close; an exec chain handler is the one place
- * that sees the response and can drop its connection.
+ * The outermost step of the upload client's exec chain: every answer's body is read at most
+ * {@link #MAX} bytes, then the connection is dropped, not drained, so a server sending 30 MB (or an
+ * endless chunked body) costs neither heap nor a worker; a 417 to {@code Expect: 100-continue} is
+ * repeated at once without it (RFC 9110 10.1.1). Hand-written because camel-http reads a whole
+ * answer into memory and httpclient5 drains the rest on close; an exec chain handler is the one
+ * place that sees the response and can drop its connection.
  */
 final class BoundedAnswers implements ExecChainHandler {
 
@@ -44,7 +43,8 @@ final class BoundedAnswers implements ExecChainHandler {
         }
         HttpEntity entity = response.getEntity();
         if (entity != null) {
-            response.setEntity(new Bounded(entity, scope.execRuntime));
+            InputStream in = entity.getContent();
+            response.setEntity(new Bounded(entity, in == null ? null : new Cut(in, scope.execRuntime)));
         }
         return response;
     }
@@ -52,20 +52,15 @@ final class BoundedAnswers implements ExecChainHandler {
     /** An answer's body cut at {@link #MAX}: one stream, whose end or early close drops the connection. */
     static final class Bounded extends HttpEntityWrapper {
 
-        private final ExecRuntime runtime;
-        private Cut content;
+        private final Cut content;
 
-        Bounded(HttpEntity wrapped, ExecRuntime runtime) {
+        Bounded(HttpEntity wrapped, Cut content) {
             super(wrapped);
-            this.runtime = runtime;
+            this.content = content;
         }
 
         @Override
-        public synchronized InputStream getContent() throws IOException {
-            if (content == null) {
-                InputStream in = super.getContent();
-                content = in == null ? null : new Cut(in, runtime);
-            }
+        public InputStream getContent() {
             return content;
         }
 
@@ -87,7 +82,7 @@ final class BoundedAnswers implements ExecChainHandler {
 
         @Override
         public void writeTo(OutputStream out) throws IOException {
-            try (InputStream in = getContent()) {
+            try (InputStream in = content) {
                 if (in != null) {
                     in.transferTo(out);
                 }
@@ -96,14 +91,13 @@ final class BoundedAnswers implements ExecChainHandler {
 
         @Override
         public void close() throws IOException {
-            InputStream in = getContent();
-            if (in != null) {
-                in.close();
+            if (content != null) {
+                content.close();
             }
         }
     }
 
-    /** At most {@link #MAX} bytes; closed before its end, or at the bound, it drops the connection. */
+    /** Closed before its end, or at the bound, it drops the connection. */
     static final class Cut extends InputStream {
 
         private final InputStream in;

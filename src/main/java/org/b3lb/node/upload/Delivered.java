@@ -18,11 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The end of a 2xx for exactly the version sent: first the evidence naming that tar version
- * (synced), then the marker, only if it is still the one the attempt started with. A crash between
- * the two leaves both, and the marker wins: the recording is sent again. Hand-written because the
- * marker must be compared and removed as one step: the hook may rename a newer marker into place
- * at any moment, and a check of the path followed by a delete could remove that newer one.
+ * The end of a 2xx: first the evidence naming the tar version sent (synced), then the marker, if
+ * still the one the attempt started with; a crash between leaves both and the recording is sent
+ * again. Hand-written because the marker must be compared and removed as one step: the hook may
+ * rename a newer marker into place at any moment, which a check then a delete could remove.
  */
 final class Delivered {
 
@@ -36,7 +35,7 @@ final class Delivered {
         try {
             Evidence.write(r.files(), files.tar().identity(), Instant.now());
         } catch (IOException e) {
-            Duration wait = schedule.rejected(r.id(), "uploaded, but the evidence cannot be written");
+            Duration wait = schedule.rejected(r.id(), "uploaded, but the evidence cannot be written", 0);
             LOG.error("{}: uploaded, but cannot write {} ({}); the marker stays and it is sent again in {}: let the service's "
                     + "user create files in {} (with systemd: ReadWritePaths= must list b3lb.recording-dir)", r.id(),
                     r.files().evidence().getFileName(), e.toString(), Sizes.duration(wait), r.marker().getParent());
@@ -51,7 +50,7 @@ final class Delivered {
         } catch (IOException e) {
             // the marker is the only record that this recording still needs sending, so it stays;
             // waiting max-delay keeps a read-only directory from re-sending it every poll
-            Duration wait = schedule.rejected(r.id(), "uploaded, but the marker cannot be deleted");
+            Duration wait = schedule.rejected(r.id(), "uploaded, but the marker cannot be deleted", 0);
             LOG.error("{}: uploaded, but cannot delete {} ({}); it is sent again in {} unless the service's user may "
                     + "delete files in {} (with systemd: ReadWritePaths= must list b3lb.recording-dir)",
                     r.id(), r.marker(), e.toString(), Sizes.duration(wait), r.marker().getParent());
@@ -59,12 +58,7 @@ final class Delivered {
         return true;
     }
 
-    /**
-     * Takes the marker out of the way with one rename, then looks at what it took: the marker the
-     * attempt started with is deleted; a newer one is linked back (unless an even newer one is there).
-     *
-     * @return true when the marker is gone (deleted now or by someone else), false when a newer one stays
-     */
+    /** One rename takes the marker away: the one the attempt started with is deleted (true), a newer one linked back (false). */
     static boolean removeMarker(Recording r, FileIdentity started) throws IOException {
         Path taken = r.marker().resolveSibling(RecordingLayout.tempName(r.id(), RecordingLayout.MARKER,
                 "sent" + Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36)));

@@ -45,9 +45,8 @@ public final class FailureClassifier {
     }
 
     /**
-     * An https endpoint whose certificate this JVM does not trust (unknown CA, expired, wrong host
-     * name): no retry can change that, only an admin, so it is permanent and health goes DOWN. A
-     * handshake that broke off for other reasons (a reset, a timeout) stays transient.
+     * A certificate this JVM does not trust (unknown CA, expired, wrong host name) only an admin can
+     * fix: permanent, health DOWN. A handshake broken off otherwise (reset, timeout) is no such failure.
      *
      * @return the failure naming the fix, or null when {@code e} is no certificate problem
      */
@@ -66,11 +65,7 @@ public final class FailureClassifier {
         return null;
     }
 
-    /**
-     * Retry-After as seconds or as an HTTP date (RFC 9110 10.2.3).
-     *
-     * @return the wait, or null when absent or unparsable (then the backoff alone decides)
-     */
+    /** Retry-After as seconds or an HTTP date (RFC 9110 10.2.3); null when absent or unparsable (the backoff decides). */
     public static Duration retryAfter(String value, Instant now) {
         if (value == null || value.isBlank()) {
             return null;
@@ -93,11 +88,9 @@ public final class FailureClassifier {
         if (body == null || body.isBlank() || status == 401 || status == 403) {
             return "";
         }
-        String s = body.length() > 200 ? body.substring(0, 200) : body;
-        s = s.strip();
+        String s = (body.length() > 200 ? body.substring(0, 200) : body).strip();
         int nl = s.indexOf('\n');
-        s = (nl >= 0 ? s.substring(0, nl) : s).replaceAll("\\p{Cntrl}", " ").strip();
-        s = maskSecret(s, secret);
+        s = maskSecret((nl >= 0 ? s.substring(0, nl) : s).replaceAll("\\p{Cntrl}", " ").strip(), secret);
         return s.isEmpty() ? "" : " (server said: " + s + ")";
     }
 

@@ -17,16 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The three hooks of the route's {@code onException}: {@link #classify} (onExceptionOccurred)
- * turns what camel-http threw into an {@link UploadFailure}; {@link #retryInRoute} (retryWhile)
- * decides whether Camel's redelivery policy waits on the worker or the recording goes back to
- * the poll tier; {@link #settle} (after the exchange is handled) records the outcome.
- *
- * <p>The rule: a wait stays in the route (Camel's synchronous redelivery sleeps on the Threads
- * EIP worker, which keeps the concurrency bound) only while it is at most {@link #IN_ROUTE_MAX},
- * the server sent no Retry-After and fewer than max-redeliveries attempts in a row failed.
- * Everything else ends the exchange and {@link RecordingSchedule} holds the recording back: a
- * worker never sleeps through a server's Retry-After or a long backoff while other recordings wait.
+ * The hooks of the route's {@code onException}. A wait stays in the route (Camel's synchronous
+ * redelivery sleeps on the Threads EIP worker, which keeps the concurrency bound) only while it is
+ * at most {@link #IN_ROUTE_MAX}, the server sent no Retry-After and fewer than max-redeliveries
+ * attempts in a row failed; everything else ends the exchange and {@link RecordingSchedule} holds
+ * the recording back, so a worker never sleeps through a Retry-After while other recordings wait.
  */
 final class Failures {
 
@@ -78,11 +73,9 @@ final class Failures {
                 return b3lb;
             }
             if (FailureClassifier.transientStatus(status)) {
-                return new UploadFailure.Transient(status,
-                        FailureClassifier.retryAfter(h.getResponseHeaders().entrySet().stream()
-                                .filter(x -> x.getKey().equalsIgnoreCase("Retry-After")).map(x -> x.getValue()).findFirst().orElse(null),
-                                Instant.now()),
-                        "HTTP " + status + body);
+                String retryAfter = h.getResponseHeaders().entrySet().stream().filter(x -> x.getKey().equalsIgnoreCase("Retry-After"))
+                        .map(x -> x.getValue()).findFirst().orElse(null);
+                return new UploadFailure.Transient(status, FailureClassifier.retryAfter(retryAfter, Instant.now()), "HTTP " + status + body);
             }
             String hint = config.b3lb() ? FailureClassifier.hint(status) : B3lbAnswers.specHint(status, config.endpoint(), raw);
             return new UploadFailure.Permanent(status, "HTTP " + status + body + ": " + hint);
@@ -98,9 +91,9 @@ final class Failures {
             return new UploadFailure.Transient(0, null, "no progress for " + Sizes.duration(config.idleTimeout())
                     + " after " + Sizes.bytes(p.tarSent()) + " of " + Sizes.bytes(p.total()) + " (b3lb.upload.idle-timeout): aborted");
         }
-        if (e instanceof SentFiles.ReadException || e instanceof NoSuchFileException) {
-            Path file = e instanceof SentFiles.ReadException x ? x.path()
-                    : ((NoSuchFileException) e).getFile() != null ? Path.of(((NoSuchFileException) e).getFile()) : r.tar();
+        Path file = e instanceof SentFiles.ReadException x ? x.path()
+                : e instanceof NoSuchFileException n ? (n.getFile() == null ? r.tar() : Path.of(n.getFile())) : null;
+        if (file != null) {
             Throwable c = e instanceof SentFiles.ReadException ? e.getCause() : e;
             if (c instanceof AccessDeniedException) {
                 return new UploadFailure.Permanent(0, "cannot read " + file + ": permission denied; "
@@ -130,35 +123,40 @@ final class Failures {
         return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
     }
 
-    /**
-     * retryWhile, evaluated by Camel before each redelivery. The wait is the schedule's, so the
-     * backoff keeps growing across exchanges of one recording (a new exchange does not start again
-     * at initial-delay); Camel's redelivery sleeps it, told through {@link Exchange#REDELIVERY_DELAY}.
-     */
+    /** retryWhile: the wait is the schedule's, so the backoff keeps growing across exchanges of one recording. */
     boolean retryInRoute(Exchange exchange) {
         if (exchange.getProperty(ANSWERED_OK) != null || attempt.stopping()
                 || !(exchange.getProperty(FAILURE) instanceof UploadFailure.Transient f)) {
             return false;
         }
-        Recording r = Attempt.recording(exchange);
-        Duration wait = schedule.failed(r.id(), f.changing() ? config.pollDelay() : f.retryAfter(), f.getMessage());
-        exchange.setProperty(WAIT, wait);
-        int failures = schedule.failures(r.id());
+        Duration wait = hold(exchange, f);
+        int failures = schedule.failures(Attempt.recording(exchange).id());
         if (failures > config.maxRedeliveries() || f.retryAfter() != null || f.changing() || wait.compareTo(IN_ROUTE_MAX) > 0) {
             return false;
         }
         exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, wait.toMillis());
-        metrics.retry();
-        LOG.warn("{}: upload failed: {}; retry {} of {} in {}", r.id(), f.getMessage(), failures, config.maxRedeliveries(),
-                Sizes.duration(wait));
+        retrying(exchange, f, failures, wait);
         return true;
     }
 
-    /**
-     * onRedelivery: builds the next attempt's body. When that fails (a file changed, went away or
-     * is no regular file) the exchange ends here and the recording goes back to the poll tier:
-     * Camel would otherwise go on to the request with the failure still set.
-     */
+    /** Counts the failure on the schedule; a file that changed waits one poll, anything else the backoff. */
+    private Duration hold(Exchange exchange, UploadFailure f) {
+        Duration after = f instanceof UploadFailure.Transient t && !t.changing() ? t.retryAfter() : config.pollDelay();
+        Duration wait = schedule.failed(Attempt.recording(exchange).id(), after, f.getMessage());
+        exchange.setProperty(WAIT, wait);
+        return wait;
+    }
+
+    private void retrying(Exchange exchange, UploadFailure.Transient t, int failures, Duration wait) {
+        metrics.retry();
+        boolean capped = t.retryAfter() != null && t.retryAfter().compareTo(config.maxDelay()) > 0;
+        LOG.warn("{}: upload failed: {}; retry {} of {} in {}{}", Attempt.recording(exchange).id(), t.getMessage(), failures,
+                config.maxRedeliveries(), Sizes.duration(wait), t.retryAfter() == null ? "" : capped
+                        ? " (server's Retry-After " + Sizes.duration(t.retryAfter()) + ", capped at b3lb.upload.max-delay)"
+                        : " (server's Retry-After)");
+    }
+
+    /** onRedelivery: a body that cannot be built ends the exchange here, or Camel would send with the failure still set. */
     void redeliver(Exchange exchange) {
         try {
             attempt.process(exchange);
@@ -166,8 +164,7 @@ final class Failures {
             exchange.setProperty(Exchange.EXCEPTION_CAUGHT, e);
             classify(exchange);
             if (exchange.getProperty(FAILURE) instanceof UploadFailure.Transient f) {
-                exchange.setProperty(WAIT, schedule.failed(Attempt.recording(exchange).id(),
-                        f.changing() ? config.pollDelay() : f.retryAfter(), f.getMessage()));
+                hold(exchange, f);
             }
             settle(exchange);
             exchange.setRouteStop(true);
@@ -184,7 +181,7 @@ final class Failures {
                 return;
             } catch (UploadFailure changed) { // a file changed during the send: no success, the poll tier waits for it
                 exchange.setProperty(FAILURE, changed);
-                exchange.setProperty(WAIT, schedule.failed(r.id(), config.pollDelay(), changed.getMessage()));
+                hold(exchange, changed);
             }
         }
         exchange.getIn().setBody(null);
@@ -211,12 +208,7 @@ final class Failures {
         int failures = schedule.failures(r.id());
         Duration wait = exchange.getProperty(WAIT, schedule.remaining(r.id()), Duration.class);
         if (failures <= config.maxRedeliveries()) {
-            metrics.retry();
-            boolean capped = t.retryAfter() != null && t.retryAfter().compareTo(config.maxDelay()) > 0;
-            LOG.warn("{}: upload failed: {}; retry {} of {} in {}{}", r.id(), t.getMessage(), failures, config.maxRedeliveries(),
-                    Sizes.duration(wait), t.retryAfter() == null ? "" : capped
-                            ? " (server's Retry-After " + Sizes.duration(t.retryAfter()) + ", capped at b3lb.upload.max-delay)"
-                            : " (server's Retry-After)");
+            retrying(exchange, t, failures, wait);
             attempt.done(exchange, "deferred");
             return;
         }

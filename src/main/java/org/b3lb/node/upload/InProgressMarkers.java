@@ -3,16 +3,16 @@ package org.b3lb.node.upload;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.support.service.ServiceSupport;
 
 /**
- * The file consumer's in-progress repository: the markers whose exchange runs now, so a poll does
- * not take one twice. At most the route's bound of names, each forgotten when its exchange ends.
- * Hand-written because Camel 4.18's default ({@code MemoryIdempotentRepository} on
- * {@code SimpleLRUCache}) keeps one change-log entry per name ever added, removed or not, and once
- * those pass twice its size rebuilds that log on every add: a drain of 100,000 recordings stalled
- * its poll thread there (docs/benchmarks.md).
+ * The file consumer's in-progress repository: the markers whose exchange runs now, at most the
+ * route's bound, in memory (a restart polls every marker again). Hand-written because Camel 4.18's
+ * default ({@code MemoryIdempotentRepository} on {@code SimpleLRUCache}) keeps one change-log entry
+ * per name ever added, removed or not, and once those pass twice its size rebuilds that log on
+ * every add: a drain of 100,000 recordings stalled its poll thread there (docs/benchmarks.md).
  */
-final class InProgressMarkers implements IdempotentRepository {
+final class InProgressMarkers extends ServiceSupport implements IdempotentRepository {
 
     private final Set<String> names = ConcurrentHashMap.newKeySet();
 
@@ -39,15 +39,5 @@ final class InProgressMarkers implements IdempotentRepository {
     @Override
     public void clear() {
         names.clear();
-    }
-
-    @Override
-    public void start() {
-        // nothing to open
-    }
-
-    @Override
-    public void stop() {
-        // in memory: a restart polls every marker again, as it should
     }
 }

@@ -21,12 +21,10 @@ import org.apache.camel.component.file.GenericFileProcessStrategy;
 import org.apache.camel.util.function.Suppliers;
 
 /**
- * Camel's file component with one change: its consumer lists the recording directory through
- * {@link MarkerListing} (markers only, at most a batch, one entry in memory at a time) instead of
- * {@code File.listFiles}. Every option, filter, poll strategy and in-progress repository of the
- * file component applies as before. Hand-written because Camel 4.18's {@code FileConsumer} keeps
- * its listing private; {@code pollDirectory(Exchange, String, List, int)} and
- * {@code FileEndpoint.newFileConsumer} are the narrowest points it lets a subclass replace.
+ * Camel's file component, its consumer listing through {@link MarkerListing} instead of
+ * {@code File.listFiles}; every other option of the file component applies as before. Hand-written
+ * because Camel 4.18's {@code FileConsumer} keeps its listing private: {@code pollDirectory} and
+ * {@code FileEndpoint.newFileConsumer} are the narrowest points a subclass can replace.
  */
 final class MarkerComponent extends FileComponent {
 

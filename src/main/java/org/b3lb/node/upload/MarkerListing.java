@@ -12,15 +12,11 @@ import java.util.function.Consumer;
 import org.b3lb.node.layout.RecordingLayout;
 
 /**
- * Reads the recording directory one entry at a time and hands on only markers that are regular
- * files with a valid id, stopping as soon as the caller has no room: memory is bounded by the
- * markers taken, whatever the directory holds. Hand-written because Camel 4.18's file consumer
- * lists with {@code File.listFiles}, a {@code String[]} and a {@code File[]} of every entry before
- * any filter sees a name: 200,000 entries of 210 characters took more than the unit's 96 MiB heap
- * (bench/listing-heap.sh), and each kept recording leaves three (tar, meta, evidence).
- *
- * <p>Entries are never opened: a marker's type is read without following links, and a FIFO, a
- * socket, a device or a symbolic link named like a marker is reported once and left alone.
+ * Reads the recording directory one entry at a time, hands on only markers that are regular files
+ * with a valid id (read without following links, never opened; anything else named like a marker
+ * is reported once) and stops when the caller has no room. Hand-written because Camel 4.18's file
+ * consumer lists with {@code File.listFiles}, every entry in a {@code String[]} and a {@code File[]}:
+ * 200,000 entries of 210 characters took more than the unit's 96 MiB heap (bench/listing-heap.sh).
  */
 final class MarkerListing {
 
@@ -67,12 +63,9 @@ final class MarkerListing {
         } catch (IOException e) {
             return false; // gone since the directory was read: nothing to take
         }
-        if (a.isRegularFile()) {
-            return true;
-        }
-        if (!a.isDirectory()) { // a directory is reported by MarkerAudit's own scan
+        if (!a.isRegularFile() && !a.isDirectory()) { // a directory is reported by MarkerAudit's own scan
             audit.skipped(name, MarkerAudit.notRegular(a));
         }
-        return false;
+        return a.isRegularFile();
     }
 }

@@ -3,8 +3,6 @@ package org.b3lb.node.upload;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.b3lb.node.config.ConfigException;
@@ -12,26 +10,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node secret as the running route uses it: the secret file is looked at (one stat) before
- * each attempt and at most every {@link #RECHECK_NANOS} while refused recordings wait, and read
- * again when its mtime, size or inode changed, so a rotated secret needs no restart. A new file
- * that is not a valid secret is reported once and the previous secret stays in use. Hand-written
- * because camel-file-watch would add a route and an inotify thread for one file read per attempt.
+ * The node secret, its file stat'ed before each attempt (and at most every {@link #RECHECK_NANOS}
+ * while refused recordings wait) and read again when it changed: a rotated secret needs no restart;
+ * an invalid new one is reported once and the previous one kept. Hand-written because
+ * camel-file-watch would add a route and an inotify thread for one file read per attempt.
  */
 final class NodeSecret implements Supplier<String> {
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeSecret.class);
     static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
-    /** What one stat says about the file; equal stamps mean the file was not rewritten. */
-    private record Stamp(FileTime mtime, long size, Object key) {
-    }
-
     private final Path file;
     private volatile String secret;
     private volatile long generation;
     private volatile long checkedAtNanos;
-    private Stamp seen;
+    private Object seen; // the file's size, mtime and inode at the last read; equal means not rewritten
 
     /** @param file the secret's file to watch, null when the secret was given inline (nothing to watch) */
     NodeSecret(Path file, String secret) {
@@ -66,7 +59,7 @@ final class NodeSecret implements Supplier<String> {
             return;
         }
         checkedAtNanos = System.nanoTime();
-        Stamp now = stamp();
+        Object now = stamp();
         if (now.equals(seen)) {
             return;
         }
@@ -99,12 +92,11 @@ final class NodeSecret implements Supplier<String> {
         return "node secret" + (file == null ? " (inline)" : " from " + file);
     }
 
-    private Stamp stamp() {
+    private Object stamp() {
         try {
-            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-            return new Stamp(a.lastModifiedTime(), a.size(), a.fileKey());
+            return Files.readAttributes(file, "size,lastModifiedTime,fileKey");
         } catch (IOException | RuntimeException e) {
-            return new Stamp(null, -1, e.getClass().getName());
+            return e.getClass().getName();
         }
     }
 }

@@ -12,12 +12,10 @@ import org.apache.hc.core5.http.io.HttpConnectionFactory;
 import org.apache.hc.core5.io.CloseMode;
 
 /**
- * Connections that never log request headers or wire bytes, and that tell an upload's
- * {@link UploadProgress} its status line and how to abort them. Hand-written because
- * httpclient5's own connection logs every header (org.apache.hc.client5.http.headers) at DEBUG,
- * the node secret travels in a header, and Camel has no hook at connection level: the idle
- * watchdog must close the socket of a write that a server stopped reading (a blocked socket write
- * has no timeout in Java).
+ * Connections that never log headers or wire bytes, and tell an upload's {@link UploadProgress}
+ * its status line and how to abort them. Hand-written because httpclient5's own connection logs
+ * every header at DEBUG (the secret is one), and Camel has no hook at connection level: the idle
+ * watchdog must close the socket of a write a server stopped reading (Java has no write timeout).
  */
 final class QuietConnectionFactory implements HttpConnectionFactory<ManagedHttpClientConnection> {
 

@@ -10,12 +10,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Per-recording memory between polls: when the next attempt may start, how many attempts in a
- * row failed (so the backoff keeps growing across polls), why the last one failed, and what the
- * tar looked like at the previous poll (so a tar that is still growing is not sent). Hand-written
- * because Camel keeps redelivery state per exchange, and a recording that waits here has no
- * exchange: that is what keeps 100,000 waiting recordings cheap. In memory on purpose: after a
- * restart every marker is eligible at once, which is what an admin restarting expects.
+ * Per-recording memory between polls: the next attempt's time, the failures in a row (so the
+ * backoff keeps growing across polls), the last error, and the tar's size and mtime at the previous
+ * poll (a growing tar is not sent). Hand-written because Camel keeps redelivery state per exchange,
+ * and a waiting recording has no exchange: that keeps 100,000 of them cheap. In memory on purpose:
+ * after a restart every marker is tried at once, as an admin restarting expects.
  */
 public final class RecordingSchedule {
 
@@ -28,10 +27,8 @@ public final class RecordingSchedule {
         long lastFailureMillis;
         int failures;
         boolean refused;
-        /** The HTTP status of the last refusal, 0 for none or no answer. */
-        int status;
-        /** The secret's generation the refusal happened under. */
-        long secretGeneration;
+        int status; // of the last refusal, 0 for none or no answer
+        long secretGeneration; // the refusal happened under
         String lastError;
         long size = -1;
         long mtimeMillis = -1;
@@ -76,19 +73,13 @@ public final class RecordingSchedule {
         });
     }
 
-    /**
-     * A recording refused for the secret (401/403) need not wait max-delay once the secret
-     * changed or another upload got through: whatever the admin fixed, it is tried now.
-     */
+    /** Refused for the secret (401/403), then the secret changed or another upload got through: tried now. */
     private boolean released(State s, long generation) {
         return s.refused && (s.status == 401 || s.status == 403)
                 && (s.lastFailureMillis < lastSuccessMillis || s.secretGeneration != generation);
     }
 
-    /**
-     * Remembers the tar's size and mtime and tells whether it looks complete: unchanged since the
-     * previous poll, or untouched for longer than the settle time when seen for the first time.
-     */
+    /** Whether the tar looks complete: unchanged since the previous poll, or on first sight untouched for the settle time. */
     public boolean stable(String id, long size, long mtimeMillis) {
         boolean settled = clock.getAsLong() - mtimeMillis >= settle.toMillis();
         State s = states.get(id);
@@ -115,12 +106,7 @@ public final class RecordingSchedule {
         }
     }
 
-    /** A permanent failure waits max-delay: an admin has to fix something first. */
-    public Duration rejected(String id, String error) {
-        return rejected(id, error, 0);
-    }
-
-    /** @param status the HTTP status B3LB answered, 0 if the refusal was ours (e.g. an unreadable tar) */
+    /** A permanent failure waits max-delay, for an admin; {@code status} is 0 when the refusal was ours (an unreadable tar). */
     public Duration rejected(String id, String error, int status) {
         State s = states.computeIfAbsent(id, k -> new State());
         synchronized (s) {
@@ -189,10 +175,7 @@ public final class RecordingSchedule {
         lastSuccessMillis = clock.getAsLong();
     }
 
-    /**
-     * A newer version of the recording was put in place while an older one was sent: due again
-     * once the settle time has passed, without counting a failure (so the poll tier lists for it).
-     */
+    /** A newer version replaced the one sent: due after the settle time, no failure counted. */
     public void again(String id) {
         State s = states.computeIfAbsent(id, k -> new State());
         s.notBeforeMillis = clock.getAsLong() + settle.toMillis();

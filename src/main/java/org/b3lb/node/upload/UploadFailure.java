@@ -2,10 +2,7 @@ package org.b3lb.node.upload;
 
 import java.time.Duration;
 
-/**
- * Why an attempt did not get a 2xx. The message is meant for the log line: it names the
- * recording, what happened and what to do; it never carries the secret.
- */
+/** Why an attempt got no 2xx; the message is the log line's: what happened and what to do, never the secret. */
 public class UploadFailure extends Exception {
 
     /** The status a refused TLS certificate is kept under: nginx's 495 ("SSL certificate error"); no HTTP answer came. */
@@ -38,10 +35,7 @@ public class UploadFailure extends Exception {
             this.changing = changing;
         }
 
-        /**
-         * A file of the recording is changing: waits on the poll tier (never in the route) until the
-         * tar has stopped changing, the rule {@link ReadyMarkerFilter} applies at each poll.
-         */
+        /** A file is changing: waits on the poll tier (never in the route), where {@link ReadyMarkerFilter} checks it. */
         static Transient changing(String message) {
             return new Transient(0, null, message, true);
         }

@@ -2,12 +2,12 @@ package org.b3lb.node.upload;
 
 import java.io.IOException;
 import java.net.Socket;
-import java.time.Duration;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLSocket;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.util.function.Suppliers;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
@@ -21,11 +21,9 @@ import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * How the route's camel-http endpoint talks: a pool of quiet connections sized to the
- * concurrency, owned by the {@code HttpComponent}, and (as {@code httpClientConfigurer=#...}) a
- * request interceptor that adds {@code X-Node-Secret} on the request's way to the socket, so the
- * secret never enters an exchange, a header, an endpoint URI, the tracer or JMX; answers are read
- * at most 64 KiB ({@link BoundedAnswers}).
+ * How the route's camel-http endpoint talks: a pool of quiet connections owned by the
+ * {@code HttpComponent}, and a request interceptor adding {@code X-Node-Secret} on the way to the
+ * socket, so the secret never enters an exchange, a header, an endpoint URI, the tracer or JMX.
  */
 final class UploadHttp implements HttpClientConfigurer {
 
@@ -42,11 +40,7 @@ final class UploadHttp implements HttpClientConfigurer {
         this.secret = secret;
     }
 
-    /**
-     * On the component, not as the endpoint's {@code clientConnectionManager}: camel-http's
-     * endpoint closes a manager that is not its component's when it stops, so removing the route
-     * and adding it again would find the pool shut. The component closes it when the context stops.
-     */
+    /** On the component: camel-http's endpoint closes a manager of its own when it stops, so a re-added route would find it shut. */
     void giveConnectionsTo(CamelContext context) {
         Timeout idle = Timeout.of(config.idleTimeout());
         context.getComponent(config.endpoint().getScheme(), HttpComponent.class).setClientConnectionManager(
@@ -65,13 +59,9 @@ final class UploadHttp implements HttpClientConfigurer {
                         .build());
     }
 
-    static Timeout waitForContinue(Duration idleTimeout) {
-        return Timeout.ofMilliseconds(Math.min(HttpRequestExecutor.DEFAULT_WAIT_FOR_CONTINUE.toMilliseconds(), idleTimeout.toMillis() / 3));
-    }
-
     /** Whether an https connection has been made yet (and with it the TLS context). */
     boolean tlsMade() {
-        return tls.made();
+        return tls.made;
     }
 
     @Override
@@ -84,7 +74,8 @@ final class UploadHttp implements HttpClientConfigurer {
                 .evictIdleConnections(TimeValue.ofMinutes(1))
                 // a server that never answers "100 Continue" gets the body after this wait (httpclient's 3 s), which must
                 // stay well inside the idle timeout, or the watchdog aborts the upload for idling before a byte is sent
-                .setRequestExecutor(new HttpRequestExecutor(waitForContinue(config.idleTimeout()), null, null))
+                .setRequestExecutor(new HttpRequestExecutor(Timeout.ofMilliseconds(Math.min(
+                        HttpRequestExecutor.DEFAULT_WAIT_FOR_CONTINUE.toMilliseconds(), config.idleTimeout().toMillis() / 3)), null, null))
                 .addExecInterceptorFirst("b3lb-bounded-answers", new BoundedAnswers())
                 .addRequestInterceptorLast((request, entity, context) -> {
                     if (context.getAttribute(BoundedAnswers.NO_EXPECT) != null) {
@@ -100,36 +91,21 @@ final class UploadHttp implements HttpClientConfigurer {
     }
 
     /**
-     * httpclient5's default TLS (the JDK's trust store read, its certificates parsed, TLS classes
-     * loaded), made by the first https connection instead of when the pool is built at start-up:
-     * an http endpoint never pays for it, an https one from its first upload on (~5 MiB of heap and
-     * metaspace, docs/benchmarks.md). The same context as httpclient5's default, only later.
+     * httpclient5's default TLS, made by the first https connection instead of at start-up: an http
+     * endpoint never pays its ~5 MiB of heap and metaspace (docs/benchmarks.md).
      */
     static final class OnFirstUse implements TlsSocketStrategy {
 
-        private volatile TlsSocketStrategy tls;
+        private volatile boolean made;
+        private final Supplier<TlsSocketStrategy> tls = Suppliers.memorize(() -> {
+            TlsSocketStrategy t = DefaultClientTlsStrategy.createDefault();
+            made = true;
+            return t;
+        });
 
         @Override
         public SSLSocket upgrade(Socket socket, String target, int port, Object attachment, HttpContext context) throws IOException {
-            return strategy().upgrade(socket, target, port, attachment, context);
-        }
-
-        boolean made() {
-            return tls != null;
-        }
-
-        private TlsSocketStrategy strategy() {
-            TlsSocketStrategy t = tls;
-            if (t == null) {
-                synchronized (this) {
-                    t = tls;
-                    if (t == null) {
-                        t = DefaultClientTlsStrategy.createDefault();
-                        tls = t;
-                    }
-                }
-            }
-            return t;
+            return tls.get().upgrade(socket, target, port, attachment, context);
         }
     }
 

@@ -80,7 +80,7 @@ public final class UploadRoute extends RouteBuilder {
         bindToRegistry("uploadHttpConfigurer", http);
         PollGate gate = new PollGate(config.recordingDir(), audit, schedule, () -> getContext().getInflightRepository().size(ROUTE_ID),
                 batch(), System::currentTimeMillis, pause);
-        bindToRegistry("uploadMarkerFilter", new ReadyMarkerFilter(schedule, audit, gate::listAgain));
+        bindToRegistry("uploadMarkerFilter", new ReadyMarkerFilter(schedule, gate::listAgain));
         bindToRegistry("uploadPollStrategy", gate);
         bindToRegistry("uploadInProgress", new InProgressMarkers());
         bindToRegistry("uploadRedeliveryPolicy", redelivery);

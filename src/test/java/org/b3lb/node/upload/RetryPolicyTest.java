@@ -73,7 +73,7 @@ class RetryPolicyTest {
         assertThat(s.due("r")).isTrue();
         assertThat(s.failed("r", null, null)).isEqualTo(Duration.ofSeconds(2));
         assertThat(s.remaining("r")).isEqualTo(Duration.ofSeconds(2));
-        assertThat(s.rejected("r", null)).isEqualTo(Duration.ofMinutes(10));
+        assertThat(s.rejected("r", null, 0)).isEqualTo(Duration.ofMinutes(10));
         now[0] += 599_000;
         assertThat(s.due("r")).isFalse();
         s.forget("r");
