@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * B3LB's queue, the SQLite file its hook fills and its b3lb-push drains ({@code backlog(mid, nonce)},
@@ -71,30 +70,16 @@ final class BacklogQueue {
     }
 
     private String python(String script, String stdin) throws IOException {
-        Process p;
+        SystemCommands.Result res;
         try {
-            p = new ProcessBuilder(PYTHON, "-c", script, file.toString()).redirectErrorStream(false).start();
+            res = SystemCommands.exec(new ProcessBuilder(PYTHON, "-c", script, file.toString()), stdin, 60);
         } catch (IOException e) {
             throw new IOException("python3 is needed to read B3LB's SQLite queue (B3LB's b3lb-push needs it too) and "
                     + "was not found: apt-get install python3, then run migrate again");
         }
-        try {
-            p.getOutputStream().write(stdin.getBytes(StandardCharsets.US_ASCII));
-            p.getOutputStream().close();
-            byte[] out = p.getInputStream().readAllBytes();
-            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException("python3 on " + file + " did not finish within 60 s");
-            }
-            if (p.exitValue() != 0) {
-                String last = err.isEmpty() ? "exit " + p.exitValue() : err.lines().reduce((a, b) -> b).orElse(err);
-                throw new IOException("cannot read B3LB's queue " + file + ": " + last);
-            }
-            return new String(out, StandardCharsets.UTF_8);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while reading " + file, e);
+        if (!res.ok()) {
+            throw new IOException("cannot read B3LB's queue " + file + ": " + res.lastLine());
         }
+        return res.out();
     }
 }

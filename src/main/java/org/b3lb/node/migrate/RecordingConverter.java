@@ -8,13 +8,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.b3lb.node.layout.Evidence;
 import org.b3lb.node.layout.FileIdentity;
 import org.b3lb.node.layout.RecordingFiles;
 import org.b3lb.node.layout.RecordingLayout;
+import org.b3lb.node.layout.WholeFile;
 
 /**
  * Turns one recording of B3LB's queue into a b3lb-node recording: the installed hook packs it as it
@@ -91,8 +90,8 @@ final class RecordingConverter {
         Files.move(staged.meta(), target.meta(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         Files.move(staged.tar(), target.tar(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         Files.deleteIfExists(staged.marker());
-        RecordingPacker.writeWhole(target.marker(), RecordingLayout.tempName(mid, RecordingLayout.MARKER, "migrate"),
-                (nonce + "\n").getBytes(StandardCharsets.US_ASCII));
+        WholeFile.write(target.marker(), target.marker().resolveSibling(RecordingLayout.tempName(mid, RecordingLayout.MARKER, "migrate")),
+                (nonce + "\n").getBytes(StandardCharsets.US_ASCII), null, null);
         giveToOwnerOfDirectory(List.of(target.meta(), target.tar(), target.marker()));
         return how;
     }
@@ -111,27 +110,14 @@ final class RecordingConverter {
     }
 
     private boolean runHook(String mid) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("ruby", hook.toString(), "-m", mid, "-f", "presentation"));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder("ruby", hook.toString(), "-m", mid, "-f", "presentation").redirectErrorStream(true);
         pb.environment().put("B3LB_PROTOCOL", "b3lb");
         pb.environment().put("B3LB_PUBLISHED_DIR", published.toString());
         pb.environment().put("B3LB_RAW_DIR", root.at(DEFAULT_RAW).toString());
         pb.environment().put("B3LB_RECORDING_DIR", recordingDir.resolve(STAGING).toString());
         pb.environment().put("B3LB_CONFIG", config.toString());
         pb.environment().put("B3LB_RECORD_META_TAG", nonceTag);
-        Process p = pb.start();
-        p.getOutputStream().close();
-        p.getInputStream().readAllBytes();
-        try {
-            if (!p.waitFor(30, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
-                return false;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while the hook packed " + mid, e);
-        }
-        return p.exitValue() == 0;
+        return SystemCommands.exec(pb, "", 1800).ok();
     }
 
     private static boolean marks(Path marker, String nonce) throws IOException {

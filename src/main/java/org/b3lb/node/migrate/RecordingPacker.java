@@ -2,15 +2,10 @@ package org.b3lb.node.migrate;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.b3lb.node.layout.RecordingFiles;
 import org.b3lb.node.layout.RecordingLayout;
@@ -41,27 +36,18 @@ final class RecordingPacker {
         Path tmp = tar.resolveSibling(RecordingLayout.tempName(into.id(), RecordingLayout.TAR, "migrate"));
         Files.deleteIfExists(tmp);
         try {
-            Process p = new ProcessBuilder("tar", "-cf", tmp.toString(), "-C", source.toString(), ".").redirectErrorStream(true).start();
-            p.getOutputStream().close();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
-                throw new IOException("tar of " + source + " failed: " + (out.isEmpty() ? "exit " + p.exitValue() : out));
+            SystemCommands.Result res = SystemCommands.exec(new ProcessBuilder("tar", "-cf", tmp.toString(), "-C", source.toString(), ".")
+                    .redirectErrorStream(true), "", 1800);
+            if (!res.ok()) {
+                throw new IOException("tar of " + source + " failed: " + res.lastLine());
             }
             WholeFile.sync(tmp);
-            writeWhole(into.meta(), RecordingLayout.tempName(into.id(), RecordingLayout.META, "migrate"),
-                    Files.readAllBytes(source.resolve("metadata.xml")));
+            WholeFile.write(into.meta(), into.meta().resolveSibling(RecordingLayout.tempName(into.id(), RecordingLayout.META, "migrate")),
+                    Files.readAllBytes(source.resolve("metadata.xml")), null, null);
             Files.move(tmp, tar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while packing " + source, e);
         } finally {
             Files.deleteIfExists(tmp);
         }
-    }
-
-    /** Writes {@code content} to the hidden {@code tempName} beside {@code target}, syncs, renames, syncs the directory. */
-    static void writeWhole(Path target, String tempName, byte[] content) throws IOException {
-        WholeFile.write(target, target.resolveSibling(tempName), content, null, null);
     }
 
     private static long treeSize(Path dir) throws IOException {

@@ -123,7 +123,7 @@ final class Retirement {
             r.skipped("nginx -t and systemctl reload nginx (--root: nginx is not touched)");
             return;
         }
-        if (!SystemCommands.nginxActive()) {
+        if (!SystemCommands.run("systemctl", "is-active", "--quiet", "nginx.service").ok()) {
             r.skipped("reload nginx: nginx is not running; it reads the snippets when it starts");
             return;
         }
