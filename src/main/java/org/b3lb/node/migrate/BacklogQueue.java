@@ -3,9 +3,9 @@ package org.b3lb.node.migrate;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * B3LB's queue, the SQLite file its hook fills and its b3lb-push drains ({@code backlog(mid, nonce)},
@@ -47,22 +47,13 @@ final class BacklogQueue {
     }
 
     List<Row> rows() throws IOException {
-        String out = python(READ, "");
-        List<Row> rows = new ArrayList<>();
-        for (String line : out.lines().toList()) {
-            String[] f = line.trim().split(" ");
-            if (f.length == 3) {
-                rows.add(new Row(Long.parseLong(f[0]), unhex(f[1]), unhex(f[2])));
-            }
-        }
-        return rows;
+        return python(READ, "").lines().map(l -> l.trim().split(" ")).filter(f -> f.length == 3)
+                .map(f -> new Row(Long.parseLong(f[0]), unhex(f[1]), unhex(f[2]))).toList();
     }
 
     /** Deletes exactly these rows in one transaction. @return how many went */
     int delete(List<Long> rowids) throws IOException {
-        StringBuilder in = new StringBuilder();
-        rowids.forEach(r -> in.append(r).append('\n'));
-        return Integer.parseInt(python(DELETE, in.toString()).trim());
+        return Integer.parseInt(python(DELETE, rowids.stream().map(String::valueOf).collect(Collectors.joining("\n"))).trim());
     }
 
     private static String unhex(String v) {

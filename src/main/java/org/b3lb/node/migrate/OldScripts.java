@@ -144,16 +144,13 @@ final class OldScripts {
     }
 
     private void unit(NodeRoot root, String name, Set set, String role) {
-        Path p = root.at(UNIT_DIR + "/" + name);
-        if (Files.isRegularFile(p)) {
-            items.add(new Item(set, Kind.UNIT, p, role, true));
-        }
+        file(root, UNIT_DIR + "/" + name, set, Kind.UNIT, role);
     }
 
+    /** Units are retired, other files (scripts, config) kept. */
     private void file(NodeRoot root, String abs, Set set, Kind kind, String role) {
-        Path p = root.at(abs);
-        if (Files.isRegularFile(p)) {
-            items.add(new Item(set, kind, p, role, false));
+        if (Files.isRegularFile(root.at(abs))) {
+            items.add(new Item(set, kind, root.at(abs), role, kind == Kind.UNIT));
         }
     }
 

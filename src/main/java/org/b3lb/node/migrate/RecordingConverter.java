@@ -57,13 +57,9 @@ final class RecordingConverter {
         return null;
     }
 
-    /** The published presentation a conversion packs, or a reason why there is none. */
-    Path source(String mid) {
-        return published.resolve(mid);
-    }
-
+    /** Why there is no published presentation to convert, or null. */
     String missingSource(String mid) {
-        Path src = source(mid);
+        Path src = published.resolve(mid);
         if (!Files.isRegularFile(src.resolve(META_XML))) {
             return "no published presentation at " + root.shown(src) + " (no " + META_XML + "; B3LB's b3lb-push could not "
                     + "upload it either): publish it (bbb-record --rebuild " + mid + ") and run migrate again";
@@ -82,7 +78,7 @@ final class RecordingConverter {
                     : "; the marker holds the queue's nonce (the hook found " + (Files.exists(staged.marker()) ? "another)" : "none)"));
         } else {
             clear(staged);
-            RecordingPacker.pack(source(mid), staged);
+            RecordingPacker.pack(published.resolve(mid), staged);
             how = hook == null ? "packed as the hook does (no b3lb-node hook installed)"
                     : "packed as the hook does (the hook found no " + nonceTag + " nonce in events.xml or metadata.xml)";
         }

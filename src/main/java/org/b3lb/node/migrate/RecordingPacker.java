@@ -3,9 +3,9 @@ package org.b3lb.node.migrate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.stream.Stream;
 import org.b3lb.node.layout.RecordingFiles;
 import org.b3lb.node.layout.RecordingLayout;
@@ -52,14 +52,7 @@ final class RecordingPacker {
 
     private static long treeSize(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
-            return s.mapToLong(p -> {
-                try {
-                    BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-                    return a.isRegularFile() ? a.size() : 0;
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).sum();
+            return s.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).mapToLong(p -> p.toFile().length()).sum();
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
