@@ -1,14 +1,17 @@
 package org.b3lb.node.migrate;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.util.List;
+import java.util.stream.Stream;
 import org.b3lb.node.layout.Evidence;
 import org.b3lb.node.layout.FileIdentity;
 import org.b3lb.node.layout.RecordingFiles;
@@ -20,13 +23,15 @@ import org.b3lb.node.layout.WholeFile;
  * packs every published recording under b3lb.protocol=b3lb, into a hidden staging directory; then
  * the tar and metadata are renamed into the recording directory and the marker, holding the
  * queue's nonce (what B3LB's pusher would have sent), is written last. When the hook finds no
- * nonce, another one, or is not installed, the same files are packed here the way it packs them.
+ * nonce, another one, or is not installed, the same files are packed here the way it packs them ({@link #pack}).
  */
 final class RecordingConverter {
 
     static final String STAGING = ".b3lb-node-migrate";
     static final String DEFAULT_RAW = "/var/bigbluebutton/recording/raw";
     private static final String META_XML = "metadata.xml";
+    /** The hook's B3LB_FREE_SPACE_MARGIN default: room kept free beyond the tar. */
+    private static final long FREE_SPACE_MARGIN = 64L * 1024 * 1024;
 
     private final NodeRoot root;
     private final Path recordingDir;
@@ -78,7 +83,7 @@ final class RecordingConverter {
                     : "; the marker holds the queue's nonce (the hook found " + (Files.exists(staged.marker()) ? "another)" : "none)"));
         } else {
             clear(staged);
-            RecordingPacker.pack(published.resolve(mid), staged);
+            pack(published.resolve(mid), staged);
             how = hook == null ? "packed as the hook does (no b3lb-node hook installed)"
                     : "packed as the hook does (the hook found no " + nonceTag + " nonce in events.xml or metadata.xml)";
         }
@@ -134,6 +139,41 @@ final class RecordingConverter {
         PosixFileAttributes dir = Files.readAttributes(recordingDir, PosixFileAttributes.class);
         for (Path f : files) {
             AtomicFiles.sameOwner(Files.getFileAttributeView(f, PosixFileAttributeView.class), dir);
+        }
+    }
+
+    /**
+     * The hook's packing under b3lb.protocol=b3lb: the published presentation's contents at the tar's root
+     * ({@code tar -cf - -C <dir> .}, as B3LB's pusher sends them) and its metadata.xml, each written whole.
+     */
+    private static void pack(Path source, RecordingFiles into) throws IOException {
+        Path tar = into.tar();
+        long size;
+        try (Stream<Path> s = Files.walk(source)) {
+            size = s.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).mapToLong(p -> p.toFile().length()).sum();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        long need = size + size / 10 + FREE_SPACE_MARGIN;
+        long free = Files.getFileStore(tar.getParent()).getUsableSpace();
+        if (free < need) {
+            throw new IOException("not packed: " + free / 1048576 + " MiB free beside " + tar.getParent() + ", " + need / 1048576
+                    + " MiB needed (size + 10 % + 64 MiB, the hook's rule); free space there and run migrate again");
+        }
+        Path tmp = tar.resolveSibling(RecordingLayout.tempName(into.id(), RecordingLayout.TAR, "migrate"));
+        Files.deleteIfExists(tmp);
+        try {
+            SystemCommands.Result res = SystemCommands.exec(new ProcessBuilder("tar", "-cf", tmp.toString(), "-C", source.toString(), ".")
+                    .redirectErrorStream(true), "", 1800);
+            if (!res.ok()) {
+                throw new IOException("tar of " + source + " failed: " + res.lastLine());
+            }
+            WholeFile.sync(tmp);
+            WholeFile.write(into.meta(), into.meta().resolveSibling(RecordingLayout.tempName(into.id(), RecordingLayout.META, "migrate")),
+                    Files.readAllBytes(source.resolve(META_XML)), null, null);
+            Files.move(tmp, tar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
     }
 }
