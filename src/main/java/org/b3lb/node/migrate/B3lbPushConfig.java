@@ -14,6 +14,7 @@ import java.util.Properties;
 record B3lbPushConfig(String baseDomain, String publishedFolder, String queueDirname, String queueFilename,
                       String nonceMetaTag) {
 
+    /** Also the hook's defaults (B3LB_PUBLISHED_DIR, B3LB_RECORD_META_TAG): nothing to carry when B3LB used them too. */
     static final String DEFAULT_PUBLISHED = "/var/bigbluebutton/published/presentation";
     static final String DEFAULT_TAG = "b3lb-recordset";
     /** The example host of B3LB's push.properties: an endpoint on it was never configured. */
@@ -21,10 +22,13 @@ record B3lbPushConfig(String baseDomain, String publishedFolder, String queueDir
     /** B3LB's backend upload view, appended to b3lbBaseDomain as b3lb-push does. */
     static final String UPLOAD_PATH = "b3lb/b/record/upload";
 
+    /** An absent file reads as all defaults. */
     static B3lbPushConfig read(Path file) throws IOException {
         Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            p.load(r);
+        if (Files.isRegularFile(file)) {
+            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                p.load(r);
+            }
         }
         return new B3lbPushConfig(p.getProperty("b3lbBaseDomain", "").trim(),
                 p.getProperty("publishedFolder", DEFAULT_PUBLISHED).trim(),

@@ -3,10 +3,9 @@ package org.b3lb.node.migrate;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * B3LB's queue, the SQLite file its hook fills and its b3lb-push drains ({@code backlog(mid, nonce)},
@@ -48,22 +47,13 @@ final class BacklogQueue {
     }
 
     List<Row> rows() throws IOException {
-        String out = python(READ, "");
-        List<Row> rows = new ArrayList<>();
-        for (String line : out.lines().toList()) {
-            String[] f = line.trim().split(" ");
-            if (f.length == 3) {
-                rows.add(new Row(Long.parseLong(f[0]), unhex(f[1]), unhex(f[2])));
-            }
-        }
-        return rows;
+        return python(READ, "").lines().map(l -> l.trim().split(" ")).filter(f -> f.length == 3)
+                .map(f -> new Row(Long.parseLong(f[0]), unhex(f[1]), unhex(f[2]))).toList();
     }
 
     /** Deletes exactly these rows in one transaction. @return how many went */
     int delete(List<Long> rowids) throws IOException {
-        StringBuilder in = new StringBuilder();
-        rowids.forEach(r -> in.append(r).append('\n'));
-        return Integer.parseInt(python(DELETE, in.toString()).trim());
+        return Integer.parseInt(python(DELETE, rowids.stream().map(String::valueOf).collect(Collectors.joining("\n"))).trim());
     }
 
     private static String unhex(String v) {
@@ -71,30 +61,16 @@ final class BacklogQueue {
     }
 
     private String python(String script, String stdin) throws IOException {
-        Process p;
+        SystemCommands.Result res;
         try {
-            p = new ProcessBuilder(PYTHON, "-c", script, file.toString()).redirectErrorStream(false).start();
+            res = SystemCommands.exec(new ProcessBuilder(PYTHON, "-c", script, file.toString()), stdin, 60);
         } catch (IOException e) {
             throw new IOException("python3 is needed to read B3LB's SQLite queue (B3LB's b3lb-push needs it too) and "
                     + "was not found: apt-get install python3, then run migrate again");
         }
-        try {
-            p.getOutputStream().write(stdin.getBytes(StandardCharsets.US_ASCII));
-            p.getOutputStream().close();
-            byte[] out = p.getInputStream().readAllBytes();
-            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException("python3 on " + file + " did not finish within 60 s");
-            }
-            if (p.exitValue() != 0) {
-                String last = err.isEmpty() ? "exit " + p.exitValue() : err.lines().reduce((a, b) -> b).orElse(err);
-                throw new IOException("cannot read B3LB's queue " + file + ": " + last);
-            }
-            return new String(out, StandardCharsets.UTF_8);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while reading " + file, e);
+        if (!res.ok()) {
+            throw new IOException("cannot read B3LB's queue " + file + ": " + res.lastLine());
         }
+        return res.out();
     }
 }

@@ -35,8 +35,7 @@ final class Backup {
 
     /** Moves {@code file} here (a copy and delete across file systems, as mv does). */
     Path move(Path file) throws IOException {
-        Path to = placeFor(file);
-        Files.createDirectories(to.getParent());
+        Path to = parentMade(file);
         try {
             Files.move(file, to, StandardCopyOption.ATOMIC_MOVE);
         } catch (java.nio.file.AtomicMoveNotSupportedException e) {
@@ -48,9 +47,12 @@ final class Backup {
 
     /** Copies {@code file} here, keeping it in place. */
     Path copy(Path file) throws IOException {
+        return Files.copy(file, parentMade(file), StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private Path parentMade(Path file) throws IOException {
         Path to = placeFor(file);
         Files.createDirectories(to.getParent());
-        Files.copy(file, to, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING);
         return to;
     }
 }

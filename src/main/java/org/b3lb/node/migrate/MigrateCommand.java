@@ -13,13 +13,9 @@ import org.b3lb.node.config.Settings;
 import org.b3lb.node.layout.RecordingFiles;
 
 /**
- * {@code b3lb-node migrate [--dry-run] [--config F] [--root DIR]}: takes a node over from B3LB's
- * own node scripts or the spec's scripts. Prints what it found and what it will do, one line
- * each, then: stops the old uploaders and moves their hooks away, carries the settings over,
- * records the spec's finished uploads, converts B3LB's queue, moves the old unit files and nginx
- * snippet away, reloads nginx, enables and restarts b3lb-node. A second run finds nothing to do. Exit 0
- * when everything was done, 1 when something (named in a {@code failed:} line) could not be, 2 for
- * bad usage or configuration.
+ * {@code b3lb-node migrate [--dry-run] [--config F] [--root DIR]}: takes a node over from B3LB's own node
+ * scripts or the spec's scripts (docs/migrate.md). A second run finds nothing to do. Exit 0 when everything
+ * was done, 1 when something (named in a {@code failed:} line) could not be, 2 for bad usage or configuration.
  */
 public final class MigrateCommand {
 
@@ -28,10 +24,7 @@ public final class MigrateCommand {
     private MigrateCommand() {
     }
 
-    /**
-     * @param rootDir a directory standing for / (tests), or null for the node itself
-     * @param config  the config file to carry settings into, or null for /etc/b3lb-node/application.properties
-     */
+    /** @param rootDir a directory standing for / (tests), or null; @param config null for {@link #CONFIG} */
     public static int run(String rootDir, Path config, boolean dryRun, PrintStream out) {
         NodeRoot root = rootDir == null ? NodeRoot.SYSTEM : new NodeRoot(Path.of(rootDir));
         if (!Files.isDirectory(root.dir())) {
@@ -52,11 +45,8 @@ public final class MigrateCommand {
         }
         try {
             return migrate(root, configFile, settings, r);
-        } catch (IOException e) {
-            r.failed(e.getMessage());
-            return r.finish();
-        } catch (UncheckedIOException e) {
-            r.failed(e.getCause().getMessage());
+        } catch (IOException | UncheckedIOException e) {
+            r.failed(e instanceof UncheckedIOException u ? u.getCause().getMessage() : e.getMessage());
             return r.finish();
         }
     }
@@ -76,8 +66,7 @@ public final class MigrateCommand {
         boolean b3lbSet = found.has(OldScripts.Set.B3LB);
         B3lbPushConfig b3lb = null;
         if (b3lbSet) {
-            Path file = root.at(OldScripts.B3LB_CONFIG);
-            b3lb = Files.isRegularFile(file) ? B3lbPushConfig.read(file) : B3lbPushConfig.read(Path.of("/dev/null"));
+            b3lb = B3lbPushConfig.read(root.at(OldScripts.B3LB_CONFIG));
             carry.fromB3lb(b3lb, OldScripts.B3LB_CONFIG, r);
         }
         if (found.has(OldScripts.Set.SPEC)) {

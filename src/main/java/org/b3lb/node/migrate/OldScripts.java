@@ -70,19 +70,14 @@ final class OldScripts {
                     b3lb ? "serves /run/b3lb/load as /b3lb/load" : "proxies /b3lb/load to port 8765", true));
         }
         s.unit(root, "b3lb-push.path", Set.B3LB, "starts b3lb-push on every change of the published folder");
+        // B3LB's units run its scripts from /usr/local/lib/b3lb/; a timer without its service is the spec's
         String push = read(root.at(UNIT_DIR + "/b3lb-push.service"));
-        if (push != null) {
-            Set set = push.contains("/usr/local/lib/b3lb/") ? Set.B3LB : Set.SPEC;
-            s.unit(root, "b3lb-push.service", set, "uploads recordings");
-            s.unit(root, "b3lb-push.timer", set, "starts b3lb-push");
-        } else {
-            s.unit(root, "b3lb-push.timer", Set.SPEC, "starts b3lb-push");
-        }
+        Set pushSet = push != null && push.contains("/usr/local/lib/b3lb/") ? Set.B3LB : Set.SPEC;
+        s.unit(root, "b3lb-push.service", pushSet, "uploads recordings");
+        s.unit(root, "b3lb-push.timer", pushSet, "starts b3lb-push");
         String load = read(root.at(UNIT_DIR + "/b3lb-load.service"));
-        if (load != null) {
-            s.unit(root, "b3lb-load.service", load.contains("/usr/local/lib/b3lb/") ? Set.B3LB : Set.SPEC,
-                    "serves the load figure");
-        }
+        s.unit(root, "b3lb-load.service", load != null && load.contains("/usr/local/lib/b3lb/") ? Set.B3LB : Set.SPEC,
+                "serves the load figure");
         String cleaner = read(root.at(UNIT_DIR + "/b3lb-cleaner.service"));
         if (cleaner != null && cleaner.contains(SPEC_CLEANER)) {
             s.unit(root, "b3lb-cleaner.service", Set.SPEC, "deletes uploaded recordings");
@@ -144,16 +139,13 @@ final class OldScripts {
     }
 
     private void unit(NodeRoot root, String name, Set set, String role) {
-        Path p = root.at(UNIT_DIR + "/" + name);
-        if (Files.isRegularFile(p)) {
-            items.add(new Item(set, Kind.UNIT, p, role, true));
-        }
+        file(root, UNIT_DIR + "/" + name, set, Kind.UNIT, role);
     }
 
+    /** Units are retired, other files (scripts, config) kept. */
     private void file(NodeRoot root, String abs, Set set, Kind kind, String role) {
-        Path p = root.at(abs);
-        if (Files.isRegularFile(p)) {
-            items.add(new Item(set, kind, p, role, false));
+        if (Files.isRegularFile(root.at(abs))) {
+            items.add(new Item(set, kind, root.at(abs), role, kind == Kind.UNIT));
         }
     }
 

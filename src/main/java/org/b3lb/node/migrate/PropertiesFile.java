@@ -75,7 +75,6 @@ final class PropertiesFile {
         return true;
     }
 
-    /** Writes beside the file, then renames over it: a crash leaves the old file or the new one, never half. */
     void write() throws IOException {
         String text = String.join("\n", lines) + (endsWithNewline && !lines.isEmpty() ? "\n" : "");
         AtomicFiles.write(file, text.getBytes(StandardCharsets.UTF_8), null);

@@ -37,7 +37,6 @@ final class QueueTakeover {
         this.converter = converter;
     }
 
-    /** Reads the queue and says, per recording, what will happen or why it cannot. */
     void plan(Report r) {
         if (!Files.exists(queueFile)) {
             r.found("B3LB's queue " + root.shown(queueFile) + ": absent, nothing queued");
@@ -96,7 +95,6 @@ final class QueueTakeover {
         r.plan("convert queued recording " + mid + " into a b3lb-node recording and remove its row from B3LB's queue");
     }
 
-    /** Converts, then backs the queue up and deletes the rows of what is now b3lb-node's. */
     void apply(Backup backup, Report r) {
         List<Long> gone = new ArrayList<>();
         for (Recording rec : recordings) {

@@ -1,33 +1,37 @@
 package org.b3lb.node.migrate;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.b3lb.node.layout.Evidence;
 import org.b3lb.node.layout.FileIdentity;
 import org.b3lb.node.layout.RecordingFiles;
 import org.b3lb.node.layout.RecordingLayout;
+import org.b3lb.node.layout.WholeFile;
 
 /**
  * Turns one recording of B3LB's queue into a b3lb-node recording: the installed hook packs it as it
  * packs every published recording under b3lb.protocol=b3lb, into a hidden staging directory; then
  * the tar and metadata are renamed into the recording directory and the marker, holding the
  * queue's nonce (what B3LB's pusher would have sent), is written last. When the hook finds no
- * nonce, another one, or is not installed, the same files are packed here the way it packs them.
+ * nonce, another one, or is not installed, the same files are packed here the way it packs them ({@link #pack}).
  */
 final class RecordingConverter {
 
     static final String STAGING = ".b3lb-node-migrate";
     static final String DEFAULT_RAW = "/var/bigbluebutton/recording/raw";
     private static final String META_XML = "metadata.xml";
+    /** The hook's B3LB_FREE_SPACE_MARGIN default: room kept free beyond the tar. */
+    private static final long FREE_SPACE_MARGIN = 64L * 1024 * 1024;
 
     private final NodeRoot root;
     private final Path recordingDir;
@@ -58,13 +62,9 @@ final class RecordingConverter {
         return null;
     }
 
-    /** The published presentation a conversion packs, or a reason why there is none. */
-    Path source(String mid) {
-        return published.resolve(mid);
-    }
-
+    /** Why there is no published presentation to convert, or null. */
     String missingSource(String mid) {
-        Path src = source(mid);
+        Path src = published.resolve(mid);
         if (!Files.isRegularFile(src.resolve(META_XML))) {
             return "no published presentation at " + root.shown(src) + " (no " + META_XML + "; B3LB's b3lb-push could not "
                     + "upload it either): publish it (bbb-record --rebuild " + mid + ") and run migrate again";
@@ -83,7 +83,7 @@ final class RecordingConverter {
                     : "; the marker holds the queue's nonce (the hook found " + (Files.exists(staged.marker()) ? "another)" : "none)"));
         } else {
             clear(staged);
-            RecordingPacker.pack(source(mid), staged);
+            pack(published.resolve(mid), staged);
             how = hook == null ? "packed as the hook does (no b3lb-node hook installed)"
                     : "packed as the hook does (the hook found no " + nonceTag + " nonce in events.xml or metadata.xml)";
         }
@@ -91,8 +91,8 @@ final class RecordingConverter {
         Files.move(staged.meta(), target.meta(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         Files.move(staged.tar(), target.tar(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         Files.deleteIfExists(staged.marker());
-        RecordingPacker.writeWhole(target.marker(), RecordingLayout.tempName(mid, RecordingLayout.MARKER, "migrate"),
-                (nonce + "\n").getBytes(StandardCharsets.US_ASCII));
+        WholeFile.write(target.marker(), target.marker().resolveSibling(RecordingLayout.tempName(mid, RecordingLayout.MARKER, "migrate")),
+                (nonce + "\n").getBytes(StandardCharsets.US_ASCII), null, null);
         giveToOwnerOfDirectory(List.of(target.meta(), target.tar(), target.marker()));
         return how;
     }
@@ -111,27 +111,14 @@ final class RecordingConverter {
     }
 
     private boolean runHook(String mid) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("ruby", hook.toString(), "-m", mid, "-f", "presentation"));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder("ruby", hook.toString(), "-m", mid, "-f", "presentation").redirectErrorStream(true);
         pb.environment().put("B3LB_PROTOCOL", "b3lb");
         pb.environment().put("B3LB_PUBLISHED_DIR", published.toString());
         pb.environment().put("B3LB_RAW_DIR", root.at(DEFAULT_RAW).toString());
         pb.environment().put("B3LB_RECORDING_DIR", recordingDir.resolve(STAGING).toString());
         pb.environment().put("B3LB_CONFIG", config.toString());
         pb.environment().put("B3LB_RECORD_META_TAG", nonceTag);
-        Process p = pb.start();
-        p.getOutputStream().close();
-        p.getInputStream().readAllBytes();
-        try {
-            if (!p.waitFor(30, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
-                return false;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while the hook packed " + mid, e);
-        }
-        return p.exitValue() == 0;
+        return SystemCommands.exec(pb, "", 1800).ok();
     }
 
     private static boolean marks(Path marker, String nonce) throws IOException {
@@ -152,6 +139,41 @@ final class RecordingConverter {
         PosixFileAttributes dir = Files.readAttributes(recordingDir, PosixFileAttributes.class);
         for (Path f : files) {
             AtomicFiles.sameOwner(Files.getFileAttributeView(f, PosixFileAttributeView.class), dir);
+        }
+    }
+
+    /**
+     * The hook's packing under b3lb.protocol=b3lb: the published presentation's contents at the tar's root
+     * ({@code tar -cf - -C <dir> .}, as B3LB's pusher sends them) and its metadata.xml, each written whole.
+     */
+    private static void pack(Path source, RecordingFiles into) throws IOException {
+        Path tar = into.tar();
+        long size;
+        try (Stream<Path> s = Files.walk(source)) {
+            size = s.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).mapToLong(p -> p.toFile().length()).sum();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        long need = size + size / 10 + FREE_SPACE_MARGIN;
+        long free = Files.getFileStore(tar.getParent()).getUsableSpace();
+        if (free < need) {
+            throw new IOException("not packed: " + free / 1048576 + " MiB free beside " + tar.getParent() + ", " + need / 1048576
+                    + " MiB needed (size + 10 % + 64 MiB, the hook's rule); free space there and run migrate again");
+        }
+        Path tmp = tar.resolveSibling(RecordingLayout.tempName(into.id(), RecordingLayout.TAR, "migrate"));
+        Files.deleteIfExists(tmp);
+        try {
+            SystemCommands.Result res = SystemCommands.exec(new ProcessBuilder("tar", "-cf", tmp.toString(), "-C", source.toString(), ".")
+                    .redirectErrorStream(true), "", 1800);
+            if (!res.ok()) {
+                throw new IOException("tar of " + source + " failed: " + res.lastLine());
+            }
+            WholeFile.sync(tmp);
+            WholeFile.write(into.meta(), into.meta().resolveSibling(RecordingLayout.tempName(into.id(), RecordingLayout.META, "migrate")),
+                    Files.readAllBytes(source.resolve(META_XML)), null, null);
+            Files.move(tmp, tar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
     }
 }

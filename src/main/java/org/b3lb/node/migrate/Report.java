@@ -2,11 +2,7 @@ package org.b3lb.node.migrate;
 
 import java.io.PrintStream;
 
-/**
- * migrate's output, one line each: {@code found:} what is on the node, {@code will:} or
- * {@code would:} (dry run) what migrate does about it, then {@code done:}, {@code failed:} or
- * {@code skipped:} per step, {@code note:} for what only the admin can do, and one summary line.
- */
+/** migrate's output, one prefixed line each ({@code note:} for what only the admin can do), and one summary line. */
 final class Report {
 
     private final PrintStream out;
@@ -49,14 +45,6 @@ final class Report {
 
     void note(String what) {
         out.println("note: " + what);
-    }
-
-    int planned() {
-        return planned;
-    }
-
-    int failures() {
-        return failed;
     }
 
     /** The last line, and the exit code: 0 when nothing failed. */

@@ -4,12 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
-/**
- * Takes the old scripts out of service: their units stopped and disabled, then their hooks, the
- * nginx snippet and the unit files moved out of the directories BBB, nginx and systemd read into
- * the {@link Backup}; nginx reloaded only after {@code nginx -t} passes. systemd and nginx are
- * only touched on the node itself, never under --root.
- */
+/** Takes the old scripts out of service into the {@link Backup}; systemd and nginx only on the node itself. */
 final class Retirement {
 
     private final NodeRoot root;
@@ -123,7 +118,7 @@ final class Retirement {
             r.skipped("nginx -t and systemctl reload nginx (--root: nginx is not touched)");
             return;
         }
-        if (!SystemCommands.nginxActive()) {
+        if (!SystemCommands.run("systemctl", "is-active", "--quiet", "nginx.service").ok()) {
             r.skipped("reload nginx: nginx is not running; it reads the snippets when it starts");
             return;
         }

@@ -9,17 +9,10 @@ import org.b3lb.node.cleanup.CleanupConfig;
 import org.b3lb.node.config.Settings;
 
 /**
- * The settings an admin made in the old scripts, carried into b3lb-node's config file and secret
- * file: from B3LB's push.properties the protocol, the upload URL (b3lbBaseDomain + B3LB's upload
- * path), the nonce tag and the published folder; from the spec's scripts the endpoint, the
- * secret, the recording directory and the retention. Only values that differ are written, so a
- * second run changes nothing. A setting b3lb-node has no key for becomes a note saying what to set.
+ * The settings an admin made in the old scripts, carried into b3lb-node's config and secret files. Only values
+ * that differ are written, so a second run changes nothing; one b3lb-node has no key for becomes a note.
  */
 final class SettingsCarry {
-
-    /** The hook's defaults (B3LB_PUBLISHED_DIR, B3LB_RECORD_META_TAG): nothing to carry when B3LB used them too. */
-    private static final String HOOK_PUBLISHED_DEFAULT = "/var/bigbluebutton/published/presentation";
-    private static final String HOOK_TAG_DEFAULT = "b3lb-recordset";
 
     private final Path configFile;
     private final PropertiesFile props;
@@ -33,7 +26,6 @@ final class SettingsCarry {
         this.secretFile = secretFile;
     }
 
-    /** Plans what B3LB's push.properties says. */
     void fromB3lb(B3lbPushConfig b3lb, String from, Report r) {
         want("b3lb.protocol", "b3lb", r, "B3LB 3.x's own protocol, as its scripts spoke it");
         String endpoint = b3lb.endpoint();
@@ -50,8 +42,8 @@ final class SettingsCarry {
                         + org.b3lb.node.config.Protocol.B3LB.profile().getProperty(key) + "; remove that line unless you mean it");
             }
         }
-        carryHookSetting("meta-tag", b3lb.nonceMetaTag(), HOOK_TAG_DEFAULT, "B3LB_RECORD_META_TAG", "nonceMetaTag", from, r);
-        carryHookSetting("published-dir", b3lb.publishedFolder(), HOOK_PUBLISHED_DEFAULT, "B3LB_PUBLISHED_DIR", "publishedFolder", from, r);
+        carryHookSetting("meta-tag", b3lb.nonceMetaTag(), B3lbPushConfig.DEFAULT_TAG, "B3LB_RECORD_META_TAG", "nonceMetaTag", from, r);
+        carryHookSetting("published-dir", b3lb.publishedFolder(), B3lbPushConfig.DEFAULT_PUBLISHED, "B3LB_PUBLISHED_DIR", "publishedFolder", from, r);
     }
 
     /** Plans what the spec's scripts say; {@code b3lbToo}: B3LB's scripts decide protocol and endpoint. */
@@ -80,7 +72,7 @@ final class SettingsCarry {
             if (inline != null && !inline.isEmpty() && props.get("b3lb.upload.secret-file") == null) {
                 r.note("B3LB_NODE_SECRET not carried: b3lb.upload.secret is set inline in " + configFile + " and wins over the secret "
                         + "file; remove it there to use " + secretFile);
-            } else if (!SecretFile.holds(secretFile, spec.secret())) {
+            } else if (!AtomicFiles.holdsSecret(secretFile, spec.secret())) {
                 secret = spec.secret();
                 r.plan("write the node secret (B3LB_NODE_SECRET in " + OldScripts.SPEC_PUSH + ") to " + secretFile + " (mode 0640)");
             }
@@ -108,7 +100,7 @@ final class SettingsCarry {
         }
         if (secret != null) {
             try {
-                SecretFile.write(secretFile, secret);
+                AtomicFiles.writeSecret(secretFile, secret);
                 r.done("wrote the node secret to " + secretFile);
             } catch (IOException e) {
                 r.failed("cannot write the secret file " + secretFile + ": " + e.getClass().getSimpleName()
