@@ -36,10 +36,6 @@ public final class CpuSampler {
         this(PROC_STAT, System::nanoTime);
     }
 
-    CpuSampler(Path procStat) {
-        this(procStat, System::nanoTime);
-    }
-
     CpuSampler(Path procStat, LongSupplier clock) {
         this.procStat = procStat;
         this.clock = clock;
@@ -50,11 +46,9 @@ public final class CpuSampler {
         lastSampleAt = clock.getAsLong();
         sampled = true;
         try {
-            String line;
             try (BufferedReader r = Files.newBufferedReader(procStat, StandardCharsets.US_ASCII)) {
-                line = r.readLine();
+                utilisation.add(r.readLine());
             }
-            utilisation.add(line);
             if (failing) {
                 failing = false;
                 LOG.info("CPU utilisation from {} is read again", procStat);

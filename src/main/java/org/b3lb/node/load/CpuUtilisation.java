@@ -2,6 +2,7 @@ package org.b3lb.node.load;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.stream.LongStream;
 
 /**
  * CPU utilisation on B3LB's 0..10000 scale from successive {@code cpu} lines of /proc/stat, the
@@ -40,7 +41,7 @@ public final class CpuUtilisation {
         long[] now = parse(procStatLine);
         if (last == null) {
             // since boot: B3LB's reporter answers this too before it has an interval of its own
-            figure = utilisation(now[IDLE], sum(now));
+            figure = utilisation(now[IDLE], LongStream.of(now).sum());
             last = now;
             return;
         }
@@ -58,13 +59,8 @@ public final class CpuUtilisation {
             window.removeFirst();
         }
         window.addLast(new Interval(idle, total));
-        long idleSum = 0;
-        long totalSum = 0;
-        for (Interval i : window) {
-            idleSum += i.idle;
-            totalSum += i.total;
-        }
-        figure = Math.max(utilisation(idle, total), utilisation(idleSum, totalSum));
+        figure = Math.max(utilisation(idle, total), utilisation(window.stream().mapToLong(Interval::idle).sum(),
+                window.stream().mapToLong(Interval::total).sum()));
     }
 
     /** @return 0..10000, or -1 before the first reading */
@@ -91,14 +87,6 @@ public final class CpuUtilisation {
         } catch (ArithmeticException e) {
             return (int) Math.floor((double) busy / total * SCALE);
         }
-    }
-
-    private static long sum(long[] counters) {
-        long s = 0;
-        for (long c : counters) {
-            s += c;
-        }
-        return s;
     }
 
     static long[] parse(String line) {

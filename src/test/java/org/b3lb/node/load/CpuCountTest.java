@@ -12,23 +12,23 @@ class CpuCountTest {
     @ParameterizedTest
     @CsvSource(delimiter = ';', value = {"0;1", "0-1;2", "0-3,8-11,14;9", "3-1;0"})
     void parsesTheKernelsCpuList(String list, int expected) {
-        assertThat(CpuCount.parseRanges(list)).isEqualTo(expected);
+        assertThat(LoadFigure.parseRanges(list)).isEqualTo(expected);
     }
 
     @Test
     void toleratesTheTrailingNewlineOfTheSysFile() {
-        assertThat(CpuCount.parseRanges("0-63\n")).isEqualTo(64);
+        assertThat(LoadFigure.parseRanges("0-63\n")).isEqualTo(64);
     }
 
     @Test
     void emptyOrGarbageIsNotACount() {
-        assertThat(CpuCount.parseRanges("")).isZero();
-        assertThatThrownBy(() -> CpuCount.parseRanges("a-b")).isInstanceOf(NumberFormatException.class);
+        assertThat(LoadFigure.parseRanges("")).isZero();
+        assertThatThrownBy(() -> LoadFigure.parseRanges("a-b")).isInstanceOf(NumberFormatException.class);
     }
 
     @Test
     void onlineCountMatchesTheKernel() throws Exception {
-        String online = java.nio.file.Files.readString(CpuCount.ONLINE);
-        assertThat(CpuCount.online()).isEqualTo(CpuCount.parseRanges(online)).isPositive();
+        String online = java.nio.file.Files.readString(LoadFigure.ONLINE);
+        assertThat(LoadFigure.onlineCpus()).isEqualTo(LoadFigure.parseRanges(online)).isPositive();
     }
 }

@@ -44,7 +44,7 @@ class LoadSamplerTest {
         java.nio.file.Path stat = java.nio.file.Files.createTempFile("stat", "");
         try {
             java.nio.file.Files.writeString(stat, "cpu  4532 0 0 5468 0 0 0 0 0 0\n");
-            CpuSampler cpu = new CpuSampler(stat);
+            CpuSampler cpu = new CpuSampler(stat, System::nanoTime);
             assertThat(text(new LoadSampler(cpu::percent, now::get, LoadFigure.Format.INTEGER))).isEqualTo("4532\n");
             assertThat(text(new LoadSampler(cpu::percent, now::get, LoadFigure.Format.PERCENT))).isEqualTo("45.32\n");
         } finally {
