@@ -44,7 +44,7 @@ final class RouteFileError {
                 if (route != null && route.getResource() != null && route.getResource().getLocation().startsWith("file:")) {
                     String line = route.getLineNumber() > 0 ? " line " + route.getLineNumber() : "";
                     return Optional.of("route file " + path(route.getResource().getLocation()) + line + ": route '"
-                            + f.getRouteId() + "' cannot be created: " + oneLine(rootMessage(f)) + FIX);
+                            + f.getRouteId() + "' cannot be created: " + oneLine(String.valueOf(root(f).getMessage())) + FIX);
                 }
             }
         }
@@ -55,12 +55,12 @@ final class RouteFileError {
         return location.startsWith("file:") ? location.substring(5) : location;
     }
 
-    private static String rootMessage(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+    /** The innermost cause, whose message names what went wrong. */
+    static Throwable root(Throwable t) {
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
         }
-        return String.valueOf(root.getMessage());
+        return t;
     }
 
     private static String oneLine(String s) {

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 final class SafeRouteReload extends RouteWatcherReloadStrategy {
 
-    static final String PATTERN = "*.camel.yaml";
+    private static final String SUFFIX = ".camel.yaml";
 
     private static final Logger LOG = LoggerFactory.getLogger(SafeRouteReload.class);
 
@@ -42,7 +42,7 @@ final class SafeRouteReload extends RouteWatcherReloadStrategy {
     SafeRouteReload(Path dir) {
         super(dir.toString(), false);
         this.dir = dir;
-        setPattern(PATTERN);
+        setPattern("*" + SUFFIX);
         setRemoveAllRoutes(false);
     }
 
@@ -50,7 +50,7 @@ final class SafeRouteReload extends RouteWatcherReloadStrategy {
     protected void doStart() throws Exception {
         // the files the context started from: they loaded, so they are the first good versions
         try (Stream<Path> files = Files.list(dir)) {
-            files.filter(f -> f.getFileName().toString().endsWith(".camel.yaml")).forEach(f -> {
+            files.filter(f -> f.getFileName().toString().endsWith(SUFFIX)).forEach(f -> {
                 try {
                     lastGood.put(f.toUri(), Files.readString(f));
                 } catch (IOException e) {
@@ -121,10 +121,7 @@ final class SafeRouteReload extends RouteWatcherReloadStrategy {
     }
 
     private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = RouteFileError.root(e);
         return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage().replaceAll("\\s+", " ").trim();
     }
 }
