@@ -110,8 +110,8 @@ public final class App {
         String source = s.source("b3lb.recording-dir");
         boolean given = source.startsWith("argument") || source.startsWith("environment"); // then it is meant
         if (!checkout.isEmpty() && !given && !Files.isDirectory(dir)) {
-            throw new ConfigException("recording directory " + dir + " does not exist (b3lb.recording-dir, from "
-                    + s.source("b3lb.recording-dir") + ")" + checkout);
+            throw new ConfigException("recording directory " + dir + " does not exist (b3lb.recording-dir, from " + source + ")"
+                    + checkout);
         }
     }
 
@@ -122,19 +122,13 @@ public final class App {
     /** A value quoted in the message may hold a line break (from an environment variable): keep the error one line. */
     static String oneLine(String message) {
         StringBuilder b = new StringBuilder(message.length());
-        message.codePoints().forEach(c -> {
-            if (c == '\n') {
-                b.append("\\n");
-            } else if (c == '\r') {
-                b.append("\\r");
-            } else if (c == '\t') {
-                b.append("\\t");
-            } else if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029) {
-                b.append(String.format("\\u%04x", c));
-            } else {
-                b.appendCodePoint(c);
-            }
-        });
+        message.codePoints().forEach(c -> b.append(switch (c) {
+            case '\n' -> "\\n";
+            case '\r' -> "\\r";
+            case '\t' -> "\\t";
+            default -> Character.isISOControl(c) || c == 0x2028 || c == 0x2029 ? String.format("\\u%04x", c)
+                    : Character.toString(c);
+        }));
         return b.toString();
     }
 

@@ -127,7 +127,6 @@ public record CommandLine(String command, Path config, Map<String, String> overr
         allowFlags(allowed);
     }
 
-    /** Fails on any flag the command does not know. */
     public void allowFlags(String... allowed) {
         for (String f : flags) {
             String name = f.contains("=") ? f.substring(0, f.indexOf('=')) : f;

@@ -33,10 +33,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Idle timeout, connection cap, a quiet 400 for a request without Host or for a GET or HEAD with a
  * body, and a 405 that names the allowed methods, on both HTTP servers (load and management).
- * Hand-written because Camel 4.18's {@code camel.server.*} and
- * {@code camel.management.*} offer none of them and its Vert.x server builds its
- * {@link HttpServerOptions} itself; but it takes the {@link Vertx} from the registry, so a Vert.x
- * bound there that adjusts each server it creates reaches both servers without replacing Camel's.
+ * Hand-written because Camel 4.18's {@code camel.server.*} and {@code camel.management.*} offer none
+ * of them and its Vert.x server builds its {@link HttpServerOptions} itself; but it takes the
+ * {@link Vertx} from the registry, so one bound there reaches both servers without replacing Camel's.
  *
  * @param idleTimeout    a connection with no traffic this long is closed (slow or abandoned clients)
  * @param maxConnections open connections per server; one more is closed at once, so idle sockets

@@ -31,6 +31,7 @@ import org.b3lb.node.upload.UploadConfig;
 import org.b3lb.node.upload.UploadHealthCheck;
 import org.b3lb.node.upload.UploadMetrics;
 import org.b3lb.node.upload.UploadPause;
+import org.b3lb.node.app.OpsWiring.ManagementConfig;
 import org.b3lb.node.upload.UploadRoute;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,12 +64,8 @@ public final class NodeService {
         CleanupConfig cleanup = CleanupConfig.from(s);
         UploadConfig upload = UploadConfig.from(s);
 
-        for (String unknown : s.unknownKeys()) {
-            LOG.warn("unknown setting {} is ignored: check its spelling against the README's key table", unknown);
-        }
-        for (String leftover : s.specLeftovers()) {
-            LOG.warn("{}", leftover);
-        }
+        s.unknownKeys().forEach(k -> LOG.warn("unknown setting {} is ignored: check its spelling against the README's key table", k));
+        s.specLeftovers().forEach(leftover -> LOG.warn("{}", leftover));
         ProtocolInUse protocol = ProtocolInUse.of(s.protocol(), upload.enabled() ? upload.endpoint() : null);
         LOG.info("{}", protocol.startupLine());
         if (protocol.mismatch() != null) {

@@ -9,6 +9,7 @@ import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
+import org.b3lb.node.config.Settings;
 import org.b3lb.node.load.LoadConfig;
 import org.b3lb.node.ops.NodeStatus;
 import org.b3lb.node.ops.PendingRecordings;
@@ -25,6 +26,13 @@ import org.slf4j.LoggerFactory;
 final class OpsWiring extends MainListenerSupport implements StartupListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(OpsWiring.class);
+
+    /** Where health and metrics are served: loopback by default, never the load port. */
+    record ManagementConfig(String host, int port) {
+        static ManagementConfig from(Settings s) {
+            return new ManagementConfig(s.host("b3lb.management.host"), s.port("b3lb.management.port"));
+        }
+    }
 
     private final LoadConfig load;
     private final ManagementConfig management;

@@ -10,10 +10,8 @@ import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 
 /**
- * A start-up failure caused by a YAML route file, as one line naming the file, the line and the
- * reason. Such a failure is a configuration error (exit 2): a restart reads the same file again,
- * and Camel's own message spans several lines, ends in "see the log lines above", or (for a file
- * holding only a comment) names no reason at all.
+ * A start-up failure caused by a YAML route file as one line (file, line, reason), exit 2: a restart
+ * reads the same file again, and Camel's message spans lines or (for a file of only comments) names no reason.
  */
 final class RouteFileError {
 

@@ -21,14 +21,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Camel's route reload for the YAML routes directory, made safe for a production node.
- *
- * <p>Camel replaces the routes of a changed file by id: it removes the running route first and
- * then creates the new one. A file that parses but does not make a valid route (an unknown
- * component, a typo in a step) would therefore leave the node without that route, e.g. without
- * the load endpoint. This strategy remembers the last content of each file that loaded, and when
- * a reload fails it loads that content again, so the running routes stay as they were. Only the
- * YAML routes are touched: routes defined in Java (upload) are never removed.
+ * Camel's route reload for the YAML routes directory, made safe: Camel removes the running route of
+ * a changed file before creating the new one, so a file that parses but makes no valid route (an
+ * unknown component, a typo in a step) would leave the node without it, e.g. without the load
+ * endpoint. This remembers the last content of each file that loaded and loads it again when a
+ * reload fails. Routes defined in Java (upload) are never removed.
  */
 final class SafeRouteReload extends RouteWatcherReloadStrategy {
 

@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.function.DoubleSupplier;
-import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -27,12 +26,8 @@ public final class LoadSampler {
 
     /** The 1-minute load average per online CPU, the spec's figure. */
     public LoadSampler(LoadFigure.Format format) {
-        this(ManagementFactory.getOperatingSystemMXBean()::getSystemLoadAverage, LoadFigure::onlineCpus, System::nanoTime,
-                format);
-    }
-
-    LoadSampler(DoubleSupplier loadAverage, IntSupplier cpus, LongSupplier clock, LoadFigure.Format format) {
-        this(() -> LoadFigure.percent(loadAverage.getAsDouble(), cpus.getAsInt()), clock, format);
+        this(() -> LoadFigure.percent(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                LoadFigure.onlineCpus()), System::nanoTime, format);
     }
 
     /** @param percent the figure in percent, negative when unavailable ({@code CpuSampler::percent} for B3LB's) */
