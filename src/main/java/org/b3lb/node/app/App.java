@@ -2,6 +2,8 @@ package org.b3lb.node.app;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
 import org.apache.camel.main.Main;
 import org.b3lb.node.cleanup.AdoptUploaded;
 import org.b3lb.node.cleanup.CleanupCommand;
@@ -14,6 +16,7 @@ import org.b3lb.node.ops.ServiceClient;
 import org.b3lb.node.ops.StatusCommand;
 import org.b3lb.node.upload.PushOnce;
 import org.b3lb.node.upload.UploadConfig;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code b3lb-node [run]} runs the service; {@code push --once} and {@code clean [--dry-run]}
@@ -69,12 +72,8 @@ public final class App {
                 }
                 case "routes" -> {
                     cl.allowArguments(2);
+                    cl.allowFlags("--jmx");
                     String jmx = cl.value("--jmx");
-                    for (String f : cl.flags()) {
-                        if (!f.startsWith("--jmx=")) {
-                            throw new ConfigException("unknown option '" + f + "' for 'routes'; " + CommandLine.USAGE);
-                        }
-                    }
                     RouteControl.Connection c = jmx != null ? RouteControl.remote(jmx) : RouteControl.attach(client(settings));
                     yield RouteControl.run(c, cl.arguments(), System.out, System.err);
                 }
@@ -86,7 +85,7 @@ public final class App {
                 case "adopt-uploaded" -> {
                     cl.allowOnly("--dry-run");
                     yield AdoptUploaded.run(settings.path("b3lb.recording-dir"), cl.has("--dry-run"),
-                            java.time.Clock.systemUTC(), System.out, System.err);
+                            Clock.systemUTC(), System.out, System.err);
                 }
                 case "push" -> {
                     cl.allowOnly("--once");
@@ -111,32 +110,25 @@ public final class App {
         String source = s.source("b3lb.recording-dir");
         boolean given = source.startsWith("argument") || source.startsWith("environment"); // then it is meant
         if (!checkout.isEmpty() && !given && !Files.isDirectory(dir)) {
-            throw new ConfigException("recording directory " + dir + " does not exist (b3lb.recording-dir, from "
-                    + s.source("b3lb.recording-dir") + ")" + checkout);
+            throw new ConfigException("recording directory " + dir + " does not exist (b3lb.recording-dir, from " + source + ")"
+                    + checkout);
         }
     }
 
-    private static ServiceClient client(Settings settings) {
-        ManagementConfig m = ManagementConfig.from(settings);
-        return new ServiceClient(m.host(), m.port());
+    private static ServiceClient client(Settings s) {
+        return new ServiceClient(s.host("b3lb.management.host"), s.port("b3lb.management.port"));
     }
 
     /** A value quoted in the message may hold a line break (from an environment variable): keep the error one line. */
     static String oneLine(String message) {
         StringBuilder b = new StringBuilder(message.length());
-        message.codePoints().forEach(c -> {
-            if (c == '\n') {
-                b.append("\\n");
-            } else if (c == '\r') {
-                b.append("\\r");
-            } else if (c == '\t') {
-                b.append("\\t");
-            } else if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029) {
-                b.append(String.format("\\u%04x", c));
-            } else {
-                b.appendCodePoint(c);
-            }
-        });
+        message.codePoints().forEach(c -> b.append(switch (c) {
+            case '\n' -> "\\n";
+            case '\r' -> "\\r";
+            case '\t' -> "\\t";
+            default -> Character.isISOControl(c) || c == 0x2028 || c == 0x2029 ? String.format("\\u%04x", c)
+                    : Character.toString(c);
+        }));
         return b.toString();
     }
 
@@ -153,7 +145,7 @@ public final class App {
     }
 
     private static int serve(Settings settings) {
-        org.slf4j.LoggerFactory.getLogger(App.class).info("b3lb-node {} starting (pid {}, Java {}, config {})", Version.get(),
+        LoggerFactory.getLogger(App.class).info("b3lb-node {} starting (pid {}, Java {}, config {})", Version.get(),
                 ProcessHandle.current().pid(), Runtime.version(),
                 settings.configFile() == null ? "built-in defaults" : settings.configFile().toAbsolutePath());
         Main main = NodeService.create(settings);
@@ -161,16 +153,12 @@ public final class App {
         try {
             main.run();
         } catch (Exception e) {
-            java.util.Optional<String> routeFile = RouteFileError.describe(e, main.getCamelContext());
+            Optional<String> routeFile = RouteFileError.describe(e, main.getCamelContext());
             if (routeFile.isPresent()) {
                 System.err.println("b3lb-node: " + oneLine(routeFile.get()));
                 return 2;
             }
-            Throwable root = e;
-            while (root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
-            }
-            System.err.println("b3lb-node: failed to start: " + root.getMessage() + "; see the log lines above");
+            System.err.println("b3lb-node: failed to start: " + RouteFileError.root(e).getMessage() + "; see the log lines above");
             return 1;
         } finally {
             // marks the run as over: Camel's JVM shutdown hook otherwise logs "triggered by SIGTERM"

@@ -83,16 +83,11 @@ public record CommandLine(String command, Path config, Map<String, String> overr
                 throw new ConfigException(SECRET_KEY + " is refused on the command line: every local user sees it in ps"
                         + " and JMX; write it to the secret file instead (/etc/b3lb-node/secret, or the file"
                         + " b3lb.upload.secret-file names)");
-            } else if (a.equals("--root")) {
+            } else if (a.equals("--root") || a.equals("--jmx")) {
                 if (i + 1 >= args.length) {
-                    throw new ConfigException("--root needs a directory; " + USAGE);
+                    throw new ConfigException(a + " needs " + (a.equals("--root") ? "a directory" : "HOST:PORT") + "; " + USAGE);
                 }
-                flags.add("--root=" + args[++i]);
-            } else if (a.equals("--jmx")) {
-                if (i + 1 >= args.length) {
-                    throw new ConfigException("--jmx needs HOST:PORT; " + USAGE);
-                }
-                flags.add("--jmx=" + args[++i]);
+                flags.add(a + "=" + args[++i]);
             } else if (a.startsWith("--") && a.indexOf('=') > 2 && a.substring(2, a.indexOf('=')).contains(".")) {
                 overrides.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
             } else if (a.equals("--help") || a.equals("-h")) {
@@ -129,6 +124,10 @@ public record CommandLine(String command, Path config, Map<String, String> overr
     /** Fails on any flag or extra argument the command does not know, so a typo never silently changes behaviour. */
     public void allowOnly(String... allowed) {
         allowArguments(0);
+        allowFlags(allowed);
+    }
+
+    public void allowFlags(String... allowed) {
         for (String f : flags) {
             String name = f.contains("=") ? f.substring(0, f.indexOf('=')) : f;
             if (!List.of(allowed).contains(name)) {

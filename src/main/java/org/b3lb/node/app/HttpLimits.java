@@ -3,7 +3,6 @@ package org.b3lb.node.app;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -28,14 +27,15 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.support.LifecycleStrategySupport;
 import org.b3lb.node.config.Settings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Idle timeout, connection cap, a quiet 400 for a request without Host or for a GET or HEAD with a
  * body, and a 405 that names the allowed methods, on both HTTP servers (load and management).
- * Hand-written because Camel 4.18's {@code camel.server.*} and
- * {@code camel.management.*} offer none of them and its Vert.x server builds its
- * {@link HttpServerOptions} itself; but it takes the {@link Vertx} from the registry, so a Vert.x
- * bound there that adjusts each server it creates reaches both servers without replacing Camel's.
+ * Hand-written because Camel 4.18's {@code camel.server.*} and {@code camel.management.*} offer none
+ * of them and its Vert.x server builds its {@link HttpServerOptions} itself; but it takes the
+ * {@link Vertx} from the registry, so one bound there reaches both servers without replacing Camel's.
  *
  * @param idleTimeout    a connection with no traffic this long is closed (slow or abandoned clients)
  * @param maxConnections open connections per server; one more is closed at once, so idle sockets
@@ -43,7 +43,7 @@ import org.b3lb.node.config.Settings;
  */
 public record HttpLimits(Duration idleTimeout, int maxConnections) {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpLimits.class);
+    private static final Logger LOG = LoggerFactory.getLogger(HttpLimits.class);
 
     public static HttpLimits from(Settings s) {
         Duration idle = s.duration("b3lb.http.idle-timeout");
@@ -51,25 +51,6 @@ public record HttpLimits(Duration idleTimeout, int maxConnections) {
             throw s.invalid("b3lb.http.idle-timeout", "must be between 1s and 1d, e.g. 30s");
         }
         return new HttpLimits(idle, s.intRange("b3lb.http.max-connections", 1, 100_000));
-    }
-
-    /** Camel runs each load request on a worker (its routes may block): a few suffice on a node's cores. */
-    static final int WORKERS = 4;
-
-    /**
-     * One small Vert.x for both servers: otherwise each creates its own with default pools (two
-     * event loops per core, a blocked-thread checker ticking every second, 20 workers each). Not a
-     * {@link VertxOptions} bound in the registry: each server would still make its own Vert.x of it.
-     */
-    static VertxOptions options() {
-        return new VertxOptions()
-                // the answers are a few bytes: one event loop keeps up with wrk -c50 on loopback
-                .setEventLoopPoolSize(1)
-                .setWorkerPoolSize(WORKERS)
-                .setInternalBlockingPoolSize(2)
-                // a blocked-thread warning within 10 s is soon enough; every tick is CPU an idle node reports as load
-                .setBlockedThreadCheckInterval(10)
-                .setBlockedThreadCheckIntervalUnit(TimeUnit.SECONDS);
     }
 
     /** The Vert.x instance to bind in Camel's registry; the real one is created on first use. */
@@ -105,9 +86,22 @@ public record HttpLimits(Duration idleTimeout, int maxConnections) {
             this.limits = limits;
         }
 
+        /**
+         * One small Vert.x for both servers: otherwise each creates its own with default pools (two
+         * event loops per core, a blocked-thread checker ticking every second, 20 workers each). Not a
+         * {@link VertxOptions} bound in the registry: each server would still make its own Vert.x of it.
+         */
         private synchronized Vertx real() {
             if (real == null) {
-                real = Vertx.vertx(options());
+                real = Vertx.vertx(new VertxOptions()
+                        // the answers are a few bytes: one event loop keeps up with wrk -c50 on loopback
+                        .setEventLoopPoolSize(1)
+                        // Camel runs each load request on a worker (its routes may block): a few suffice
+                        .setWorkerPoolSize(4)
+                        .setInternalBlockingPoolSize(2)
+                        // a blocked-thread warning within 10 s is soon enough; every tick is CPU an idle node reports as load
+                        .setBlockedThreadCheckInterval(10)
+                        .setBlockedThreadCheckIntervalUnit(TimeUnit.SECONDS));
             }
             return real;
         }
@@ -146,7 +140,9 @@ public record HttpLimits(Duration idleTimeout, int maxConnections) {
             server.connectionHandler(connection -> {
                 connection.closeHandler(v -> open.decrementAndGet());
                 if (open.incrementAndGet() > limits.maxConnections()) {
-                    refuse(connection);
+                    LOG.debug("closing a connection from {}: {} open, the limit (b3lb.http.max-connections)",
+                            connection.remoteAddress(), limits.maxConnections());
+                    connection.close();
                 }
             });
             return (HttpServer) Proxy.newProxyInstance(HttpServer.class.getClassLoader(), new Class<?>[] {HttpServer.class},
@@ -163,12 +159,6 @@ public record HttpLimits(Duration idleTimeout, int maxConnections) {
                         Object result = call(server, method, args);
                         return result == server ? proxy : result;
                     });
-        }
-
-        private void refuse(HttpConnection connection) {
-            LOG.debug("closing a connection from {}: {} open, the limit (b3lb.http.max-connections)",
-                    connection.remoteAddress(), limits.maxConnections());
-            connection.close();
         }
 
         /**

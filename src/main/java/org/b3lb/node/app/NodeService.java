@@ -2,6 +2,7 @@ package org.b3lb.node.app;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -21,7 +22,6 @@ import org.b3lb.node.config.Settings;
 import org.b3lb.node.load.CpuSampler;
 import org.b3lb.node.load.LoadConfig;
 import org.b3lb.node.load.LoadHealthCheck;
-import org.b3lb.node.load.LoadMetrics;
 import org.b3lb.node.load.LoadResponder;
 import org.b3lb.node.load.LoadSampler;
 import org.b3lb.node.ops.OpsMetrics;
@@ -31,7 +31,10 @@ import org.b3lb.node.upload.UploadConfig;
 import org.b3lb.node.upload.UploadHealthCheck;
 import org.b3lb.node.upload.UploadMetrics;
 import org.b3lb.node.upload.UploadPause;
+import org.b3lb.node.app.OpsWiring.ManagementConfig;
 import org.b3lb.node.upload.UploadRoute;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the Camel Main service from validated settings. Every setting is checked here, before
@@ -42,7 +45,7 @@ public final class NodeService {
     /** The name the registry and JMX know the meter registry by; camel-micrometer-prometheus reuses it. */
     public static final String METRICS_REGISTRY = "metricsRegistry";
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NodeService.class);
+    private static final Logger LOG = LoggerFactory.getLogger(NodeService.class);
 
     private NodeService() {
     }
@@ -61,12 +64,8 @@ public final class NodeService {
         CleanupConfig cleanup = CleanupConfig.from(s);
         UploadConfig upload = UploadConfig.from(s);
 
-        for (String unknown : s.unknownKeys()) {
-            LOG.warn("unknown setting {} is ignored: check its spelling against the README's key table", unknown);
-        }
-        for (String leftover : s.specLeftovers()) {
-            LOG.warn("{}", leftover);
-        }
+        s.unknownKeys().forEach(k -> LOG.warn("unknown setting {} is ignored: check its spelling against the README's key table", k));
+        s.specLeftovers().forEach(leftover -> LOG.warn("{}", leftover));
         ProtocolInUse protocol = ProtocolInUse.of(s.protocol(), upload.enabled() ? upload.endpoint() : null);
         LOG.info("{}", protocol.startupLine());
         if (protocol.mismatch() != null) {
@@ -78,15 +77,15 @@ public final class NodeService {
         main.bind(METRICS_REGISTRY, meters);
 
         // both HTTP servers take this Vert.x from the registry: idle timeout, connection cap, Host check
-        io.vertx.core.Vertx vertx = httpLimits.vertx();
+        Vertx vertx = httpLimits.vertx();
         main.bind("vertx", vertx);
 
         CpuSampler cpu = new CpuSampler();
         main.bind("cpuSampler", cpu);
-        LoadSampler sampler = load.source() == LoadConfig.Source.CPU ? new LoadSampler(cpu, load.format())
-                : new LoadSampler(load.format());
+        LoadSampler sampler = load.source() == LoadConfig.Source.CPU ? new LoadSampler(cpu::percent, System::nanoTime,
+                load.format()) : new LoadSampler(load.format());
         main.bind("loadResponder", new LoadResponder(sampler));
-        LoadMetrics.bind(meters, sampler);
+        sampler.bindGauge(meters);
         main.bind(LoadHealthCheck.BEAN_NAME, new LoadHealthCheck(sampler));
         PendingRecordings pending = new PendingRecordings(s.path("b3lb.recording-dir"), Clock.systemUTC());
         OpsMetrics.bind(meters, pending, Clock.systemUTC());

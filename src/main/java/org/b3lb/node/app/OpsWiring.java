@@ -9,6 +9,7 @@ import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
+import org.b3lb.node.config.Settings;
 import org.b3lb.node.load.LoadConfig;
 import org.b3lb.node.ops.NodeStatus;
 import org.b3lb.node.ops.PendingRecordings;
@@ -22,9 +23,16 @@ import org.slf4j.LoggerFactory;
  * start-up gate before the servers listen, the status endpoint once the management server runs,
  * and one log line naming the addresses really bound (Camel's own summary prints 0.0.0.0).
  */
-final class OpsWiring extends MainListenerSupport {
+final class OpsWiring extends MainListenerSupport implements StartupListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(OpsWiring.class);
+
+    /** Where health and metrics are served: loopback by default, never the load port. */
+    record ManagementConfig(String host, int port) {
+        static ManagementConfig from(Settings s) {
+            return new ManagementConfig(s.host("b3lb.management.host"), s.port("b3lb.management.port"));
+        }
+    }
 
     private final LoadConfig load;
     private final ManagementConfig management;
@@ -67,22 +75,18 @@ final class OpsWiring extends MainListenerSupport {
                 camel.addService(new SafeRouteReload(reloadRoutes));
             }
             // not MainListener.afterStart: Main.start() (tests, embedding) never calls it
-            camel.addStartupListener(new StartupListener() {
-                @Override
-                public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
-                }
-
-                @Override
-                public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
-                    started(context);
-                }
-            });
+            camel.addStartupListener(this);
         } catch (Exception e) {
             throw new IllegalStateException("cannot hook the route reload or the status endpoint into Camel's start-up", e);
         }
     }
 
-    private void started(CamelContext camel) {
+    @Override
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+    }
+
+    @Override
+    public void onCamelContextFullyStarted(CamelContext camel, boolean alreadyStarted) {
         StatusEndpoint.install(camel, management.port(),
                 new NodeStatus(camel, meters, pending, Version.get(), Clock.systemUTC()));
         String m = url(camel, management.host(), management.port());

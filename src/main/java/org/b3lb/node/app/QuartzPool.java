@@ -7,11 +7,10 @@ import java.util.concurrent.TimeUnit;
 import org.quartz.spi.ThreadPool;
 
 /**
- * Quartz's worker pool on a JDK executor: a worker thread exists only while a job runs (and a
- * minute after), and an idle one sleeps instead of polling. Hand-written because Quartz's own
- * {@code SimpleThreadPool} wakes each idle worker every 500 ms (its wait is hard-coded): with the
- * service's one daily job that was the busiest thread of an idle node after the JIT (~20 ms of CPU
- * per 90 s, docs/benchmarks.md). Quartz sets {@code threadCount} from {@code org.quartz.threadPool.threadCount}.
+ * Quartz's worker pool on a JDK executor: a worker exists only while a job runs (and a minute after).
+ * Hand-written because Quartz's {@code SimpleThreadPool} wakes each idle worker every 500 ms (hard-coded):
+ * the busiest thread of an idle node (~20 ms of CPU per 90 s, docs/benchmarks.md). Quartz sets
+ * {@code threadCount} from {@code org.quartz.threadPool.threadCount}.
  */
 public final class QuartzPool implements ThreadPool {
 

@@ -10,10 +10,8 @@ import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 
 /**
- * A start-up failure caused by a YAML route file, as one line naming the file, the line and the
- * reason. Such a failure is a configuration error (exit 2): a restart reads the same file again,
- * and Camel's own message spans several lines, ends in "see the log lines above", or (for a file
- * holding only a comment) names no reason at all.
+ * A start-up failure caused by a YAML route file as one line (file, line, reason), exit 2: a restart
+ * reads the same file again, and Camel's message spans lines or (for a file of only comments) names no reason.
  */
 final class RouteFileError {
 
@@ -44,7 +42,7 @@ final class RouteFileError {
                 if (route != null && route.getResource() != null && route.getResource().getLocation().startsWith("file:")) {
                     String line = route.getLineNumber() > 0 ? " line " + route.getLineNumber() : "";
                     return Optional.of("route file " + path(route.getResource().getLocation()) + line + ": route '"
-                            + f.getRouteId() + "' cannot be created: " + oneLine(rootMessage(f)) + FIX);
+                            + f.getRouteId() + "' cannot be created: " + oneLine(String.valueOf(root(f).getMessage())) + FIX);
                 }
             }
         }
@@ -55,12 +53,12 @@ final class RouteFileError {
         return location.startsWith("file:") ? location.substring(5) : location;
     }
 
-    private static String rootMessage(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+    /** The innermost cause, whose message names what went wrong. */
+    static Throwable root(Throwable t) {
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
         }
-        return String.valueOf(root.getMessage());
+        return t;
     }
 
     private static String oneLine(String s) {

@@ -21,18 +21,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Camel's route reload for the YAML routes directory, made safe for a production node.
- *
- * <p>Camel replaces the routes of a changed file by id: it removes the running route first and
- * then creates the new one. A file that parses but does not make a valid route (an unknown
- * component, a typo in a step) would therefore leave the node without that route, e.g. without
- * the load endpoint. This strategy remembers the last content of each file that loaded, and when
- * a reload fails it loads that content again, so the running routes stay as they were. Only the
- * YAML routes are touched: routes defined in Java (upload) are never removed.
+ * Camel's route reload for the YAML routes directory, made safe: Camel removes the running route of
+ * a changed file before creating the new one, so a file that parses but makes no valid route (an
+ * unknown component, a typo in a step) would leave the node without it, e.g. without the load
+ * endpoint. This remembers the last content of each file that loaded and loads it again when a
+ * reload fails. Routes defined in Java (upload) are never removed.
  */
 final class SafeRouteReload extends RouteWatcherReloadStrategy {
 
-    static final String PATTERN = "*.camel.yaml";
+    private static final String SUFFIX = ".camel.yaml";
 
     private static final Logger LOG = LoggerFactory.getLogger(SafeRouteReload.class);
 
@@ -42,7 +39,7 @@ final class SafeRouteReload extends RouteWatcherReloadStrategy {
     SafeRouteReload(Path dir) {
         super(dir.toString(), false);
         this.dir = dir;
-        setPattern(PATTERN);
+        setPattern("*" + SUFFIX);
         setRemoveAllRoutes(false);
     }
 
@@ -50,7 +47,7 @@ final class SafeRouteReload extends RouteWatcherReloadStrategy {
     protected void doStart() throws Exception {
         // the files the context started from: they loaded, so they are the first good versions
         try (Stream<Path> files = Files.list(dir)) {
-            files.filter(f -> f.getFileName().toString().endsWith(".camel.yaml")).forEach(f -> {
+            files.filter(f -> f.getFileName().toString().endsWith(SUFFIX)).forEach(f -> {
                 try {
                     lastGood.put(f.toUri(), Files.readString(f));
                 } catch (IOException e) {
@@ -121,10 +118,7 @@ final class SafeRouteReload extends RouteWatcherReloadStrategy {
     }
 
     private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = RouteFileError.root(e);
         return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage().replaceAll("\\s+", " ").trim();
     }
 }

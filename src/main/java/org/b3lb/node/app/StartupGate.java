@@ -8,12 +8,10 @@ import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig;
 
 /**
- * Answers {@code 503 text/plain} on the load port while Camel is starting or stopping. Camel's
- * HTTP server listens before the {@code load} route exists, and Vert.x answers an HTML 404 in
- * between, which a balancer may read as "this node is gone" rather than "try again".
- *
- * <p>Installed as an authentication entry because that is the one hook Camel's main HTTP server
- * offers that runs before it listens: its handlers sit in front of every route on the port.
+ * Answers {@code 503 text/plain} on the load port while Camel is starting or stopping: its HTTP server
+ * listens before the {@code load} route exists; Vert.x's HTML 404 in between reads "gone", not "try again".
+ * An authentication entry because that is the one hook of Camel's main HTTP server that runs before
+ * it listens, in front of every route on the port.
  */
 final class StartupGate implements AuthenticationHandler {
 

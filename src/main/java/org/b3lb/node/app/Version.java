@@ -22,13 +22,13 @@ public final class Version {
             return v;
         }
         try (InputStream in = Version.class.getResourceAsStream("/b3lb/version.properties")) {
+            Properties p = new Properties();
             if (in != null) {
-                Properties p = new Properties();
                 p.load(in);
-                String f = p.getProperty("version", "");
-                if (!f.isBlank() && !f.startsWith("${")) {
-                    return f;
-                }
+            }
+            String f = p.getProperty("version", "");
+            if (!f.isBlank() && !f.startsWith("${")) {
+                return f;
             }
         } catch (IOException e) {
             // fall through: an unreadable resource only costs the version string

@@ -5,9 +5,8 @@ import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
- * {@code load} in /observe/health: DOWN when the OS gives no load average, i.e. when the load
- * endpoint answers 503 and the balancer keeps a stale figure. Bound in the Camel registry, where
- * Camel's health registry finds it.
+ * {@code load} in /observe/health (found in the Camel registry): DOWN when the OS gives no load
+ * average, i.e. when the load endpoint answers 503 and the balancer keeps a stale figure.
  */
 public final class LoadHealthCheck extends AbstractHealthCheck {
 

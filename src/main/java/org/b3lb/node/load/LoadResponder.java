@@ -27,16 +27,11 @@ public final class LoadResponder implements Processor {
         // request headers would otherwise be echoed back as response headers
         m.removeHeaders("*");
         byte[] body = sampler.body();
-        int status = 200;
-        if (body == null) {
-            status = 503;
-            body = UNAVAILABLE;
-        }
-        m.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        m.setHeader(Exchange.HTTP_RESPONSE_CODE, body == null ? 503 : 200);
         m.setHeader(Exchange.CONTENT_TYPE, "text/plain; charset=utf-8");
         // a ByteBuffer: platform-http (4.18) sends it with Content-Length in one write on the event
         // loop, while a byte[] takes its fallback path (converted to an InputStream, pumped by
         // blocking reads on worker threads), most of the CPU and garbage per request (docs/benchmarks.md)
-        m.setBody(ByteBuffer.wrap(body));
+        m.setBody(ByteBuffer.wrap(body == null ? UNAVAILABLE : body));
     }
 }

@@ -1,10 +1,10 @@
 package org.b3lb.node.load;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.management.ManagementFactory;
-import java.lang.management.OperatingSystemMXBean;
 import java.nio.charset.StandardCharsets;
 import java.util.function.DoubleSupplier;
-import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -24,24 +24,25 @@ public final class LoadSampler {
     private record Sample(long takenAt, double percent, byte[] body) {
     }
 
+    /** The 1-minute load average per online CPU, the spec's figure. */
     public LoadSampler(LoadFigure.Format format) {
-        this(osLoadAverage(), CpuCount::online, System::nanoTime, format);
+        this(() -> LoadFigure.percent(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                LoadFigure.onlineCpus()), System::nanoTime, format);
     }
 
-    /** {@code b3lb.load.source=cpu}: the figure is B3LB's CPU utilisation, sampled in the background. */
-    public LoadSampler(CpuSampler cpu, LoadFigure.Format format) {
-        this(cpu::percent, System::nanoTime, format);
-    }
-
-    LoadSampler(DoubleSupplier loadAverage, IntSupplier cpus, LongSupplier clock, LoadFigure.Format format) {
-        this(() -> LoadFigure.percent(loadAverage.getAsDouble(), cpus.getAsInt()), clock, format);
-    }
-
-    /** @param percent the figure in percent, negative when unavailable */
-    LoadSampler(DoubleSupplier percent, LongSupplier clock, LoadFigure.Format format) {
+    /** @param percent the figure in percent, negative when unavailable ({@code CpuSampler::percent} for B3LB's) */
+    public LoadSampler(DoubleSupplier percent, LongSupplier clock, LoadFigure.Format format) {
         this.source = percent;
         this.clock = clock;
         this.format = format;
+    }
+
+    /** Publishes the figure the balancer sees, so dashboards and B3LB never disagree. */
+    public void bindGauge(MeterRegistry registry) {
+        Gauge.builder("b3lb.load.percent", this, LoadSampler::percent)
+                .description("the load figure in percent before formatting (load average / online CPUs * 100, or CPU "
+                        + "utilisation with b3lb.load.source=cpu), as served on the load endpoint")
+                .register(registry);
     }
 
     /** @return the figure in percent (whatever the answer's format), negative when the source has none */
@@ -67,10 +68,5 @@ public final class LoadSampler {
             last = s;
         }
         return s;
-    }
-
-    private static DoubleSupplier osLoadAverage() {
-        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-        return os::getSystemLoadAverage;
     }
 }

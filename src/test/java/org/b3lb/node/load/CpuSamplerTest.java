@@ -19,7 +19,7 @@ class CpuSamplerTest {
     @Test
     void readsTheFirstLineOfProcStatAndAnswersPercent() throws Exception {
         Path stat = Files.writeString(dir.resolve("stat"), "cpu  1000 0 0 1000 0 0 0 0 0 0\ncpu0 500 0 0 500 0 0 0 0 0 0\nintr 1\n");
-        CpuSampler s = new CpuSampler(stat);
+        CpuSampler s = new CpuSampler(stat, System::nanoTime);
         // asked before the timer's first run: samples on the spot (since boot: 50 %)
         assertThat(s.percent()).isEqualTo(50.0);
         Files.writeString(stat, "cpu  1000 0 0 1100 0 0 0 0 0 0\n");
@@ -39,7 +39,7 @@ class CpuSamplerTest {
 
     @Test
     void anUnreadableSourceIsLoggedOnceAndGivesNoFigure() throws Exception {
-        CpuSampler s = new CpuSampler(dir.resolve("missing"));
+        CpuSampler s = new CpuSampler(dir.resolve("missing"), System::nanoTime);
         Logger logger = (Logger) LoggerFactory.getLogger(CpuSampler.class);
         ListAppender<ILoggingEvent> log = new ListAppender<>();
         log.start();

@@ -3,6 +3,7 @@ package org.b3lb.node.load;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,7 +22,7 @@ class CpuUtilisationTest {
 
     @Test
     void beforeTheFirstLineThereIsNoFigureThenTheFirstIsSinceBoot() {
-        CpuUtilisation u = new CpuUtilisation();
+        CpuSampler u = new CpuSampler(Path.of("/nonexistent"), System::nanoTime);
         assertThat(u.figure()).isEqualTo(-1);
         u.add(BOOT);
         assertThat(u.figure()).isEqualTo(7346);
@@ -29,7 +30,7 @@ class CpuUtilisationTest {
 
     @Test
     void figureIsTheLargerOfTheLastIntervalAndTheLastSix() {
-        CpuUtilisation u = new CpuUtilisation();
+        CpuSampler u = new CpuSampler(Path.of("/nonexistent"), System::nanoTime);
         u.add(BOOT);
         // 500 user + 100 system + 1380 idle + 20 iowait: 31 % busy (iowait counts as busy, as in B3LB)
         u.add(line(59290, 10593, 26815, 227));
@@ -60,15 +61,15 @@ class CpuUtilisationTest {
 
     @Test
     void aFullyBusyNodeIsExactly10000AndNeverMore() {
-        CpuUtilisation u = new CpuUtilisation();
+        CpuSampler u = new CpuSampler(Path.of("/nonexistent"), System::nanoTime);
         u.add(BOOT);
         u.add(line(58790 + 1900, 10493 + 100, 25435, 207));
-        assertThat(u.figure()).isEqualTo(CpuUtilisation.SCALE);
+        assertThat(u.figure()).isEqualTo(CpuSampler.SCALE);
     }
 
     @Test
     void aCounterThatWrappedPastItsMaximumStillGivesItsGrowth() {
-        CpuUtilisation u = new CpuUtilisation();
+        CpuSampler u = new CpuSampler(Path.of("/nonexistent"), System::nanoTime);
         // user 10 ticks before the unsigned 64-bit maximum, printed as the kernel prints it
         u.add("cpu  18446744073709551610 0 100 1000 0 0 0 0 0 0");
         u.add("cpu  4 0 100 1010 0 0 0 0 0 0");
@@ -78,7 +79,7 @@ class CpuUtilisationTest {
 
     @Test
     void aCounterThatWentBackCountsAsNoGrowth() {
-        CpuUtilisation u = new CpuUtilisation();
+        CpuSampler u = new CpuSampler(Path.of("/nonexistent"), System::nanoTime);
         u.add("cpu  1000 0 0 1000 50 0 0 0 0 0");
         // iowait went back by 5 (the kernel's iowait may): not -5 ticks, else the figure would drift
         u.add("cpu  1100 0 0 1100 45 0 0 0 0 0");
@@ -87,7 +88,7 @@ class CpuUtilisationTest {
 
     @Test
     void noTickBetweenTwoLinesKeepsTheFigure() {
-        CpuUtilisation u = new CpuUtilisation();
+        CpuSampler u = new CpuSampler(Path.of("/nonexistent"), System::nanoTime);
         u.add(BOOT);
         u.add(line(59290, 10593, 26815, 227));
         u.add(line(59290, 10593, 26815, 227));
@@ -96,7 +97,7 @@ class CpuUtilisationTest {
 
     @Test
     void anOldKernelsFourCountersAreEnough() {
-        CpuUtilisation u = new CpuUtilisation();
+        CpuSampler u = new CpuSampler(Path.of("/nonexistent"), System::nanoTime);
         u.add("cpu 100 0 100 800");
         assertThat(u.figure()).isEqualTo(2000);
         u.add("cpu 200 0 100 900");
@@ -105,7 +106,7 @@ class CpuUtilisationTest {
 
     @Test
     void aMissingFieldOrAForeignLineIsRefusedAndTheFigureStays() {
-        CpuUtilisation u = new CpuUtilisation();
+        CpuSampler u = new CpuSampler(Path.of("/nonexistent"), System::nanoTime);
         u.add(BOOT);
         assertThatThrownBy(() -> u.add("cpu  58790 0 10493")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("has 3 counters, needs at least 4");

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 class LoadRouteCamelMainTest {
 
     @BindToRegistry("loadResponder")
-    LoadResponder responder = new LoadResponder(new LoadSampler(() -> 1.5, () -> 4, System::nanoTime, LoadFigure.Format.PERCENT));
+    LoadResponder responder = new LoadResponder(new LoadSampler(() -> LoadFigure.percent(1.5, 4), System::nanoTime, LoadFigure.Format.PERCENT));
 
     @BeanInject
     CamelContext context;

@@ -13,10 +13,8 @@ class LoadSamplerTest {
     private final AtomicInteger reads = new AtomicInteger();
 
     private LoadSampler sampler(double load) {
-        return new LoadSampler(() -> {
-            reads.incrementAndGet();
-            return load + reads.get() - 1; // each OS read sees a different figure
-        }, () -> 2, now::get, LoadFigure.Format.PERCENT);
+        // each OS read sees a different figure
+        return new LoadSampler(() -> LoadFigure.percent(load + reads.incrementAndGet() - 1, 2), now::get, LoadFigure.Format.PERCENT);
     }
 
     @Test
@@ -34,7 +32,7 @@ class LoadSamplerTest {
 
     @Test
     void integerFormatServesTheSameFigureOnB3lbsScale() {
-        LoadSampler s = new LoadSampler(() -> 1.8128, () -> 4, now::get, LoadFigure.Format.INTEGER);
+        LoadSampler s = new LoadSampler(() -> LoadFigure.percent(1.8128, 4), now::get, LoadFigure.Format.INTEGER);
         assertThat(text(s)).isEqualTo("4532\n");
         assertThat(s.percent()).isEqualTo(45.32);
     }
@@ -44,7 +42,7 @@ class LoadSamplerTest {
         java.nio.file.Path stat = java.nio.file.Files.createTempFile("stat", "");
         try {
             java.nio.file.Files.writeString(stat, "cpu  4532 0 0 5468 0 0 0 0 0 0\n");
-            CpuSampler cpu = new CpuSampler(stat);
+            CpuSampler cpu = new CpuSampler(stat, System::nanoTime);
             assertThat(text(new LoadSampler(cpu::percent, now::get, LoadFigure.Format.INTEGER))).isEqualTo("4532\n");
             assertThat(text(new LoadSampler(cpu::percent, now::get, LoadFigure.Format.PERCENT))).isEqualTo("45.32\n");
         } finally {
@@ -54,7 +52,7 @@ class LoadSamplerTest {
 
     @Test
     void noLoadAverageGivesNoBody() {
-        LoadSampler s = new LoadSampler(() -> -1.0, () -> 4, now::get, LoadFigure.Format.PERCENT);
+        LoadSampler s = new LoadSampler(() -> LoadFigure.percent(-1.0, 4), now::get, LoadFigure.Format.PERCENT);
         assertThat(s.body()).isNull();
         assertThat(s.percent()).isNegative();
     }
