@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.BufferedOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import org.b3lb.node.config.Settings;
 
 /**
@@ -45,7 +46,7 @@ public final class CleanupCommand {
         };
         // metrics of a process that exits at once are never scraped; the registry only satisfies the pass
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        CleanupPass pass = new CleanupPass(config, dryRun, new CleanupMetrics(meters), lines, remover);
+        CleanupPass pass = new CleanupPass(config, dryRun, new CleanupMetrics(meters, Instant.now()), lines, remover);
         CleanupResult r = pass.run();
         report.println(r.summary());
         DiskGuard guard = new DiskGuard(config, remover, dryRun, meters, lines);

@@ -5,6 +5,7 @@ import java.text.ParseException;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.Date;
 import java.util.TimeZone;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -113,7 +114,7 @@ public record CleanupConfig(Path recordingDir, boolean enabled, String cron, Zon
         try {
             CronExpression e = new CronExpression(cron);
             e.setTimeZone(TimeZone.getTimeZone(zone == null ? ZoneId.systemDefault() : zone));
-            return e.getNextValidTimeAfter(new java.util.Date()) == null;
+            return e.getNextValidTimeAfter(new Date()) == null;
         } catch (ParseException e) {
             return false;
         }

@@ -31,11 +31,7 @@ public final class CleanupHealthCheck extends AbstractHealthCheck {
     private final Clock clock;
     private final CronExpression cron;
 
-    public CleanupHealthCheck(CleanupConfig config, CleanupPass pass, Instant serviceStart) {
-        this(config, pass, serviceStart, Clock.systemUTC());
-    }
-
-    CleanupHealthCheck(CleanupConfig config, CleanupPass pass, Instant serviceStart, Clock clock) {
+    public CleanupHealthCheck(CleanupConfig config, CleanupPass pass, Instant serviceStart, Clock clock) {
         super("b3lb", "cleanup");
         this.config = config;
         this.pass = pass;
@@ -53,11 +49,6 @@ public final class CleanupHealthCheck extends AbstractHealthCheck {
     Instant dueAfter(Instant since) {
         Date next = cron.getNextValidTimeAfter(Date.from(since));
         return next == null ? null : next.toInstant();
-    }
-
-    /** The next pass by the cron in its zone (null: never), for the health details and {@code b3lb-node status}. */
-    public Instant nextPass() {
-        return dueAfter(clock.instant());
     }
 
     @Override

@@ -25,11 +25,6 @@ public final class CleanupMetrics {
     private final AtomicReference<CleanupResult> last = new AtomicReference<>();
     private final Instant serviceStart;
 
-    /** For a one-shot {@code clean}, whose metrics nobody scrapes. */
-    public CleanupMetrics(MeterRegistry registry) {
-        this(registry, Instant.now());
-    }
-
     /** @param serviceStart what the last-pass timestamp shows before the first pass */
     public CleanupMetrics(MeterRegistry registry, Instant serviceStart) {
         this.serviceStart = serviceStart;

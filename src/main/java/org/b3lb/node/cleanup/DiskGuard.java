@@ -74,10 +74,6 @@ public final class DiskGuard implements Processor {
         this.metrics = new GuardMetrics(meters, this);
     }
 
-    public CleanupConfig config() {
-        return config;
-    }
-
     /** The route's step: one check, as the message body; logged only when it did something or the target is unmet. */
     @Override
     public void process(Exchange exchange) {
