@@ -105,22 +105,16 @@ public final class CleanupPass implements Processor {
         return last;
     }
 
-    /**
-     * Runs one pass and returns what it did; reports each deletion, logs each error, but leaves
-     * the summary to the caller.
-     *
-     * @return null when another pass of this instance is still running (it is then skipped, not queued)
-     */
+    /** One pass, its summary left to the caller; null when another pass of this instance still runs (skipped, not queued). */
     public CleanupResult run() {
         if (!running.compareAndSet(false, true)) {
             LOG.warn("cleanup: the previous pass over {} is still running; skipping this one", dir);
             return null;
         }
         try {
-            CleanupResult r = pass();
-            last = r;
-            metrics.record(r);
-            return r;
+            last = pass();
+            metrics.record(last);
+            return last;
         } finally {
             running.set(false);
         }
@@ -182,10 +176,8 @@ public final class CleanupPass implements Processor {
             }
             if (dryRun) {
                 // a dry run deletes nothing, so it has no race to guard against
-                long meta = remover.metaSize(r);
-                report.line("would delete " + name + " (" + Sizes.bytes(look.tar().size()) + ")" + remover.wouldAlso(r, meta));
+                t.freedBytes += remover.wouldRemove(r, look.tar().size(), "would delete " + name, ")", report);
                 t.deleted++;
-                t.freedBytes += look.tar().size() + Math.max(0, meta);
                 return;
             }
             RecordingRemover.Outcome o = remover.removeIfStillExpired(r, rule, cutoff);

@@ -60,7 +60,7 @@ public final class DiskGuard implements Processor {
     private final CleanupPass.Report report;
     /** Every upload counts as old: below the target the guard deletes inside the retention too. */
     private final RetentionRule rule = new RetentionRule(Duration.ZERO);
-    private final GuardMetrics metrics;
+    private final CleanupMetrics.Guard metrics;
     private volatile FileStore store;
     private boolean wasUnmet;
 
@@ -71,7 +71,7 @@ public final class DiskGuard implements Processor {
         this.remover = remover;
         this.dryRun = dryRun;
         this.report = report;
-        this.metrics = new GuardMetrics(meters, this);
+        this.metrics = new CleanupMetrics.Guard(meters, this);
     }
 
     /** The route's step: one check, as the message body; logged only when it did something or the target is unmet. */
@@ -100,9 +100,8 @@ public final class DiskGuard implements Processor {
     }
 
     /**
-     * One check. The FileStore is looked up once (that reads the mount table) and then asked for
-     * its usable space, one statvfs on the directory's path per call; it is looked up again after
-     * a failure, e.g. when the directory was re-created.
+     * The FileStore is looked up once (that reads the mount table), then asked: one statvfs per call.
+     * It is looked up again after a failure, e.g. when the directory was re-created.
      */
     private long usableSpace() throws IOException {
         FileStore fs = store;
@@ -142,7 +141,7 @@ public final class DiskGuard implements Processor {
     }
 
     private Check record(Check c) {
-        metrics.record(c, dryRun);
+        metrics.record(c);
         return c;
     }
 
@@ -174,10 +173,7 @@ public final class DiskGuard implements Processor {
             }
             String uploaded = ", uploaded " + GuardReport.age(now - c.uploadedAt()) + " ago)";
             if (dryRun) {
-                long meta = remover.metaSize(c.files());
-                long size = c.size() + Math.max(0, meta);
-                report.line("disk guard: would delete " + c.name() + " (" + Sizes.bytes(c.size()) + uploaded
-                        + remover.wouldAlso(c.files(), meta));
+                long size = remover.wouldRemove(c.files(), c.size(), "disk guard: would delete " + c.name(), uploaded, report);
                 expected += size;
                 freed += size;
                 deleted++;

@@ -67,15 +67,6 @@ enum KeepReason {
         }
     }
 
-    /** The line an admin acts on: no marker will upload it, no evidence lets anything delete it. */
-    static String unmarked(RecordingFiles r, Protocol protocol) {
-        String evidence = Files.exists(r.evidence(), LinkOption.NOFOLLOW_LINKS)
-                ? r.id() + RecordingLayout.EVIDENCE + " names another version of the tar (rebuilt or replaced since)"
-                : "no " + r.id() + RecordingLayout.EVIDENCE;
-        return "not uploaded, not marked (no " + r.id() + RecordingLayout.MARKER + ", " + evidence
-                + "); to upload it: " + HookCommand.mark(protocol, r.id());
-    }
-
     /**
      * Why a tar the rule did not call expired is kept. A young upload whose marker is back (the
      * hook marked it again) counts as pending.
@@ -93,17 +84,16 @@ enum KeepReason {
                 || !Files.notExists(r.marker(), LinkOption.NOFOLLOW_LINKS) ? PENDING : TOO_YOUNG;
     }
 
-    /**
-     * The entry's own line.
-     *
-     * @param a         as for {@link #of}
-     * @param nowMillis the pass's start
-     */
+    /** The entry's own line; {@code a} as for {@link #of}, {@code nowMillis} the pass's start. */
     String explain(RecordingFiles r, Look look, BasicFileAttributes a, long nowMillis, Duration retention,
             Protocol protocol) {
         return switch (this) {
             case NOT_REGULAR -> "not a regular file (" + (a.isDirectory() ? "a directory" : "a device, socket or pipe") + ")";
-            case UNMARKED -> unmarked(r, protocol);
+            // the line an admin acts on: no marker will upload it, no evidence lets anything delete it
+            case UNMARKED -> "not uploaded, not marked (no " + r.id() + RecordingLayout.MARKER + ", "
+                    + (Files.exists(r.evidence(), LinkOption.NOFOLLOW_LINKS) ? r.id() + RecordingLayout.EVIDENCE
+                            + " names another version of the tar (rebuilt or replaced since)" : "no " + r.id() + RecordingLayout.EVIDENCE)
+                    + "); to upload it: " + HookCommand.mark(protocol, r.id());
             case PENDING -> "pending: has a marker (" + r.id() + RecordingLayout.MARKER + "), not uploaded yet";
             case TOO_YOUNG -> {
                 long days = Math.max(0, Duration.ofMillis(nowMillis - look.uploadedAt().toEpochMilli()).toDays());

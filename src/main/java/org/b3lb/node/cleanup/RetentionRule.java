@@ -23,8 +23,6 @@ import org.b3lb.node.layout.RecordingFiles;
  */
 public final class RetentionRule {
 
-    private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
-
     /** What the rule decided about one entry. */
     public enum Verdict {
         /** not a file the cleanup owns: symlink, directory, device ... */
@@ -85,7 +83,7 @@ public final class RetentionRule {
         if (uploadedAt != null && uploadedAt.toEpochMilli() >= cutoffMillis) {
             return new Look(Verdict.RETAINED, tar, uploadedAt);
         }
-        if (!Files.notExists(r.marker(), NOFOLLOW)) {
+        if (!Files.notExists(r.marker(), LinkOption.NOFOLLOW_LINKS)) {
             boolean old = TimeUnit.NANOSECONDS.toMillis(tar.mtimeNanos()) < cutoffMillis;
             return new Look(old || uploadedAt != null ? Verdict.PENDING : Verdict.RETAINED, tar, uploadedAt);
         }
