@@ -22,13 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The free-space guard: every {@code b3lb.cleaner.guard-interval} one statvfs call on the
- * filesystem of the recording directory; only when the usable space is below
- * {@code b3lb.cleaner.min-free} is the directory read, and uploaded recordings are deleted oldest
- * upload first (by their evidence's time), even inside the retention, until the target is met. A
- * recording is removed by the same {@link RecordingRemover} as the retention pass, so the safety
- * checks are the same: regular {@code <id>.tar} only, with evidence naming that very tar and no
- * marker, looked at again right before each delete. Hand-written: Camel has no disk-space consumer.
+ * The free-space guard: one statvfs per check; only below {@code b3lb.cleaner.min-free} is the
+ * directory read and uploaded recordings deleted, oldest upload first, even inside the retention,
+ * until the target is met, through the retention pass's {@link RecordingRemover} so the safety
+ * checks are the same. Hand-written: Camel has no disk-space consumer.
  */
 public final class DiskGuard implements Processor {
 

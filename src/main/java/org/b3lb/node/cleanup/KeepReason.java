@@ -13,10 +13,9 @@ import org.b3lb.node.layout.RecordingFiles;
 import org.b3lb.node.layout.RecordingLayout;
 
 /**
- * Why a dry run keeps a {@code *.tar} entry (or a temp file), in the words an admin asking "why is
- * my disk still full?" needs. A dry run over a large directory keeps most of it, so the pass
- * counts the entries by reason ({@link Count}) and prints one line per reason; each entry's own
- * line, with the command that marks an unmarked recording, only when the report is verbose.
+ * Why a dry run keeps a {@code *.tar} (or temp file), for an admin asking "why is my disk still
+ * full?". A dry run keeps most of a large directory, so it prints one line per reason ({@link Count});
+ * each entry's own line only when the report is verbose.
  */
 enum KeepReason {
     TOO_YOUNG("too young: uploaded less than the retention ago"),

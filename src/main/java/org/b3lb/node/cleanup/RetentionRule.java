@@ -11,15 +11,11 @@ import org.b3lb.node.layout.FileIdentity;
 import org.b3lb.node.layout.RecordingFiles;
 
 /**
- * Which recordings the cleanup and the disk guard may delete: a regular {@code <id>.tar} (read
- * without following links) whose upload evidence ({@link Evidence}) names the tar as it is now,
- * dates from longer ago than the retention, and whose {@code <id>.ready} marker is absent.
- * A missing marker alone proves nothing: the hook may have failed to write it, or it was removed
- * for another version. Such a tar is {@link Verdict#UNMARKED} and kept.
- *
- * <p>The age is the evidence's mtime, the moment B3LB answered 2xx: retention counts from the
- * upload, as the spec intended, and a recording uploaded late after an outage is still kept the
- * full period.
+ * Which recordings the cleanup and the disk guard may delete: a regular {@code <id>.tar} (links not
+ * followed) whose {@link Evidence} names the tar as it is now and is older than the retention, and
+ * with no {@code <id>.ready} marker. A missing marker alone proves nothing (the hook may have failed
+ * to write it): such a tar is {@link Verdict#UNMARKED} and kept. The age is the evidence's mtime,
+ * the 2xx: retention counts from the upload, as the spec intended, so a late upload is kept the full period.
  */
 public final class RetentionRule {
 
