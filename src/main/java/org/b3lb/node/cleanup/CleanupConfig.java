@@ -29,12 +29,8 @@ public record CleanupConfig(Path recordingDir, boolean enabled, String cron, Zon
         String bbbRecordCommand) {
 
     /**
-     * The free space the disk guard keeps: a share of the filesystem ({@code 15%}) or a size
-     * ({@code 50G}, binary units as {@code df -h} shows them).
-     *
-     * @param percent the share, 0 &lt; percent &lt; 100, or 0 when {@code bytes} is given
-     * @param bytes   the size in bytes, or 0 when {@code percent} is given
-     * @param text    the value as the admin wrote it, for log lines
+     * The free space the disk guard keeps: a share of the filesystem ({@code 15%}) or a size ({@code 50G},
+     * binary units as {@code df -h} shows them), the other 0; {@code text} as the admin wrote it, for log lines.
      */
     public record MinFree(double percent, long bytes, String text) {
 

@@ -19,10 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Removes one recording for the retention pass and the disk guard alike: the last look at the
- * tar, its evidence and its marker right before the delete, then the tar, its
- * {@code <id>.meta.xml}, its evidence and, when configured, BBB's copies. One
- * place, so both cleanups keep exactly the same safety checks.
+ * Removes one recording for the retention pass and the disk guard alike, in one place so both keep the
+ * same safety checks: a last look right before the delete, then the tar, its {@code <id>.meta.xml},
+ * its evidence and, when configured, BBB's copies.
  */
 public final class RecordingRemover {
 

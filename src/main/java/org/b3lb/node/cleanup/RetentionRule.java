@@ -33,12 +33,7 @@ public final class RetentionRule {
         EXPIRED
     }
 
-    /**
-     * One look at a recording.
-     *
-     * @param tar        the tar as it was at the look
-     * @param uploadedAt the moment of the 2xx, when the evidence names this tar; null otherwise
-     */
+    /** One look: the tar as it was, and the moment of the 2xx when the evidence names this tar (else null). */
     public record Look(Verdict verdict, FileIdentity tar, Instant uploadedAt) {
     }
 
