@@ -105,7 +105,7 @@ public final class NodeService {
         CleanupPass cleanupPass = new CleanupPass(cleanup, cleanup.dryRun(), new CleanupMetrics(meters, started),
                 CleanupPass.Report.log(), remover);
         main.bind("cleanupPass", cleanupPass);
-        main.bind("cleanupHealthCheck", new CleanupHealthCheck(cleanup, cleanupPass, started));
+        main.bind("cleanupHealthCheck", new CleanupHealthCheck(cleanup, cleanupPass, started, Clock.systemUTC()));
         main.bind("diskGuard", new DiskGuard(cleanup, remover, cleanup.dryRun(), meters, CleanupPass.Report.log()));
 
         Properties p = new Properties();

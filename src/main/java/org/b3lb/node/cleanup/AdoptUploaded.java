@@ -21,19 +21,15 @@ import org.b3lb.node.layout.RecordingFiles;
 import org.b3lb.node.layout.RecordingLayout;
 
 /**
- * Upload evidence for the tars an older uploader sent. {@code b3lb-node adopt-uploaded [--dry-run]}
- * is run once by the package on an upgrade from 1.0: 1.0 wrote no evidence; it set an uploaded
- * tar's mtime to the moment of the upload and deleted its marker, and its cleanup deleted every
- * old tar without a marker. {@code migrate} does the same for the spec's scripts, whose b3lb-push
- * removes the marker only on HTTP 200. Each valid regular {@code <id>.tar} with neither marker
- * nor evidence gets its evidence, dated by the tar's mtime, so the retention and the disk guard
- * count from the moment the old cleaner did. A second run finds nothing: every tar it would adopt
- * now has evidence; any evidence, even for another version, means b3lb-node has seen the recording.
- *
- * <p>Run later than the upgrade it would turn a tar the hook failed to mark into an "uploaded"
- * one, so it is meant for the upgrade only. Tars beside a hook's lock are left alone, and so by
- * {@code adopt-uploaded} are tars changed within {@link HookCommand#MARKS_WITHIN}: the hook may be
- * about to write their marker.
+ * Upload evidence for the tars an older uploader sent: {@code b3lb-node adopt-uploaded [--dry-run]},
+ * run once by the package on an upgrade from 1.0 (which wrote no evidence, set an uploaded tar's
+ * mtime to the upload and deleted its marker), and {@code migrate} for the spec's scripts (whose
+ * b3lb-push removes the marker only on HTTP 200). Each valid regular {@code <id>.tar} with neither
+ * marker nor evidence gets evidence dated by its mtime, so retention and disk guard count from where
+ * the old cleaner did; any evidence, even for another version, means b3lb-node has seen it, so a
+ * second run finds nothing. Only for the upgrade: later it would call a tar the hook failed to mark
+ * "uploaded". Tars beside a hook's lock are left alone, and by {@code adopt-uploaded} those changed
+ * within {@link HookCommand#MARKS_WITHIN}: the hook may be about to mark them.
  */
 public final class AdoptUploaded {
 

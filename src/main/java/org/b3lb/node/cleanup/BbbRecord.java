@@ -2,6 +2,7 @@ package org.b3lb.node.cleanup;
 
 import java.io.File;
 import java.io.IOException;
+import java.lang.ProcessBuilder.Redirect;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,12 +33,9 @@ final class BbbRecord {
     /** @return true when the command exited 0 */
     boolean delete(String id) {
         // its output goes where ours goes (the journal, or the admin's terminal for `clean`)
-        ProcessBuilder pb = new ProcessBuilder(command, "--delete", id)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.INHERIT)
-                .redirectError(ProcessBuilder.Redirect.INHERIT);
         try {
-            Process p = pb.start();
+            Process p = new ProcessBuilder(command, "--delete", id).redirectInput(Redirect.from(new File("/dev/null")))
+                    .redirectOutput(Redirect.INHERIT).redirectError(Redirect.INHERIT).start();
             if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 LOG.warn("cleanup: {} --delete {} did not finish within {} s and was killed; BBB's copies of {} may"

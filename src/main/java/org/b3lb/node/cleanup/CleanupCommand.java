@@ -4,16 +4,14 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.BufferedOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import org.b3lb.node.config.Settings;
 
 /**
- * {@code b3lb-node clean [--dry-run] [--verbose]}: one pass with the service's own code and
- * configuration, whether or not the schedule is enabled, then exit. Replaces the spec's "edit the
- * script to set DRY_RUN = True": {@code --dry-run} or {@code b3lb.cleaner.dry-run=true} make it a
- * dry run. Its output is the pass's report ({@code would delete <name>} or {@code deleted <name>}
- * per recording; in a dry run {@code keep N tars: <why>} per reason, or with {@code --verbose}
- * {@code keep <name>: <why>} per entry) and the summary on stdout, then what the disk guard does
- * (or would do) now; errors are logged as in the service.
+ * {@code b3lb-node clean [--dry-run] [--verbose]}: one pass with the service's code and configuration,
+ * scheduled or not, then what the disk guard does now. Replaces the spec's "edit the script to set
+ * DRY_RUN = True" ({@code --dry-run} or {@code b3lb.cleaner.dry-run=true}). Its stdout is the pass's
+ * report (what a dry run keeps by reason, each entry with {@code --verbose}) and the two summaries.
  */
 public final class CleanupCommand {
 
@@ -45,11 +43,9 @@ public final class CleanupCommand {
         };
         // metrics of a process that exits at once are never scraped; the registry only satisfies the pass
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        CleanupPass pass = new CleanupPass(config, dryRun, new CleanupMetrics(meters), lines, remover);
-        CleanupResult r = pass.run();
+        CleanupResult r = new CleanupPass(config, dryRun, new CleanupMetrics(meters, Instant.now()), lines, remover).run();
         report.println(r.summary());
-        DiskGuard guard = new DiskGuard(config, remover, dryRun, meters, lines);
-        DiskGuard.Check g = guard.check();
+        DiskGuard.Check g = new DiskGuard(config, remover, dryRun, meters, lines).check();
         report.println(GuardReport.summary(g, config));
         report.flush();
         if (g.unmet() && !dryRun) {

@@ -5,6 +5,7 @@ import java.text.ParseException;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.Date;
 import java.util.TimeZone;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,12 +29,8 @@ public record CleanupConfig(Path recordingDir, boolean enabled, String cron, Zon
         String bbbRecordCommand) {
 
     /**
-     * The free space the disk guard keeps: a share of the filesystem ({@code 15%}) or a size
-     * ({@code 50G}, binary units as {@code df -h} shows them).
-     *
-     * @param percent the share, 0 &lt; percent &lt; 100, or 0 when {@code bytes} is given
-     * @param bytes   the size in bytes, or 0 when {@code percent} is given
-     * @param text    the value as the admin wrote it, for log lines
+     * The free space the disk guard keeps: a share of the filesystem ({@code 15%}) or a size ({@code 50G},
+     * binary units as {@code df -h} shows them), the other 0; {@code text} as the admin wrote it, for log lines.
      */
     public record MinFree(double percent, long bytes, String text) {
 
@@ -64,27 +61,26 @@ public record CleanupConfig(Path recordingDir, boolean enabled, String cron, Zon
      * was never uploaded. A day of age is the margin that makes the gap harmless.
      */
     public static final int MIN_RETENTION_DAYS = 1;
-    static final int MAX_RETENTION_DAYS = 36_500;
-    static final Duration MIN_GUARD_INTERVAL = Duration.ofMillis(100);
-    static final Duration MAX_GUARD_INTERVAL = Duration.ofDays(1);
 
     public static CleanupConfig from(Settings s) {
         boolean enabled = s.bool("b3lb.cleaner.enabled");
         String cron = s.string("b3lb.cleaner.cron");
+        CronExpression fires;
         try {
-            CronExpression.validateExpression(cron);
+            fires = new CronExpression(cron);
         } catch (ParseException e) {
             throw s.invalid("b3lb.cleaner.cron", "must be a Quartz cron expression (seconds minutes hours"
                     + " day-of-month month day-of-week, one of the day fields '?'), e.g. '0 0 3 * * ?' for 03:00 daily; "
                     + e.getMessage());
         }
         ZoneId zone = zone(s);
-        if (neverFires(cron, zone)) {
+        fires.setTimeZone(quartzZone(zone));
+        if (fires.getNextValidTimeAfter(new Date()) == null) {
             // Quartz refuses such a trigger only when the route starts, with a 50-line trace
             throw s.invalid("b3lb.cleaner.cron", "never fires (a date that does not exist, such as 31 February);"
                     + " give a schedule that does, e.g. '0 0 3 * * ?' for 03:00 daily");
         }
-        int days = s.intRange("b3lb.cleaner.retention-days", MIN_RETENTION_DAYS, MAX_RETENTION_DAYS);
+        int days = s.intRange("b3lb.cleaner.retention-days", MIN_RETENTION_DAYS, 36_500);
         String minFreeText = s.string("b3lb.cleaner.min-free");
         MinFree minFree = minFreeText.isEmpty() ? null : MinFree.parse(minFreeText);
         if (!minFreeText.isEmpty() && minFree == null) {
@@ -92,31 +88,20 @@ public record CleanupConfig(Path recordingDir, boolean enabled, String cron, Zon
                     + " such as 15% (more than 0, less than 100) or a size such as 500M, 50G or 1T (binary units)");
         }
         Duration interval = s.duration("b3lb.cleaner.guard-interval");
-        if (interval.compareTo(MIN_GUARD_INTERVAL) < 0 || interval.compareTo(MAX_GUARD_INTERVAL) > 0) {
+        if (interval.toMillis() < 100 || interval.compareTo(Duration.ofDays(1)) > 0) {
             throw s.invalid("b3lb.cleaner.guard-interval", "must be a duration from 100ms to 1d, such as 5m");
         }
-        boolean deleteBbb = s.bool("b3lb.cleaner.delete-bbb-recording");
         String command = s.string("b3lb.cleaner.bbb-record-command");
         if (!command.matches("[^\\s\\p{Cntrl}]+")) {
             throw s.invalid("b3lb.cleaner.bbb-record-command", "must be the path of BBB's bbb-record program,"
                     + " such as /usr/bin/bbb-record (no arguments: the cleanup adds --delete <id>)");
         }
         return new CleanupConfig(s.path("b3lb.recording-dir"), enabled, cron, zone, days, s.bool("b3lb.cleaner.dry-run"),
-                s.protocol(), minFree, interval, deleteBbb, command);
+                s.protocol(), minFree, interval, s.bool("b3lb.cleaner.delete-bbb-recording"), command);
     }
 
     public boolean guardEnabled() {
         return minFree != null;
-    }
-
-    private static boolean neverFires(String cron, ZoneId zone) {
-        try {
-            CronExpression e = new CronExpression(cron);
-            e.setTimeZone(TimeZone.getTimeZone(zone == null ? ZoneId.systemDefault() : zone));
-            return e.getNextValidTimeAfter(new java.util.Date()) == null;
-        } catch (ParseException e) {
-            return false;
-        }
     }
 
     private static ZoneId zone(Settings s) {
@@ -142,6 +127,10 @@ public record CleanupConfig(Path recordingDir, boolean enabled, String cron, Zon
      * offsets such as {@code +01:00} in the {@code GMT+01:00} form TimeZone understands.
      */
     public String quartzTimeZoneId() {
-        return TimeZone.getTimeZone(timeZone == null ? ZoneId.systemDefault() : timeZone).getID();
+        return quartzZone(timeZone).getID();
+    }
+
+    private static TimeZone quartzZone(ZoneId zone) {
+        return TimeZone.getTimeZone(zone == null ? ZoneId.systemDefault() : zone);
     }
 }

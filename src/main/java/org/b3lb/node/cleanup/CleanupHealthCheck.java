@@ -12,13 +12,9 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.quartz.CronExpression;
 
 /**
- * Health of the retention cleanup, shown by {@code /observe/health} as {@code cleanup}, with its
- * message and details under {@code /observe/health?data=true} (camel-health picks up every
- * HealthCheck bound in the registry). DOWN when a pass is overdue, i.e. the cron's
- * next fire time after the last pass (or after start-up, before the first pass) is more than an
- * hour ago, or when the last pass could not list the recording directory; UP otherwise, with the
- * last pass's figures and the next fire time as details. The route's own check already says
- * whether the route is started.
+ * The {@code cleanup} check of {@code /observe/health} (camel-health finds it in the registry): DOWN
+ * when the cron's fire time after the last pass (or start-up) is more than {@link #GRACE} ago, or the
+ * last pass could not list the directory. Whether the route is started is the route's own check.
  */
 public final class CleanupHealthCheck extends AbstractHealthCheck {
 
@@ -31,11 +27,7 @@ public final class CleanupHealthCheck extends AbstractHealthCheck {
     private final Clock clock;
     private final CronExpression cron;
 
-    public CleanupHealthCheck(CleanupConfig config, CleanupPass pass, Instant serviceStart) {
-        this(config, pass, serviceStart, Clock.systemUTC());
-    }
-
-    CleanupHealthCheck(CleanupConfig config, CleanupPass pass, Instant serviceStart, Clock clock) {
+    public CleanupHealthCheck(CleanupConfig config, CleanupPass pass, Instant serviceStart, Clock clock) {
         super("b3lb", "cleanup");
         this.config = config;
         this.pass = pass;
@@ -55,11 +47,6 @@ public final class CleanupHealthCheck extends AbstractHealthCheck {
         return next == null ? null : next.toInstant();
     }
 
-    /** The next pass by the cron in its zone (null: never), for the health details and {@code b3lb-node status}. */
-    public Instant nextPass() {
-        return dueAfter(clock.instant());
-    }
-
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         Instant now = clock.instant();
@@ -69,15 +56,10 @@ public final class CleanupHealthCheck extends AbstractHealthCheck {
         Instant next = dueAfter(now);
         builder.detail("next_pass", next == null ? "never" : next.toString());
         if (last != null) {
-            builder.detail("last_pass", last.startedAt().toString());
-            builder.detail("last_pass_seconds", last.durationMillis() / 1000.0);
-            builder.detail("last_pass_deleted", last.deleted());
-            builder.detail("last_pass_freed_bytes", last.freedBytes());
-            builder.detail("last_pass_pending", last.pending());
-            builder.detail("last_pass_unmarked", last.unmarked());
-            builder.detail("last_pass_leftovers", last.leftovers());
-            builder.detail("last_pass_errors", last.errors());
-            builder.detail("last_pass_dry_run", last.dryRun());
+            builder.details(Map.of("last_pass", last.startedAt().toString(), "last_pass_seconds", last.durationMillis() / 1000.0,
+                    "last_pass_deleted", last.deleted(), "last_pass_freed_bytes", last.freedBytes(),
+                    "last_pass_pending", last.pending(), "last_pass_unmarked", last.unmarked(), "last_pass_leftovers",
+                    last.leftovers(), "last_pass_errors", last.errors(), "last_pass_dry_run", last.dryRun()));
         } else {
             builder.detail("last_pass", "none since start-up at " + serviceStart);
         }

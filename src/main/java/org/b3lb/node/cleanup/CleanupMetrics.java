@@ -4,17 +4,15 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The cleanup's Prometheus metrics: {@code b3lb_cleanup_deleted_total},
- * {@code b3lb_cleanup_freed_bytes_total}, {@code b3lb_cleanup_errors_total},
- * {@code b3lb_cleanup_passes_total}, {@code b3lb_cleanup_last_pass_timestamp_seconds} (the start of
- * the last pass, or of the service before its first pass, so an alert on its age does not fire
- * right after install; a manual {@code b3lb-node clean} is another process and does not move it),
- * {@code b3lb_cleanup_last_pass_duration_seconds} and {@code b3lb_cleanup_pending} (recordings past
- * the retention still awaiting upload at the last pass: anything above 0 is an upload stuck for
- * days). A dry run counts nothing as deleted or freed.
+ * The Prometheus metrics of the retention cleanup and ({@link Guard}) of the disk guard; a dry run
+ * counts nothing as deleted or freed. Before the first pass the last-pass timestamp is the
+ * service's start, so an alert on its age does not fire right after install; a manual
+ * {@code b3lb-node clean} is another process and does not move it. A pending count above 0 is an
+ * upload stuck for days.
  */
 public final class CleanupMetrics {
 
@@ -23,16 +21,9 @@ public final class CleanupMetrics {
     private final Counter errors;
     private final Counter passes;
     private final AtomicReference<CleanupResult> last = new AtomicReference<>();
-    private final Instant serviceStart;
-
-    /** For a one-shot {@code clean}, whose metrics nobody scrapes. */
-    public CleanupMetrics(MeterRegistry registry) {
-        this(registry, Instant.now());
-    }
 
     /** @param serviceStart what the last-pass timestamp shows before the first pass */
     public CleanupMetrics(MeterRegistry registry, Instant serviceStart) {
-        this.serviceStart = serviceStart;
         deleted = Counter.builder("b3lb.cleanup.deleted")
                 .description("recordings (<id>.tar) deleted by the retention cleanup").register(registry);
         freedBytes = Counter.builder("b3lb.cleanup.freed").baseUnit("bytes")
@@ -61,5 +52,37 @@ public final class CleanupMetrics {
         errors.increment(r.errors());
         passes.increment();
         last.set(r);
+    }
+
+    /** The disk guard's: the free space is read at each scrape, also while the guard is off (target 0). */
+    static final class Guard {
+
+        private final Counter deleted;
+        private final Counter freed;
+        private final AtomicLong unmet = new AtomicLong();
+        private final AtomicLong target = new AtomicLong();
+
+        Guard(MeterRegistry registry, DiskGuard guard) {
+            Gauge.builder("b3lb.disk.free", guard, DiskGuard::freeBytesOrNaN).baseUnit("bytes")
+                    .description("usable free space on the filesystem of b3lb.recording-dir").register(registry);
+            Gauge.builder("b3lb.disk.guard.target", target, AtomicLong::get).baseUnit("bytes")
+                    .description("free space the disk guard keeps (b3lb.cleaner.min-free), 0 when it is off").register(registry);
+            Gauge.builder("b3lb.disk.guard.unmet", unmet, AtomicLong::get)
+                    .description("1 while the disk guard cannot reach its target: only recordings awaiting upload are left")
+                    .register(registry);
+            deleted = Counter.builder("b3lb.disk.guard.deleted")
+                    .description("uploaded recordings deleted by the disk guard before their retention ended").register(registry);
+            freed = Counter.builder("b3lb.disk.guard.freed").baseUnit("bytes")
+                    .description("bytes freed by the disk guard").register(registry);
+        }
+
+        void record(DiskGuard.Check c) {
+            target.set(c.targetBytes());
+            unmet.set(c.unmet() ? 1 : 0);
+            if (!c.dryRun()) {
+                deleted.increment(c.deleted());
+                freed.increment(c.freedBytes());
+            }
+        }
     }
 }

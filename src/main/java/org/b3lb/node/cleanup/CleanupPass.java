@@ -23,21 +23,17 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
 /**
- * One retention cleanup pass over the recording directory: deletes each {@code <id>.tar} that
- * {@link RetentionRule} calls expired (uploaded, with evidence, longer ago than the retention) and
- * the {@link Leftovers} of writers that died; counts what it keeps because it is pending or
- * neither uploaded nor marked. The directory is streamed once, never listed into memory,
- * and only its direct entries are looked at: no recursion, no path outside it, no symlink
- * followed. A failure on one entry is logged and counted and the pass goes on; nothing is thrown
- * to the route, so the next scheduled pass always runs.
+ * One retention pass: deletes each {@code <id>.tar} {@link RetentionRule} calls expired and the
+ * {@link Leftovers} of dead writers. The directory is streamed once, never listed into memory, and
+ * only its direct entries are looked at: no recursion, no path outside it, no symlink followed. A
+ * failure on one entry is logged and counted and the pass goes on; nothing is thrown to the route,
+ * so the next scheduled pass always runs.
  */
 public final class CleanupPass implements Processor {
 
     /**
-     * Where the pass reports each recording it deletes, would delete or keeps at the last moment,
-     * and in a dry run what it keeps: by reason, or each entry when verbose. The service logs
-     * them; {@code b3lb-node clean} prints them as its output, buffered, because a dry run over a
-     * large backlog prints one line per recording.
+     * Where the pass reports what it deletes, would delete or keeps. The service logs it;
+     * {@code b3lb-node clean} prints it buffered, because a dry run over a backlog prints a line per recording.
      */
     public interface Report {
         void line(String text);
@@ -105,22 +101,16 @@ public final class CleanupPass implements Processor {
         return last;
     }
 
-    /**
-     * Runs one pass and returns what it did; reports each deletion, logs each error, but leaves
-     * the summary to the caller.
-     *
-     * @return null when another pass of this instance is still running (it is then skipped, not queued)
-     */
+    /** One pass, its summary left to the caller; null when another pass of this instance still runs (skipped, not queued). */
     public CleanupResult run() {
         if (!running.compareAndSet(false, true)) {
             LOG.warn("cleanup: the previous pass over {} is still running; skipping this one", dir);
             return null;
         }
         try {
-            CleanupResult r = pass();
-            last = r;
-            metrics.record(r);
-            return r;
+            last = pass();
+            metrics.record(last);
+            return last;
         } finally {
             running.set(false);
         }
@@ -182,10 +172,8 @@ public final class CleanupPass implements Processor {
             }
             if (dryRun) {
                 // a dry run deletes nothing, so it has no race to guard against
-                long meta = remover.metaSize(r);
-                report.line("would delete " + name + " (" + Sizes.bytes(look.tar().size()) + ")" + remover.wouldAlso(r, meta));
+                t.freedBytes += remover.wouldRemove(r, look.tar().size(), "would delete " + name, ")", report);
                 t.deleted++;
-                t.freedBytes += look.tar().size() + Math.max(0, meta);
                 return;
             }
             RecordingRemover.Outcome o = remover.removeIfStillExpired(r, rule, cutoff);

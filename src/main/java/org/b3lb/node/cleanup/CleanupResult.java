@@ -19,27 +19,30 @@ public record CleanupResult(boolean dryRun, long deleted, long freedBytes, long 
         long errors, boolean listFailed, Instant startedAt, long durationMillis) {
 
     /**
-     * {@code cleanup: deleted N recordings (X GiB freed), kept M pending, in T ms}, or in a dry run
-     * {@code cleanup: would delete N recordings (would free X GiB), would keep M pending, in T ms};
-     * recordings neither uploaded nor marked, leftovers and errors are added when there are any,
-     * so the line an admin greps for tells them to look further up.
+     * The line an admin greps for; what was kept neither uploaded nor marked, leftovers and errors
+     * only when there are any, so it tells them to look further up.
      */
     public String summary() {
-        String line = dryRun
-                ? "cleanup: would delete " + recordings(deleted) + " (would free " + Sizes.bytes(freedBytes)
-                        + "), would keep " + pending + " pending"
-                : "cleanup: deleted " + recordings(deleted) + " (" + Sizes.bytes(freedBytes) + " freed), kept " + pending
-                        + " pending";
+        String kept = dryRun ? "would keep " : "kept ";
+        String line = "cleanup: " + did(dryRun, deleted, freedBytes) + ", " + kept + pending + " pending";
         if (unmarked > 0) {
-            line += ", " + (dryRun ? "would keep " : "kept ") + unmarked + " not uploaded and not marked"
-                    + " (clean --dry-run --verbose shows how to mark " + (unmarked == 1 ? "it)" : "them)");
+            line += ", " + kept + unmarked + " not uploaded and not marked (clean --dry-run --verbose shows how to mark "
+                    + (unmarked == 1 ? "it)" : "them)");
         }
         if (leftovers > 0) {
-            line += ", " + (dryRun ? "would delete " : "deleted ") + leftovers + " leftover temp file"
-                    + (leftovers == 1 ? "" : "s");
+            line += ", " + (dryRun ? "would delete " : "deleted ") + leftovers + " leftover temp file" + (leftovers == 1 ? "" : "s");
         }
-        line += ", in " + durationMillis + " ms";
-        return errors == 0 ? line : line + ", " + errors + (errors == 1 ? " error" : " errors") + " (see the lines above)";
+        return line + ", in " + durationMillis + " ms" + errors(errors);
+    }
+
+    /** The pass's and the guard's "deleted N recordings (X freed)", or what a dry run would. */
+    static String did(boolean dryRun, long n, long bytes) {
+        return dryRun ? "would delete " + recordings(n) + " (would free " + Sizes.bytes(bytes) + ")"
+                : "deleted " + recordings(n) + " (" + Sizes.bytes(bytes) + " freed)";
+    }
+
+    static String errors(long n) {
+        return n == 0 ? "" : ", " + n + (n == 1 ? " error" : " errors") + " (see the lines above)";
     }
 
     static String recordings(long n) {

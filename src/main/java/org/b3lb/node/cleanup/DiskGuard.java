@@ -22,13 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The free-space guard: every {@code b3lb.cleaner.guard-interval} one statvfs call on the
- * filesystem of the recording directory; only when the usable space is below
- * {@code b3lb.cleaner.min-free} is the directory read, and uploaded recordings are deleted oldest
- * upload first (by their evidence's time), even inside the retention, until the target is met. A
- * recording is removed by the same {@link RecordingRemover} as the retention pass, so the safety
- * checks are the same: regular {@code <id>.tar} only, with evidence naming that very tar and no
- * marker, looked at again right before each delete. Hand-written: Camel has no disk-space consumer.
+ * The free-space guard: one statvfs per check; only below {@code b3lb.cleaner.min-free} is the
+ * directory read and uploaded recordings deleted, oldest upload first, even inside the retention,
+ * until the target is met, through the retention pass's {@link RecordingRemover} so the safety
+ * checks are the same. Hand-written: Camel has no disk-space consumer.
  */
 public final class DiskGuard implements Processor {
 
@@ -60,7 +57,7 @@ public final class DiskGuard implements Processor {
     private final CleanupPass.Report report;
     /** Every upload counts as old: below the target the guard deletes inside the retention too. */
     private final RetentionRule rule = new RetentionRule(Duration.ZERO);
-    private final GuardMetrics metrics;
+    private final CleanupMetrics.Guard metrics;
     private volatile FileStore store;
     private boolean wasUnmet;
 
@@ -71,11 +68,7 @@ public final class DiskGuard implements Processor {
         this.remover = remover;
         this.dryRun = dryRun;
         this.report = report;
-        this.metrics = new GuardMetrics(meters, this);
-    }
-
-    public CleanupConfig config() {
-        return config;
+        this.metrics = new CleanupMetrics.Guard(meters, this);
     }
 
     /** The route's step: one check, as the message body; logged only when it did something or the target is unmet. */
@@ -104,9 +97,8 @@ public final class DiskGuard implements Processor {
     }
 
     /**
-     * One check. The FileStore is looked up once (that reads the mount table) and then asked for
-     * its usable space, one statvfs on the directory's path per call; it is looked up again after
-     * a failure, e.g. when the directory was re-created.
+     * The FileStore is looked up once (that reads the mount table), then asked: one statvfs per call.
+     * It is looked up again after a failure, e.g. when the directory was re-created.
      */
     private long usableSpace() throws IOException {
         FileStore fs = store;
@@ -146,7 +138,7 @@ public final class DiskGuard implements Processor {
     }
 
     private Check record(Check c) {
-        metrics.record(c, dryRun);
+        metrics.record(c);
         return c;
     }
 
@@ -178,10 +170,7 @@ public final class DiskGuard implements Processor {
             }
             String uploaded = ", uploaded " + GuardReport.age(now - c.uploadedAt()) + " ago)";
             if (dryRun) {
-                long meta = remover.metaSize(c.files());
-                long size = c.size() + Math.max(0, meta);
-                report.line("disk guard: would delete " + c.name() + " (" + Sizes.bytes(c.size()) + uploaded
-                        + remover.wouldAlso(c.files(), meta));
+                long size = remover.wouldRemove(c.files(), c.size(), "disk guard: would delete " + c.name(), uploaded, report);
                 expected += size;
                 freed += size;
                 deleted++;

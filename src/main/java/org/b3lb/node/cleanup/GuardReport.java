@@ -11,7 +11,7 @@ final class GuardReport {
     private GuardReport() {
     }
 
-    /** One line for a check: what it did or would do and whether the target is (would be) met. */
+    /** What a check did or would do and whether the target is (would be) met. */
     static String summary(DiskGuard.Check c, CleanupConfig config) {
         Path dir = config.recordingDir();
         if (!c.enabled()) {
@@ -24,16 +24,12 @@ final class GuardReport {
         if (c.deleted() == 0 && !c.unmet()) {
             return head + Sizes.bytes(c.freeBytes()) + " free, " + (c.dryRun() ? "would delete" : "deleted") + " nothing";
         }
-        String did = c.dryRun()
-                ? "would delete " + CleanupResult.recordings(c.deleted()) + " (would free " + Sizes.bytes(c.freedBytes()) + ")"
-                : "deleted " + CleanupResult.recordings(c.deleted()) + " (" + Sizes.bytes(c.freedBytes()) + " freed)";
         String end = c.unmet()
                 ? "; target " + would + "still " + (c.dryRun() ? "be " : "") + "unmet with " + Sizes.bytes(c.freeBytes())
                         + " free: " + CleanupResult.recordings(c.pendingCount()) + " (" + Sizes.bytes(c.pendingBytes())
                         + ") await upload"
                 : "; " + Sizes.bytes(c.freeBytes()) + " free" + (c.dryRun() ? " then" : " now");
-        return head + did + end + (c.errors() == 0 ? "" : ", " + c.errors() + (c.errors() == 1 ? " error" : " errors")
-                + " (see the lines above)");
+        return head + CleanupResult.did(c.dryRun(), c.deleted(), c.freedBytes()) + end + CleanupResult.errors(c.errors());
     }
 
     /** The ERROR logged once per check while the target is out of reach. */

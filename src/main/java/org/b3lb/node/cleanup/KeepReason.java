@@ -13,10 +13,9 @@ import org.b3lb.node.layout.RecordingFiles;
 import org.b3lb.node.layout.RecordingLayout;
 
 /**
- * Why a dry run keeps a {@code *.tar} entry (or a temp file), in the words an admin asking "why is
- * my disk still full?" needs. A dry run over a large directory keeps most of it, so the pass
- * counts the entries by reason ({@link Count}) and prints one line per reason; each entry's own
- * line, with the command that marks an unmarked recording, only when the report is verbose.
+ * Why a dry run keeps a {@code *.tar} (or temp file), for an admin asking "why is my disk still
+ * full?". A dry run keeps most of a large directory, so it prints one line per reason ({@link Count});
+ * each entry's own line only when the report is verbose.
  */
 enum KeepReason {
     TOO_YOUNG("too young: uploaded less than the retention ago"),
@@ -67,15 +66,6 @@ enum KeepReason {
         }
     }
 
-    /** The line an admin acts on: no marker will upload it, no evidence lets anything delete it. */
-    static String unmarked(RecordingFiles r, Protocol protocol) {
-        String evidence = Files.exists(r.evidence(), LinkOption.NOFOLLOW_LINKS)
-                ? r.id() + RecordingLayout.EVIDENCE + " names another version of the tar (rebuilt or replaced since)"
-                : "no " + r.id() + RecordingLayout.EVIDENCE;
-        return "not uploaded, not marked (no " + r.id() + RecordingLayout.MARKER + ", " + evidence
-                + "); to upload it: " + HookCommand.mark(protocol, r.id());
-    }
-
     /**
      * Why a tar the rule did not call expired is kept. A young upload whose marker is back (the
      * hook marked it again) counts as pending.
@@ -93,17 +83,16 @@ enum KeepReason {
                 || !Files.notExists(r.marker(), LinkOption.NOFOLLOW_LINKS) ? PENDING : TOO_YOUNG;
     }
 
-    /**
-     * The entry's own line.
-     *
-     * @param a         as for {@link #of}
-     * @param nowMillis the pass's start
-     */
+    /** The entry's own line; {@code a} as for {@link #of}, {@code nowMillis} the pass's start. */
     String explain(RecordingFiles r, Look look, BasicFileAttributes a, long nowMillis, Duration retention,
             Protocol protocol) {
         return switch (this) {
             case NOT_REGULAR -> "not a regular file (" + (a.isDirectory() ? "a directory" : "a device, socket or pipe") + ")";
-            case UNMARKED -> unmarked(r, protocol);
+            // the line an admin acts on: no marker will upload it, no evidence lets anything delete it
+            case UNMARKED -> "not uploaded, not marked (no " + r.id() + RecordingLayout.MARKER + ", "
+                    + (Files.exists(r.evidence(), LinkOption.NOFOLLOW_LINKS) ? r.id() + RecordingLayout.EVIDENCE
+                            + " names another version of the tar (rebuilt or replaced since)" : "no " + r.id() + RecordingLayout.EVIDENCE)
+                    + "); to upload it: " + HookCommand.mark(protocol, r.id());
             case PENDING -> "pending: has a marker (" + r.id() + RecordingLayout.MARKER + "), not uploaded yet";
             case TOO_YOUNG -> {
                 long days = Math.max(0, Duration.ofMillis(nowMillis - look.uploadedAt().toEpochMilli()).toDays());

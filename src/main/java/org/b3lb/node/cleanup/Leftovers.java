@@ -41,7 +41,24 @@ final class Leftovers {
     static long consider(Path entry, String name, long nowMillis, boolean dryRun, RecordingRemover remover,
             CleanupPass.Report report, KeepReason.Count kept) {
         try {
-            return judge(entry, name, nowMillis, dryRun, remover, report, kept);
+            BasicFileAttributes a = RecordingRemover.attributes(entry);
+            if (!a.isRegularFile()) {
+                return -1; // a link or directory with such a name is nobody's temp file
+            }
+            long age = nowMillis - a.lastModifiedTime().toMillis();
+            if (age <= AGE.toMillis()) {
+                if (dryRun) {
+                    kept.keep(KeepReason.WRITER_AT_WORK, name, () -> "a writer may still be at work (changed "
+                            + GuardReport.age(age) + " ago; leftovers go after " + AGE.toHours() + " h)");
+                }
+                return -1;
+            }
+            if (!dryRun) {
+                remover.delete(entry);
+            }
+            report.line((dryRun ? "would delete leftover " : "deleted leftover ") + name + " (" + Sizes.bytes(a.size())
+                    + ", last modified " + a.lastModifiedTime() + ")");
+            return a.size();
         } catch (NoSuchFileException e) {
             return -1; // its writer finished (renamed it into place) or gave up since the directory was read
         } catch (IOException | RuntimeException e) {
@@ -50,29 +67,5 @@ final class Leftovers {
                     : "delete", entry, CleanupPass.describe(e));
             return ERROR;
         }
-    }
-
-    private static long judge(Path entry, String name, long nowMillis, boolean dryRun, RecordingRemover remover,
-            CleanupPass.Report report, KeepReason.Count kept) throws IOException {
-        BasicFileAttributes a = RecordingRemover.attributes(entry);
-        if (!a.isRegularFile()) {
-            return -1; // a link or directory with such a name is nobody's temp file
-        }
-        long age = nowMillis - a.lastModifiedTime().toMillis();
-        String what = name + " (" + Sizes.bytes(a.size()) + ", last modified " + a.lastModifiedTime() + ")";
-        if (age <= AGE.toMillis()) {
-            if (dryRun) {
-                kept.keep(KeepReason.WRITER_AT_WORK, name, () -> "a writer may still be at work (changed "
-                        + GuardReport.age(age) + " ago; leftovers go after " + AGE.toHours() + " h)");
-            }
-            return -1;
-        }
-        if (dryRun) {
-            report.line("would delete leftover " + what);
-            return a.size();
-        }
-        remover.delete(entry);
-        report.line("deleted leftover " + what);
-        return a.size();
     }
 }

@@ -11,6 +11,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.concurrent.ThreadLocalRandom;
 import org.b3lb.node.cleanup.RetentionRule.Look;
 import org.b3lb.node.cleanup.RetentionRule.Verdict;
+import org.b3lb.node.config.Sizes;
 import org.b3lb.node.layout.FileIdentity;
 import org.b3lb.node.layout.RecordingFiles;
 import org.b3lb.node.layout.RecordingLayout;
@@ -18,10 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Removes one recording for the retention pass and the disk guard alike: the last look at the
- * tar, its evidence and its marker right before the delete, then the tar, its
- * {@code <id>.meta.xml}, its evidence and, when configured, BBB's copies. One
- * place, so both cleanups keep exactly the same safety checks.
+ * Removes one recording for the retention pass and the disk guard alike, in one place so both keep the
+ * same safety checks: a last look right before the delete, then the tar, its {@code <id>.meta.xml},
+ * its evidence and, when configured, BBB's copies.
  */
 public final class RecordingRemover {
 
@@ -155,28 +155,19 @@ public final class RecordingRemover {
     }
 
     /**
-     * What a real removal would take along with the tar, for a dry run's report line; never changes anything.
-     *
-     * @param metaSize from {@link #metaSize}, which the caller also counts as freed
+     * A dry run's removal, which changes nothing: reports {@code head (<size>tail} and what a removal
+     * would take along, and returns the bytes it would free (the tar's and a regular meta.xml's).
      */
-    String wouldAlso(RecordingFiles r, long metaSize) {
-        StringBuilder also = new StringBuilder();
-        if (metaSize >= 0) {
-            also.append(" and ").append(r.id()).append(RecordingLayout.META);
-        }
-        if (bbbRecord != null) {
-            also.append(", then run ").append(bbbRecord.command()).append(" --delete ").append(r.id());
-        }
-        return also.toString();
-    }
-
-    /** Size of the regular {@code <id>.meta.xml} a removal would take along, -1 when there is none. */
-    long metaSize(RecordingFiles r) {
+    long wouldRemove(RecordingFiles r, long tarSize, String head, String tail, CleanupPass.Report report) {
+        long meta = -1;
         try {
             BasicFileAttributes m = attributes(r.meta());
-            return m.isRegularFile() ? m.size() : -1;
+            meta = m.isRegularFile() ? m.size() : -1;
         } catch (IOException e) {
-            return -1;
+            // none: nothing goes along
         }
+        report.line(head + " (" + Sizes.bytes(tarSize) + tail + (meta >= 0 ? " and " + r.id() + RecordingLayout.META : "")
+                + (bbbRecord == null ? "" : ", then run " + bbbRecord.command() + " --delete " + r.id()));
+        return tarSize + Math.max(0, meta);
     }
 }

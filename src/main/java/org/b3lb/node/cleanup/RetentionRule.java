@@ -11,19 +11,13 @@ import org.b3lb.node.layout.FileIdentity;
 import org.b3lb.node.layout.RecordingFiles;
 
 /**
- * Which recordings the cleanup and the disk guard may delete: a regular {@code <id>.tar} (read
- * without following links) whose upload evidence ({@link Evidence}) names the tar as it is now,
- * dates from longer ago than the retention, and whose {@code <id>.ready} marker is absent.
- * A missing marker alone proves nothing: the hook may have failed to write it, or it was removed
- * for another version. Such a tar is {@link Verdict#UNMARKED} and kept.
- *
- * <p>The age is the evidence's mtime, the moment B3LB answered 2xx: retention counts from the
- * upload, as the spec intended, and a recording uploaded late after an outage is still kept the
- * full period.
+ * Which recordings the cleanup and the disk guard may delete: a regular {@code <id>.tar} (links not
+ * followed) whose {@link Evidence} names the tar as it is now and is older than the retention, and
+ * with no {@code <id>.ready} marker. A missing marker alone proves nothing (the hook may have failed
+ * to write it): such a tar is {@link Verdict#UNMARKED} and kept. The age is the evidence's mtime,
+ * the 2xx: retention counts from the upload, as the spec intended, so a late upload is kept the full period.
  */
 public final class RetentionRule {
-
-    private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
 
     /** What the rule decided about one entry. */
     public enum Verdict {
@@ -39,12 +33,7 @@ public final class RetentionRule {
         EXPIRED
     }
 
-    /**
-     * One look at a recording.
-     *
-     * @param tar        the tar as it was at the look
-     * @param uploadedAt the moment of the 2xx, when the evidence names this tar; null otherwise
-     */
+    /** One look: the tar as it was, and the moment of the 2xx when the evidence names this tar (else null). */
     public record Look(Verdict verdict, FileIdentity tar, Instant uploadedAt) {
     }
 
@@ -85,7 +74,7 @@ public final class RetentionRule {
         if (uploadedAt != null && uploadedAt.toEpochMilli() >= cutoffMillis) {
             return new Look(Verdict.RETAINED, tar, uploadedAt);
         }
-        if (!Files.notExists(r.marker(), NOFOLLOW)) {
+        if (!Files.notExists(r.marker(), LinkOption.NOFOLLOW_LINKS)) {
             boolean old = TimeUnit.NANOSECONDS.toMillis(tar.mtimeNanos()) < cutoffMillis;
             return new Look(old || uploadedAt != null ? Verdict.PENDING : Verdict.RETAINED, tar, uploadedAt);
         }

@@ -40,6 +40,7 @@ class DiskGuardTest {
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ListAppender<ILoggingEvent> log = new ListAppender<>();
     List<String> report = new ArrayList<>();
+    CleanupConfig config;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -76,7 +77,7 @@ class DiskGuardTest {
     }
 
     DiskGuard guard(long minFreeBytes, boolean dryRun, RecordingRemover remover) {
-        CleanupConfig config = CleanupConfig.from(Settings.load(null, Map.of(), Map.of("b3lb.recording-dir", dir.toString(),
+        config = CleanupConfig.from(Settings.load(null, Map.of(), Map.of("b3lb.recording-dir", dir.toString(),
                 "b3lb.cleaner.min-free", Long.toString(minFreeBytes))));
         return new DiskGuard(config, remover, dryRun, meters, report::add);
     }
@@ -241,7 +242,7 @@ class DiskGuardTest {
         assertThat(report).containsExactly(
                 "disk guard: would delete up-6.tar (400.0 KiB, uploaded 6 days ago), then run /nonexistent --delete up-6",
                 "disk guard: would delete up-5.tar (400.0 KiB, uploaded 5 days ago), then run /nonexistent --delete up-5");
-        assertThat(GuardReport.summary(c, guard.config())).startsWith("disk guard: target b3lb.cleaner.min-free=")
+        assertThat(GuardReport.summary(c, config)).startsWith("disk guard: target b3lb.cleaner.min-free=")
                 .contains(": would delete 2 recordings (would free 800.0 KiB); ");
         assertThat(meters.scrape()).contains("b3lb_disk_guard_deleted_total 0.0");
     }
@@ -267,7 +268,7 @@ class DiskGuardTest {
         assertThat(dir.resolve("never-marked.tar")).exists();
         assertThat(dir.resolve("rebuilt.tar")).exists();
         assertThat(report).noneMatch(l -> l.contains("never-marked") || l.contains("rebuilt"));
-        assertThat(GuardReport.unmet(c, guard.config())).contains("0 recordings (0 B) await upload, 2 not uploaded and"
+        assertThat(GuardReport.unmet(c, config)).contains("0 recordings (0 B) await upload, 2 not uploaded and"
                 + " not marked (b3lb-node clean --dry-run --verbose shows how to mark each); likely cause: recordings neither uploaded"
                 + " nor marked");
     }

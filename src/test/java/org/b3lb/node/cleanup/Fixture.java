@@ -32,7 +32,7 @@ final class Fixture {
     /** A pass with the default retention of 7 days, removing through {@code deleter}. */
     static CleanupPass pass(Path dir, boolean dryRun, MeterRegistry meters, RecordingRemover.Deleter deleter,
             CleanupPass.Report report, Clock clock) {
-        return new CleanupPass(dir, new RetentionRule(Duration.ofDays(7)), dryRun, new CleanupMetrics(meters),
+        return new CleanupPass(dir, new RetentionRule(Duration.ofDays(7)), dryRun, new CleanupMetrics(meters, Instant.now()),
                 new RecordingRemover(deleter, null), report, clock, Protocol.SPEC);
     }
 

@@ -66,7 +66,7 @@ class RecordingRemoverTest {
     }
 
     CleanupResult pass(boolean dryRun, String bbbRecord) {
-        return new CleanupPass(dir, new RetentionRule(Duration.ofDays(7)), dryRun, new CleanupMetrics(new SimpleMeterRegistry()),
+        return new CleanupPass(dir, new RetentionRule(Duration.ofDays(7)), dryRun, new CleanupMetrics(new SimpleMeterRegistry(), java.time.Instant.now()),
                 new RecordingRemover(Files::delete, bbbRecord), report::add, Clock.systemUTC(), org.b3lb.node.config.Protocol.SPEC).run();
     }
 
