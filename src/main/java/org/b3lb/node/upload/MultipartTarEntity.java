@@ -75,19 +75,11 @@ public final class MultipartTarEntity extends AbstractHttpEntity {
         return new MultipartTarEntity(parts, "b3lb-" + UUID.randomUUID(), progress, files, rate);
     }
 
-    static MultipartTarEntity of(List<Part> parts, UploadProgress progress, SentFiles files) {
-        return of(parts, progress, files, null);
-    }
-
     /** The spec's request: the recording's tar as the one part {@code field}. */
     static MultipartTarEntity of(Recording recording, SentFiles files, String field, UploadProgress progress, UploadRate rate) {
         SentFiles.Opened tar = files.tar();
         return of(List.of(new Part(field, recording.fileName(), "application/x-tar", tar.path(), tar.channel(), tar.identity().size())),
                 progress, files, rate);
-    }
-
-    static MultipartTarEntity of(Recording recording, SentFiles files, String field, UploadProgress progress) {
-        return of(recording, files, field, progress, null);
     }
 
     /**

@@ -28,21 +28,12 @@ public final class UploadRoute extends RouteBuilder {
     private final MarkerAudit audit;
     private final UploadPause pause;
 
-    /** A route that never pauses. */
-    public UploadRoute(UploadConfig config, UploadMetrics metrics) {
-        this(config, metrics, (id, outcome) -> { });
-    }
-
     /** The service's route: starts no upload while {@code pause} says so. */
     public UploadRoute(UploadConfig config, UploadMetrics metrics, UploadPause pause) {
         this(config, metrics, (id, outcome) -> { }, pause);
     }
 
     /** @param outcomes told each recording's outcome (success, failed, missing_tar, deferred, pending, gone, abandoned) */
-    public UploadRoute(UploadConfig config, UploadMetrics metrics, BiConsumer<String, String> outcomes) {
-        this(config, metrics, outcomes, UploadPause.NEVER);
-    }
-
     UploadRoute(UploadConfig config, UploadMetrics metrics, BiConsumer<String, String> outcomes, UploadPause pause) {
         this.config = config;
         this.pause = pause;
