@@ -46,7 +46,7 @@ public final class MultipartTarEntity extends AbstractHttpEntity {
 
     private MultipartTarEntity(List<Part> parts, String boundary, UploadProgress progress, SentFiles files, UploadRate rate) {
         super(ContentType.create("multipart/form-data").withParameters(new BasicNameValuePair("boundary", boundary)), null, false);
-        this.parts = List.copyOf(parts);
+        this.parts = parts;
         this.progress = progress;
         this.files = files;
         this.rate = rate;
@@ -122,7 +122,7 @@ public final class MultipartTarEntity extends AbstractHttpEntity {
         for (int i = 0; i < parts.size(); i++) {
             hold(heads.get(i).length);
             out.write(heads.get(i));
-            progress.add(heads.get(i).length);
+            progress.moved();
             write(parts.get(i), slice, out);
         }
         if (files != null && files.check() == SentFiles.Change.CHANGED) {
@@ -131,7 +131,7 @@ public final class MultipartTarEntity extends AbstractHttpEntity {
         hold(tail.length);
         out.write(tail);
         out.flush();
-        progress.add(tail.length);
+        progress.moved();
     }
 
     private void write(Part part, byte[] slice, OutputStream out) throws IOException {
