@@ -69,7 +69,7 @@ public final class UploadRoute extends RouteBuilder {
         http.giveConnectionsTo(getContext());
         attempt.camel = getContext();
         bindToRegistry("uploadHttpConfigurer", http);
-        PollGate gate = new PollGate(config.recordingDir(), audit, schedule, () -> getContext().getInflightRepository().size(ROUTE_ID),
+        PollGate gate = new PollGate(audit, schedule, () -> getContext().getInflightRepository().size(ROUTE_ID),
                 batch(), System::currentTimeMillis, pause);
         bindToRegistry("uploadMarkerFilter", new ReadyMarkerFilter(schedule, gate::listAgain));
         bindToRegistry("uploadPollStrategy", gate);
