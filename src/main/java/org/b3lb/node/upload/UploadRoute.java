@@ -23,7 +23,6 @@ public final class UploadRoute extends RouteBuilder {
     private final RecordingSchedule schedule;
     private final Attempt attempt;
     private final Failures failures;
-    private final RedeliveryPolicy redelivery;
     private final UploadHttp http;
     private final MarkerAudit audit;
     private final UploadPause pause;
@@ -40,13 +39,6 @@ public final class UploadRoute extends RouteBuilder {
         this.schedule = new RecordingSchedule(new Backoff(config.initialDelay(), config.maxDelay()), config.pollDelay(),
                 System::currentTimeMillis);
         this.attempt = new Attempt(config, metrics, schedule, outcomes);
-        // whether and how long to wait in the route is Failures.retryInRoute's (retryWhile, then the schedule's
-        // backoff as Exchange.REDELIVERY_DELAY, which Camel's RedeliveryErrorHandler takes over the policy's delay)
-        this.redelivery = new RedeliveryPolicy()
-                // a stop ends a worker's wait within a second (Camel checks while it sleeps); the marker stays
-                .allowRedeliveryWhileStopping(false)
-                .logRetryAttempted(false).logExhausted(false).logStackTrace(false).logRetryStackTrace(false)
-                .logHandled(false);
         this.failures = new Failures(config, metrics, schedule, attempt);
         this.http = new UploadHttp(config, NodeSecret.of(config, schedule));
         this.audit = new MarkerAudit(config.recordingDir());
@@ -74,7 +66,11 @@ public final class UploadRoute extends RouteBuilder {
         bindToRegistry("uploadMarkerFilter", new ReadyMarkerFilter(schedule, gate::listAgain));
         bindToRegistry("uploadPollStrategy", gate);
         bindToRegistry("uploadInProgress", new InProgressMarkers());
-        bindToRegistry("uploadRedeliveryPolicy", redelivery);
+        // whether and how long to wait in the route is Failures.retryInRoute's (retryWhile, then the schedule's
+        // backoff as Exchange.REDELIVERY_DELAY, which Camel's RedeliveryErrorHandler takes over the policy's delay);
+        // a stop ends a worker's wait within a second (Camel checks while it sleeps); the marker stays
+        bindToRegistry("uploadRedeliveryPolicy", new RedeliveryPolicy().allowRedeliveryWhileStopping(false).logRetryAttempted(false)
+                .logExhausted(false).logStackTrace(false).logRetryStackTrace(false).logHandled(false));
 
         errorHandler(defaultErrorHandler().allowRedeliveryWhileStopping(false));
         onException(Exception.class)
