@@ -158,7 +158,6 @@ public final class MultipartTarEntity extends AbstractHttpEntity {
         }
     }
 
-    /** Waits for the cap, if there is one, before {@code bytes} go out. */
     private void hold(int bytes) throws IOException {
         if (rate != null) {
             rate.acquire(bytes, progress::aborted);

@@ -107,12 +107,10 @@ public final class UploadRoute extends RouteBuilder {
                 .process(attempt::uploaded);
     }
 
-    /** Whether new uploads are paused and why, for the health check. */
     public UploadPause pause() {
         return pause;
     }
 
-    /** Which recordings wait and why, for a status endpoint. */
     public RecordingSchedule schedule() {
         return schedule;
     }
