@@ -6,6 +6,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.nio.file.attribute.FileTime;
 
 /**
@@ -14,6 +16,8 @@ import java.nio.file.attribute.FileTime;
  * reads that agree mean the same bytes, as far as a file system can tell without reading them.
  */
 public record FileIdentity(long dev, long ino, long size, long mtimeNanos, boolean regular) {
+
+    private static final Pattern LINE = Pattern.compile("dev=([-+]?\\d+) ino=([-+]?\\d+) size=([-+]?\\d+) mtime=([-+]?\\d+)");
 
     /** @throws IOException when it cannot be read, {@link java.nio.file.NoSuchFileException} when it is gone */
     public static FileIdentity of(Path file) throws IOException {
@@ -35,22 +39,12 @@ public record FileIdentity(long dev, long ino, long size, long mtimeNanos, boole
 
     /** The inverse of {@link #line()}, or null for anything else. */
     public static FileIdentity parse(String line) {
-        String[] f = line.strip().split(" ");
-        if (f.length != 4) {
-            return null;
+        Matcher m = LINE.matcher(line.strip());
+        try {
+            return m.matches() ? new FileIdentity(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),
+                    Long.parseLong(m.group(4)), true) : null;
+        } catch (NumberFormatException e) {
+            return null; // beyond a long
         }
-        long[] v = new long[4];
-        String[] keys = {"dev=", "ino=", "size=", "mtime="};
-        for (int i = 0; i < 4; i++) {
-            if (!f[i].startsWith(keys[i])) {
-                return null;
-            }
-            try {
-                v[i] = Long.parseLong(f[i].substring(keys[i].length()));
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        }
-        return new FileIdentity(v[0], v[1], v[2], v[3], true);
     }
 }

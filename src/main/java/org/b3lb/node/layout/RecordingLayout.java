@@ -34,21 +34,6 @@ public final class RecordingLayout {
      */
     public static final int MAX_ID_LENGTH = 200;
 
-    private static final boolean[] ID_CHAR = new boolean[128];
-
-    static {
-        for (char c = 'a'; c <= 'z'; c++) {
-            ID_CHAR[c] = true;
-            ID_CHAR[Character.toUpperCase(c)] = true;
-        }
-        for (char c = '0'; c <= '9'; c++) {
-            ID_CHAR[c] = true;
-        }
-        ID_CHAR['-'] = true;
-        ID_CHAR['_'] = true;
-        ID_CHAR['.'] = true;
-    }
-
     private RecordingLayout() {
     }
 
@@ -74,7 +59,8 @@ public final class RecordingLayout {
         }
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
-            if (c >= ID_CHAR.length || !ID_CHAR[c]) {
+            // below 128 isLetterOrDigit is exactly a-z, A-Z, 0-9
+            if (c >= 128 || !(Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == '.')) {
                 return false;
             }
         }

@@ -66,9 +66,8 @@ final class Attempt extends ServiceSupport implements Processor, ShutdownPrepare
 
     @Override
     protected void doStop() {
-        UploadWatchdog w = watchdog;
-        if (w != null) { // null when the route never started (a failed start stops every service)
-            w.close();
+        if (watchdog != null) { // null when the route never started (a failed start stops every service)
+            watchdog.close();
         }
     }
 
@@ -81,9 +80,8 @@ final class Attempt extends ServiceSupport implements Processor, ShutdownPrepare
                 LOG.info("{} recording(s) waiting to retry keep their markers and are sent after the next start", waiting);
             }
         }
-        UploadWatchdog w = watchdog;
-        if (w != null) {
-            w.abortAll();
+        if (watchdog != null) {
+            watchdog.abortAll();
         }
     }
 

@@ -11,22 +11,19 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.apache.camel.Consumer;
-import org.apache.camel.Endpoint;
-import org.apache.camel.spi.PollingConsumerPollStrategy;
 import org.b3lb.node.layout.RecordingFiles;
 import org.b3lb.node.layout.RecordingLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The file consumer's poll strategy: says once (not every poll) when the recording directory is
+ * Asked by {@link PollGate} and {@link MarkerListing}: says once (not every poll) when the recording directory is
  * missing, not a directory or unreadable, and once per marker the route will not take (a name
  * that breaks the hook's id rule, a hidden marker, one that is no regular file), and counts those markers for
  * {@code b3lb_skipped_markers}. Hand-written because Camel's file consumer skips such entries
  * silently, and an unreadable directory is an empty poll to it.
  */
-public final class MarkerAudit implements PollingConsumerPollStrategy {
+public final class MarkerAudit {
 
     private static final Logger LOG = LoggerFactory.getLogger(MarkerAudit.class);
     private static final long RESCAN_NANOS = TimeUnit.MINUTES.toNanos(1);
@@ -38,7 +35,7 @@ public final class MarkerAudit implements PollingConsumerPollStrategy {
     static final String BAD_ID = "its id breaks the hook's rule (letters, digits, '.', '_' and '-', not starting with '.', '_' or '-', at most "
             + RecordingLayout.MAX_ID_LENGTH + " characters)";
 
-    private final Path dir;
+    final Path dir;
     private final Map<String, Boolean> skipped = new ConcurrentHashMap<>();
     private final Set<String> stillThere = ConcurrentHashMap.newKeySet();
     private volatile String dirProblem;
@@ -69,8 +66,8 @@ public final class MarkerAudit implements PollingConsumerPollStrategy {
                 + ", and the service opens only the regular files the hook writes";
     }
 
-    @Override
-    public boolean begin(Consumer consumer, Endpoint endpoint) {
+    /** Whether a poll may list the directory; says so once when that changes. */
+    boolean dirReadable() {
         String problem = RecordingLayout.dirProblem(dir);
         if (!Objects.equals(problem, dirProblem)) {
             dirProblem = problem;
@@ -125,14 +122,7 @@ public final class MarkerAudit implements PollingConsumerPollStrategy {
         }
     }
 
-    @Override
-    public void commit(Consumer consumer, Endpoint endpoint, int polledMessages) {
-        // nothing to do after a good poll
-    }
-
-    @Override
-    public boolean rollback(Consumer consumer, Endpoint endpoint, int retryCounter, Exception cause) {
+    void pollFailed(Exception cause) {
         LOG.warn("polling {} failed: {}; trying again at the next poll", dir, cause.toString());
-        return false;
     }
 }

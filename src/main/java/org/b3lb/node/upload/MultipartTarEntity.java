@@ -46,7 +46,7 @@ public final class MultipartTarEntity extends AbstractHttpEntity {
 
     private MultipartTarEntity(List<Part> parts, String boundary, UploadProgress progress, SentFiles files, UploadRate rate) {
         super(ContentType.create("multipart/form-data").withParameters(new BasicNameValuePair("boundary", boundary)), null, false);
-        this.parts = List.copyOf(parts);
+        this.parts = parts;
         this.progress = progress;
         this.files = files;
         this.rate = rate;
@@ -75,19 +75,11 @@ public final class MultipartTarEntity extends AbstractHttpEntity {
         return new MultipartTarEntity(parts, "b3lb-" + UUID.randomUUID(), progress, files, rate);
     }
 
-    static MultipartTarEntity of(List<Part> parts, UploadProgress progress, SentFiles files) {
-        return of(parts, progress, files, null);
-    }
-
     /** The spec's request: the recording's tar as the one part {@code field}. */
     static MultipartTarEntity of(Recording recording, SentFiles files, String field, UploadProgress progress, UploadRate rate) {
         SentFiles.Opened tar = files.tar();
         return of(List.of(new Part(field, recording.fileName(), "application/x-tar", tar.path(), tar.channel(), tar.identity().size())),
                 progress, files, rate);
-    }
-
-    static MultipartTarEntity of(Recording recording, SentFiles files, String field, UploadProgress progress) {
-        return of(recording, files, field, progress, null);
     }
 
     /**
@@ -130,7 +122,7 @@ public final class MultipartTarEntity extends AbstractHttpEntity {
         for (int i = 0; i < parts.size(); i++) {
             hold(heads.get(i).length);
             out.write(heads.get(i));
-            progress.add(heads.get(i).length);
+            progress.moved();
             write(parts.get(i), slice, out);
         }
         if (files != null && files.check() == SentFiles.Change.CHANGED) {
@@ -139,7 +131,7 @@ public final class MultipartTarEntity extends AbstractHttpEntity {
         hold(tail.length);
         out.write(tail);
         out.flush();
-        progress.add(tail.length);
+        progress.moved();
     }
 
     private void write(Part part, byte[] slice, OutputStream out) throws IOException {
@@ -166,7 +158,6 @@ public final class MultipartTarEntity extends AbstractHttpEntity {
         }
     }
 
-    /** Waits for the cap, if there is one, before {@code bytes} go out. */
     private void hold(int bytes) throws IOException {
         if (rate != null) {
             rate.acquire(bytes, progress::aborted);

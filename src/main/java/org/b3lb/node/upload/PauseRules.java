@@ -2,7 +2,11 @@ package org.b3lb.node.upload;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
 import java.time.ZoneId;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.b3lb.node.config.Settings;
 import org.b3lb.node.load.LoadConfig;
 import org.b3lb.node.load.LoadFigure;
@@ -14,20 +18,38 @@ import org.b3lb.node.load.LoadFigure;
  * @param above the threshold as the endpoint would answer it (70.5 or 7050), null when off
  * @param hours the window, null for always
  */
-public record PauseRules(BigDecimal above, Duration hold, UploadHours hours) {
+public record PauseRules(BigDecimal above, Duration hold, Hours hours) {
 
     public static final PauseRules NONE = new PauseRules(null, Duration.ZERO, null);
+    private static final Pattern WINDOW = Pattern.compile("([01]?\\d|2[0-3]):([0-5]\\d)-([01]?\\d|2[0-3]):([0-5]\\d)");
+
+    /** {@code b3lb.upload.hours}, such as {@code 22:00-06:00} (wrapping midnight): the start is inside, the end outside. */
+    public record Hours(LocalTime from, LocalTime to, ZoneId zone) {
+
+        public boolean contains(Instant at) {
+            LocalTime t = at.atZone(zone).toLocalTime();
+            return from.isBefore(to) ? !t.isBefore(from) && t.isBefore(to) : !t.isBefore(from) || t.isBefore(to);
+        }
+
+        @Override
+        public String toString() {
+            return from + "-" + to;
+        }
+    }
 
     public static PauseRules from(Settings s) {
         BigDecimal above = s.has("b3lb.upload.pause-above") ? above(s, "b3lb.upload.pause-above") : null;
         Duration hold = s.duration("b3lb.upload.pause-hold");
-        UploadHours hours = null;
+        Hours hours = null;
         if (s.has("b3lb.upload.hours")) {
-            hours = UploadHours.parse(s.string("b3lb.upload.hours"), zone(s));
-            if (hours == null) {
+            Matcher m = WINDOW.matcher(s.string("b3lb.upload.hours").trim());
+            LocalTime from = m.matches() ? LocalTime.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))) : null;
+            LocalTime to = m.matches() ? LocalTime.of(Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4))) : null;
+            if (from == null || from.equals(to)) {
                 throw s.invalid("b3lb.upload.hours", "must be empty (always) or a daily window HH:MM-HH:MM such as 22:00-06:00"
                         + " (it may wrap midnight; start and end differ), read in b3lb.cleaner.time-zone");
             }
+            hours = new Hours(from, to, zone(s));
         }
         return new PauseRules(above, hold, hours);
     }

@@ -3,7 +3,6 @@ package org.b3lb.node.upload;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 import java.util.function.IntSupplier;
@@ -16,7 +15,8 @@ import org.apache.camel.spi.PollingConsumerPollStrategy;
  * The file consumer's poll strategy: lets a poll list the recording directory only when the
  * listing can find work, that is when the route has room for a batch and the directory changed
  * (its mtime), a waiting recording became due, the last poll left work behind, or five minutes
- * passed, and never while uploads are paused ({@link UploadPause}). Hand-written because Camel's file consumer lists the whole directory at every poll, and
+ * passed, and never while uploads are paused ({@link UploadPause}) or the directory cannot be read
+ * ({@link MarkerAudit}). Hand-written because Camel's file consumer lists the whole directory at every poll, and
  * uploaded tars stay in it until the retention: an idle node with thousands of them paid that
  * listing every poll-delay, and a drain of 100,000 paid it once per handful of uploads.
  */
@@ -27,7 +27,6 @@ final class PollGate implements PollingConsumerPollStrategy {
     /** Also lists now and then without a visible change (a file system whose mtime lags or lies, e.g. some NFS). */
     static final long LIST_AT_LEAST_EVERY_MILLIS = 300_000;
 
-    private final Path dir;
     private final MarkerAudit audit;
     private final RecordingSchedule schedule;
     private final IntSupplier inFlight;
@@ -44,9 +43,7 @@ final class PollGate implements PollingConsumerPollStrategy {
      * @param batch    the most one poll takes (maxMessagesPerPoll); the gate lists only while at
      *                 most that many are in flight, so the route never holds more than twice it
      */
-    PollGate(Path dir, MarkerAudit audit, RecordingSchedule schedule, IntSupplier inFlight, int batch, LongSupplier clockMillis,
-             UploadPause pause) {
-        this.dir = dir;
+    PollGate(MarkerAudit audit, RecordingSchedule schedule, IntSupplier inFlight, int batch, LongSupplier clockMillis, UploadPause pause) {
         this.audit = audit;
         this.schedule = schedule;
         this.inFlight = inFlight;
@@ -62,7 +59,7 @@ final class PollGate implements PollingConsumerPollStrategy {
 
     @Override
     public boolean begin(Consumer consumer, Endpoint endpoint) {
-        if (!audit.begin(consumer, endpoint)) {
+        if (!audit.dirReadable()) {
             return false;
         }
         if (pause.paused()) {
@@ -91,12 +88,12 @@ final class PollGate implements PollingConsumerPollStrategy {
 
     /** The directory's identity: a directory replaced by another (mv) is a change even with the same mtime. */
     private Object key(BasicFileAttributes a) {
-        return Objects.requireNonNullElse(a.fileKey(), dir);
+        return Objects.requireNonNullElse(a.fileKey(), audit.dir);
     }
 
     private BasicFileAttributes attributes() {
         try {
-            return Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return Files.readAttributes(audit.dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException | RuntimeException e) {
             return null; // the audit reports a missing or unreadable directory; listing is the safe answer
         }
@@ -107,12 +104,12 @@ final class PollGate implements PollingConsumerPollStrategy {
         if (polledMessages >= batch) {
             listAgain = true; // the listing stopped at the batch: more markers may wait
         }
-        audit.commit(consumer, endpoint, polledMessages);
     }
 
     @Override
-    public boolean rollback(Consumer consumer, Endpoint endpoint, int retryCounter, Exception cause) throws Exception {
+    public boolean rollback(Consumer consumer, Endpoint endpoint, int retryCounter, Exception cause) {
         listAgain = true;
-        return audit.rollback(consumer, endpoint, retryCounter, cause);
+        audit.pollFailed(cause);
+        return false;
     }
 }

@@ -50,7 +50,7 @@ public final class PushOnce {
                         done.notifyAll();
                     }
                 }
-            }));
+            }, UploadPause.NEVER));
             ctx.start();
             synchronized (done) {
                 while (!outcomes.keySet().containsAll(pending)) {

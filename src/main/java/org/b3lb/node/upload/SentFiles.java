@@ -8,6 +8,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.b3lb.node.layout.FileIdentity;
 
 /**
@@ -23,10 +25,9 @@ import org.b3lb.node.layout.FileIdentity;
  */
 final class SentFiles implements Closeable {
 
-    /** What happened to the files since the attempt started. */
+    /** What happened to the files since the attempt started, mildest first. */
     enum Change { UNCHANGED, REPLACED, CHANGED }
 
-    /** One opened file: its path, the version opened and the channel the body is read from. */
     record Opened(Path path, FileIdentity identity, FileChannel channel) {
     }
 
@@ -104,12 +105,8 @@ final class SentFiles implements Closeable {
         }
     }
 
-    /**
-     * lstat, never an open: a FIFO would block the open until a writer comes.
-     *
-     * @return the file's identity, a regular file's
-     */
-    static FileIdentity regular(Path file, String fix) throws UploadFailure.Permanent, IOException {
+    /** lstat, never an open: a FIFO would block the open until a writer comes. */
+    private static FileIdentity regular(Path file, String fix) throws UploadFailure.Permanent, IOException {
         FileIdentity id = FileIdentity.of(file);
         if (!id.regular()) {
             throw new UploadFailure.Permanent(0, file + " is " + kind(file) + ", not a regular file; refusing to open it: " + fix);
@@ -189,10 +186,8 @@ final class SentFiles implements Closeable {
         if (misread) {
             return Change.CHANGED;
         }
-        Change t = check(tar);
-        Change m = meta == null ? Change.UNCHANGED : check(meta);
-        return t == Change.CHANGED || m == Change.CHANGED ? Change.CHANGED
-                : t == Change.REPLACED || m == Change.REPLACED ? Change.REPLACED : Change.UNCHANGED;
+        // the enum's order: the worst change of either file decides
+        return opened().stream().map(SentFiles::check).max(Enum::compareTo).orElseThrow();
     }
 
     private static Change check(Opened o) {
@@ -215,15 +210,14 @@ final class SentFiles implements Closeable {
         }
     }
 
+    private List<Opened> opened() {
+        return meta == null ? List.of(tar) : List.of(tar, meta);
+    }
+
     /** The names of the files a newer version replaced, for a REPLACED outcome. */
     String replaced() {
-        StringBuilder sb = new StringBuilder();
-        for (Opened o : meta == null ? new Opened[] {tar} : new Opened[] {tar, meta}) {
-            if (check(o) == Change.REPLACED) {
-                sb.append(sb.length() == 0 ? "" : " and ").append(o.path().getFileName());
-            }
-        }
-        return sb.toString();
+        return opened().stream().filter(o -> check(o) == Change.REPLACED).map(o -> o.path().getFileName().toString())
+                .collect(Collectors.joining(" and "));
     }
 
     /** The sentence for a CHANGED outcome, naming what changed. */
@@ -234,7 +228,7 @@ final class SentFiles implements Closeable {
 
     @Override
     public void close() {
-        for (Opened o : meta == null ? new Opened[] {tar} : new Opened[] {tar, meta}) {
+        for (Opened o : opened()) {
             try {
                 o.channel().close();
             } catch (IOException e) {

@@ -88,14 +88,13 @@ public record UploadConfig(boolean enabled, Path recordingDir, URI endpoint, Str
     private static String secret(Settings s) {
         Path file = secretFile(s);
         if (file != null) {
-            return readSecretFile(s, file, s.has("b3lb.upload.secret-file")
+            return headerSafe(s, "b3lb.upload.secret-file", secretFileText(file, s.has("b3lb.upload.secret-file")
                     ? "b3lb.upload.secret-file (from " + s.source("b3lb.upload.secret-file") + ")"
-                    : "the default secret file, next to the config file");
+                    : "the default secret file, next to the config file"));
         }
         String inline = s.has("b3lb.upload.secret") ? s.string("b3lb.upload.secret") : "";
         if (!inline.isEmpty()) {
-            checkHeaderSafe(s, "b3lb.upload.secret", inline);
-            return inline;
+            return headerSafe(s, "b3lb.upload.secret", inline);
         }
         throw new ConfigException("no node secret but upload is enabled: write the secret B3LB knows this node by into "
                 + s.configDir().resolve("secret") + " (readable only by the service's user), or point b3lb.upload.secret-file "
@@ -122,12 +121,6 @@ public record UploadConfig(boolean enabled, Path recordingDir, URI endpoint, Str
 
     /** A node secret is a short token; a bigger file (or /dev/zero) is a wrong path, and is never read past this. */
     static final int MAX_SECRET_FILE_BYTES = 4096;
-
-    private static String readSecretFile(Settings s, Path file, String what) {
-        String text = secretFileText(file, what);
-        checkHeaderSafe(s, "b3lb.upload.secret-file", text);
-        return text;
-    }
 
     /** The secret in {@code file}, checked for everything but its characters ({@link #headerProblem}). */
     static String secretFileText(Path file, String what) {
@@ -163,11 +156,12 @@ public record UploadConfig(boolean enabled, Path recordingDir, URI endpoint, Str
      * characters as '?'); line breaks and control characters would split the header. So one line
      * of printable ASCII, which every B3LB-generated secret is.
      */
-    private static void checkHeaderSafe(Settings s, String key, String secret) {
+    private static String headerSafe(Settings s, String key, String secret) {
         String problem = headerProblem(secret);
         if (problem != null) {
             throw s.invalid(key, problem);
         }
+        return secret;
     }
 
     /** @return why {@code secret} cannot travel as a header, or null when it can */

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import org.b3lb.node.config.ProtocolInUse;
 import org.b3lb.node.layout.RecordingLayout;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
@@ -26,12 +27,8 @@ public final class UploadHealthCheck extends AbstractHealthCheck {
 
     private final Path dir;
     private final RecordingSchedule schedule;
-    private final org.b3lb.node.config.ProtocolInUse protocol;
+    private final ProtocolInUse protocol;
     private final UploadPause pause;
-
-    public UploadHealthCheck(UploadConfig config, RecordingSchedule schedule) {
-        this(config, schedule, UploadPause.NEVER);
-    }
 
     /** A pause is intended: it shows in the details ({@code paused}), never as DOWN. */
     public UploadHealthCheck(UploadConfig config, RecordingSchedule schedule, UploadPause pause) {
@@ -39,7 +36,7 @@ public final class UploadHealthCheck extends AbstractHealthCheck {
         this.pause = pause;
         this.dir = config.recordingDir();
         this.schedule = schedule;
-        this.protocol = org.b3lb.node.config.ProtocolInUse.of(config.protocol(), config.endpoint());
+        this.protocol = ProtocolInUse.of(config.protocol(), config.endpoint());
     }
 
     @Override
@@ -56,10 +53,11 @@ public final class UploadHealthCheck extends AbstractHealthCheck {
         builder.detail("last_success", lastSuccess == null ? "none since start-up" : lastSuccess.toString());
         UploadPause.State paused = pause.now();
         builder.detail(PAUSED, paused.paused() ? paused.why() : "no");
-
-        String dirProblem = dirProblem();
-        if (dirProblem != null) {
-            builder.message(dirProblem).down();
+        String problem = RecordingLayout.dirProblem(dir);
+        if (problem != null || !Files.isWritable(dir)) {
+            // a marker the service cannot delete is uploaded again and again
+            builder.message("recording directory " + dir + " " + (problem != null ? problem : "is not writable by the service's user, so"
+                    + " uploaded markers cannot be deleted; fix its permissions (with systemd: ReadWritePaths= must list it)")).down();
             return;
         }
         List<Waiting> refused = waiting.stream()
@@ -74,15 +72,5 @@ public final class UploadHealthCheck extends AbstractHealthCheck {
             return;
         }
         builder.up();
-    }
-
-    /** The shared check, plus writability: a marker the service cannot delete is uploaded again and again. */
-    private String dirProblem() {
-        String problem = RecordingLayout.dirProblem(dir);
-        if (problem != null) {
-            return "recording directory " + dir + " " + problem;
-        }
-        return Files.isWritable(dir) ? null : "recording directory " + dir + " is not writable by the service's user, so"
-                + " uploaded markers cannot be deleted; fix its permissions (with systemd: ReadWritePaths= must list it)";
     }
 }

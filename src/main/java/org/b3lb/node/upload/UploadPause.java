@@ -60,7 +60,6 @@ public final class UploadPause {
         return rules;
     }
 
-    /** Whether a new upload may not start now. */
     public boolean paused() {
         return rules.any() && now().paused();
     }
@@ -124,11 +123,8 @@ public final class UploadPause {
     /** The figure as B3LB reads it, or null when the sampler has none. */
     private BigDecimal figure() {
         byte[] body = figure.get();
-        if (body == null) {
-            return null;
-        }
         try {
-            return new BigDecimal(new String(body, StandardCharsets.US_ASCII).trim());
+            return body == null ? null : new BigDecimal(new String(body, StandardCharsets.US_ASCII).trim());
         } catch (NumberFormatException e) {
             return null;
         }

@@ -25,8 +25,8 @@ public final class UploadProgress {
         this.total = total;
     }
 
-    /** Framing bytes: progress for the idle watchdog, not counted anywhere. */
-    void add(long bytes) {
+    /** Framing bytes moved: progress for the idle watchdog, not counted anywhere. */
+    void moved() {
         lastProgressNanos = System.nanoTime();
     }
 
@@ -37,7 +37,7 @@ public final class UploadProgress {
 
     void addTar(long bytes) {
         tarSent.addAndGet(bytes);
-        add(bytes);
+        moved();
     }
 
     /** Called when a status line arrives, so waiting for the server's verdict counts from then. */
@@ -46,7 +46,6 @@ public final class UploadProgress {
         lastProgressNanos = System.nanoTime();
     }
 
-    /** The connection carrying this attempt registers how to close it. */
     void attach(Runnable abortConnection) {
         abort = abortConnection;
     }
@@ -74,7 +73,6 @@ public final class UploadProgress {
         return total;
     }
 
-    /** Bytes of the tar itself. */
     public long tarSent() {
         return tarSent.get();
     }

@@ -60,10 +60,6 @@ final class UploadRate {
         this.paidUntil = clock.nanoTime() - BURST_NANOS;
     }
 
-    long bytesPerSecond() {
-        return bytesPerSecond;
-    }
-
     /** The most bytes one write may carry: one burst. */
     int chunk() {
         return chunk;

@@ -23,15 +23,9 @@ public final class UploadRoute extends RouteBuilder {
     private final RecordingSchedule schedule;
     private final Attempt attempt;
     private final Failures failures;
-    private final RedeliveryPolicy redelivery;
     private final UploadHttp http;
     private final MarkerAudit audit;
     private final UploadPause pause;
-
-    /** A route that never pauses. */
-    public UploadRoute(UploadConfig config, UploadMetrics metrics) {
-        this(config, metrics, (id, outcome) -> { });
-    }
 
     /** The service's route: starts no upload while {@code pause} says so. */
     public UploadRoute(UploadConfig config, UploadMetrics metrics, UploadPause pause) {
@@ -39,23 +33,12 @@ public final class UploadRoute extends RouteBuilder {
     }
 
     /** @param outcomes told each recording's outcome (success, failed, missing_tar, deferred, pending, gone, abandoned) */
-    public UploadRoute(UploadConfig config, UploadMetrics metrics, BiConsumer<String, String> outcomes) {
-        this(config, metrics, outcomes, UploadPause.NEVER);
-    }
-
     UploadRoute(UploadConfig config, UploadMetrics metrics, BiConsumer<String, String> outcomes, UploadPause pause) {
         this.config = config;
         this.pause = pause;
         this.schedule = new RecordingSchedule(new Backoff(config.initialDelay(), config.maxDelay()), config.pollDelay(),
                 System::currentTimeMillis);
         this.attempt = new Attempt(config, metrics, schedule, outcomes);
-        // whether and how long to wait in the route is Failures.retryInRoute's (retryWhile, then the schedule's
-        // backoff as Exchange.REDELIVERY_DELAY, which Camel's RedeliveryErrorHandler takes over the policy's delay)
-        this.redelivery = new RedeliveryPolicy()
-                // a stop ends a worker's wait within a second (Camel checks while it sleeps); the marker stays
-                .allowRedeliveryWhileStopping(false)
-                .logRetryAttempted(false).logExhausted(false).logStackTrace(false).logRetryStackTrace(false)
-                .logHandled(false);
         this.failures = new Failures(config, metrics, schedule, attempt);
         this.http = new UploadHttp(config, NodeSecret.of(config, schedule));
         this.audit = new MarkerAudit(config.recordingDir());
@@ -78,12 +61,16 @@ public final class UploadRoute extends RouteBuilder {
         http.giveConnectionsTo(getContext());
         attempt.camel = getContext();
         bindToRegistry("uploadHttpConfigurer", http);
-        PollGate gate = new PollGate(config.recordingDir(), audit, schedule, () -> getContext().getInflightRepository().size(ROUTE_ID),
+        PollGate gate = new PollGate(audit, schedule, () -> getContext().getInflightRepository().size(ROUTE_ID),
                 batch(), System::currentTimeMillis, pause);
         bindToRegistry("uploadMarkerFilter", new ReadyMarkerFilter(schedule, gate::listAgain));
         bindToRegistry("uploadPollStrategy", gate);
         bindToRegistry("uploadInProgress", new InProgressMarkers());
-        bindToRegistry("uploadRedeliveryPolicy", redelivery);
+        // whether and how long to wait in the route is Failures.retryInRoute's (retryWhile, then the schedule's
+        // backoff as Exchange.REDELIVERY_DELAY, which Camel's RedeliveryErrorHandler takes over the policy's delay);
+        // a stop ends a worker's wait within a second (Camel checks while it sleeps); the marker stays
+        bindToRegistry("uploadRedeliveryPolicy", new RedeliveryPolicy().allowRedeliveryWhileStopping(false).logRetryAttempted(false)
+                .logExhausted(false).logStackTrace(false).logRetryStackTrace(false).logHandled(false));
 
         errorHandler(defaultErrorHandler().allowRedeliveryWhileStopping(false));
         onException(Exception.class)
@@ -120,12 +107,10 @@ public final class UploadRoute extends RouteBuilder {
                 .process(attempt::uploaded);
     }
 
-    /** Whether new uploads are paused and why, for the health check. */
     public UploadPause pause() {
         return pause;
     }
 
-    /** Which recordings wait and why, for a status endpoint. */
     public RecordingSchedule schedule() {
         return schedule;
     }

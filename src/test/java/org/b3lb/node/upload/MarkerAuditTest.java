@@ -18,12 +18,12 @@ class MarkerAuditTest {
         Path file = Files.writeString(tmp.resolve("archived"), "x");
         LogCapture logs = LogCapture.everything();
         MarkerAudit audit = new MarkerAudit(file);
-        assertThat(audit.begin(null, null)).isFalse();
-        assertThat(audit.begin(null, null)).isFalse();
+        assertThat(audit.dirReadable()).isFalse();
+        assertThat(audit.dirReadable()).isFalse();
         assertThat(logs.lines("ERROR", "recording directory " + file + " is not a directory")).hasSize(1);
         Files.delete(file);
         Files.createDirectory(file);
-        assertThat(audit.begin(null, null)).isTrue();
+        assertThat(audit.dirReadable()).isTrue();
         assertThat(logs.lines("INFO", "recording directory " + file + " is readable again")).hasSize(1);
     }
 
@@ -36,7 +36,7 @@ class MarkerAuditTest {
         Files.write(dir.resolve("fine.ready"), new byte[0]);
         LogCapture logs = LogCapture.everything();
         MarkerAudit audit = new MarkerAudit(dir);
-        assertThat(audit.begin(null, null)).isTrue();
+        assertThat(audit.dirReadable()).isTrue();
         audit.listing();
         audit.skipped("two\nlines.ready", "again, from the filter");
         assertThat(audit.skippedCount()).isEqualTo(3);
@@ -57,7 +57,7 @@ class MarkerAuditTest {
         Files.write(dir.resolve("fine.ready"), new byte[0]);
         LogCapture logs = LogCapture.everything();
         MarkerAudit audit = new MarkerAudit(dir);
-        assertThat(audit.begin(null, null)).isTrue();
+        assertThat(audit.dirReadable()).isTrue();
         audit.listing();
         java.util.List<Path> taken = new java.util.ArrayList<>();
         new MarkerListing(audit).list(dir, () -> true, taken::add);

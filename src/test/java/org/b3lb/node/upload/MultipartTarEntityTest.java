@@ -31,7 +31,7 @@ class MultipartTarEntityTest {
         try (SentFiles files = open("abc", size)) {
             Recording r = Recording.ofMarker(dir.resolve("abc.ready"));
             UploadProgress p = new UploadProgress(r, size);
-            MultipartTarEntity e = MultipartTarEntity.of(r, files, "recording", p);
+            MultipartTarEntity e = MultipartTarEntity.of(r, files, "recording", p, null);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             e.writeTo(out);
 
@@ -68,7 +68,7 @@ class MultipartTarEntityTest {
                     writes[0]++;
                 }
             };
-            MultipartTarEntity.of(r, files, "recording", new UploadProgress(r, 0)).writeTo(counting);
+            MultipartTarEntity.of(r, files, "recording", new UploadProgress(r, 0), null).writeTo(counting);
             assertThat(writes[0]).isLessThanOrEqualTo(6);
         }
     }
@@ -80,7 +80,7 @@ class MultipartTarEntityTest {
             try (FileChannel ch = FileChannel.open(r.tar(), StandardOpenOption.WRITE)) {
                 ch.truncate(50);
             }
-            MultipartTarEntity e = MultipartTarEntity.of(r, files, "recording", new UploadProgress(r, 100));
+            MultipartTarEntity e = MultipartTarEntity.of(r, files, "recording", new UploadProgress(r, 100), null);
             assertThatThrownBy(() -> e.writeTo(OutputStream.nullOutputStream()))
                     .isInstanceOf(SentFiles.ChangedException.class).hasMessageContaining("shrank");
             assertThat(files.check()).isEqualTo(SentFiles.Change.CHANGED);
@@ -88,7 +88,7 @@ class MultipartTarEntityTest {
         try (SentFiles files = open("long", 100)) {
             Recording r = Recording.ofMarker(dir.resolve("long.ready"));
             Files.write(r.tar(), new byte[10], StandardOpenOption.APPEND);
-            MultipartTarEntity e = MultipartTarEntity.of(r, files, "recording", new UploadProgress(r, 100));
+            MultipartTarEntity e = MultipartTarEntity.of(r, files, "recording", new UploadProgress(r, 100), null);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             assertThatThrownBy(() -> e.writeTo(out)).isInstanceOf(SentFiles.ChangedException.class).hasMessageContaining("grew");
             // the closing boundary never went out: no server can take this body for a whole one
@@ -114,7 +114,7 @@ class MultipartTarEntityTest {
         try (FileChannel ca = FileChannel.open(a); FileChannel cb = FileChannel.open(b)) {
             MultipartTarEntity e = MultipartTarEntity.of(java.util.List.of(
                     new MultipartTarEntity.Part("file", "a.tar", "application/x-tar", a, ca, 10),
-                    new MultipartTarEntity.Part("meta", "b.xml", "application/xml", b, cb, 20)), p, null);
+                    new MultipartTarEntity.Part("meta", "b.xml", "application/xml", b, cb, 20)), p, null, null);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             e.writeTo(out);
             String text = out.toString(StandardCharsets.ISO_8859_1);
@@ -132,7 +132,7 @@ class MultipartTarEntityTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (FileChannel ca = FileChannel.open(a)) {
             MultipartTarEntity.of(java.util.List.of(new MultipartTarEntity.Part("file", "ü录.tar", "application/x-tar", a, ca, 1)),
-                    new UploadProgress(r, 1), null).writeTo(out);
+                    new UploadProgress(r, 1), null, null).writeTo(out);
         }
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("filename=\"ü录.tar\"");
     }

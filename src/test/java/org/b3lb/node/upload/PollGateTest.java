@@ -32,7 +32,7 @@ class PollGateTest {
         Files.write(dir.resolve("a.tar"), new byte[0]);
         olderDirectory();
         schedule = new RecordingSchedule(new Backoff(Duration.ofSeconds(10), Duration.ofMinutes(10)), Duration.ofSeconds(5), clock::get);
-        gate = new PollGate(dir, new MarkerAudit(dir), schedule, inFlight::get, BATCH, clock::get, UploadPause.NEVER);
+        gate = new PollGate(new MarkerAudit(dir), schedule, inFlight::get, BATCH, clock::get, UploadPause.NEVER);
     }
 
     /** The directory last changed a minute before the gate's clock: its mtime can be trusted. */
@@ -51,7 +51,7 @@ class PollGateTest {
         String[] figure = {"1000"};
         UploadPause pause = new UploadPause(new PauseRules(new java.math.BigDecimal("7000"), Duration.ZERO, null),
                 () -> figure[0].getBytes(java.nio.charset.StandardCharsets.US_ASCII), java.time.Clock.systemUTC());
-        gate = new PollGate(dir, new MarkerAudit(dir), schedule, inFlight::get, BATCH, clock::get, pause);
+        gate = new PollGate(new MarkerAudit(dir), schedule, inFlight::get, BATCH, clock::get, pause);
         assertThat(polls()).isTrue();
         assertThat(polls()).as("unchanged").isFalse();
         figure[0] = "8000";

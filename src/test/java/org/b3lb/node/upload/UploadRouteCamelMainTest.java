@@ -90,7 +90,7 @@ class UploadRouteCamelMainTest {
         UploadConfig config = UploadConfig.from(Settings.load(null, Map.of(), keys));
         meters = new SimpleMeterRegistry();
         metrics = new UploadMetrics(meters);
-        route = new UploadRoute(config, metrics);
+        route = new UploadRoute(config, metrics, UploadPause.NEVER);
         main.addRoutesBuilder(route);
     }
 

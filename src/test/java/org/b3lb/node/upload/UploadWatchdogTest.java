@@ -43,7 +43,7 @@ class UploadWatchdogTest {
             AtomicBoolean cancelled = new AtomicBoolean();
             p.attach(() -> cancelled.set(true));
             w.watch(p);
-            p.add(10);
+            p.moved();
             await().atMost(Duration.ofSeconds(10)).untilTrue(cancelled);
             assertThat(w.done(p)).isTrue();
         }
