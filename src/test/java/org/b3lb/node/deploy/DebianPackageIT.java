@@ -80,6 +80,10 @@ class DebianPackageIT {
         // read by the launcher as the service's user
         assertThat(files.get("/etc/b3lb-node/jvm.options")).extracting(Entry::mode).isEqualTo("-rw-r--r--");
         assertThat(files.get("/lib/systemd/system/b3lb-node.service")).extracting(Entry::mode).isEqualTo("-rw-r--r--");
+        // the README's links into docs/ resolve on the node; the license where Debian policy puts it
+        assertThat(files.get("/usr/share/doc/b3lb-node/README.md")).extracting(Entry::mode).isEqualTo("-rw-r--r--");
+        assertThat(files.get("/usr/share/doc/b3lb-node/docs/configuration.md")).extracting(Entry::mode).isEqualTo("-rw-r--r--");
+        assertThat(files.get("/usr/share/doc/b3lb-node/copyright")).extracting(Entry::mode).isEqualTo("-rw-r--r--");
         assertThat(files.get("/etc/bigbluebutton/nginx/b3lb-node-load.nginx")).extracting(Entry::mode).isEqualTo("-rw-r--r--");
         // one hook in both stages: each run acts only under the protocol it serves
         assertThat(files.get("/usr/local/bigbluebutton/core/scripts/post_archive/b3lb-node-push-hook.rb"))
