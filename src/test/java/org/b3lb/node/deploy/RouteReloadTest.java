@@ -51,16 +51,11 @@ class RouteReloadTest {
 
     @Test
     void editedRoutesApplyAndABrokenFileLeavesTheRunningRoutesAsTheyWere() throws Exception {
-        Path routes = Files.createDirectories(dir.resolve("routes"));
+        Path routes = loadOnlyRoutes();
         Path loadYaml = routes.resolve("load.camel.yaml");
-        String original = Files.readString(RunningNode.REPO_ROUTES.resolve("load.camel.yaml"));
-        Files.writeString(loadYaml, original);
+        String original = Files.readString(loadYaml);
 
-        try (RunningNode node = RunningNode.builder(dir.resolve("archived"))
-                .with("b3lb.routes-dir", routes.toString())
-                .with("b3lb.routes.reload", "true")
-                .with("b3lb.cleaner.enabled", "false") // this routes dir holds only load.camel.yaml
-                .start()) {
+        try (RunningNode node = nodeOn(routes).with("b3lb.routes.reload", "true").start()) {
             assertThat(node.context().hasServices(ResourceReloadStrategy.class)).hasSize(1);
             assertThat(node.load("POST", "/").statusCode()).isEqualTo(405);
 
@@ -116,14 +111,10 @@ class RouteReloadTest {
      */
     @Test
     void camelsOwnReloadLosesTheRouteOfAFileThatDoesNotStart() throws Exception {
-        Path routes = Files.createDirectories(dir.resolve("routes"));
+        Path routes = loadOnlyRoutes();
         Path loadYaml = routes.resolve("load.camel.yaml");
-        String original = Files.readString(RunningNode.REPO_ROUTES.resolve("load.camel.yaml"));
-        Files.writeString(loadYaml, original);
-        try (RunningNode node = RunningNode.builder(dir.resolve("archived"))
-                .with("b3lb.routes-dir", routes.toString())
-                .with("b3lb.cleaner.enabled", "false")
-                .start()) {
+        String original = Files.readString(loadYaml);
+        try (RunningNode node = nodeOn(routes).start()) {
             RouteWatcherReloadStrategy camels = new RouteWatcherReloadStrategy(routes.toString(), false);
             camels.setPattern("*.camel.yaml");
             camels.setRemoveAllRoutes(false);
@@ -173,5 +164,19 @@ class RouteReloadTest {
             sb.append(' ').append(t.getMessage());
         }
         return sb.toString();
+    }
+
+    /** A routes directory holding only the shipped load.camel.yaml. */
+    private Path loadOnlyRoutes() throws Exception {
+        Path routes = Files.createDirectories(dir.resolve("routes"));
+        Files.copy(RunningNode.REPO_ROUTES.resolve("load.camel.yaml"), routes.resolve("load.camel.yaml"));
+        return routes;
+    }
+
+    /** A node on {@code routes}; the cleaner is off, as such a directory has no cleanup.camel.yaml. */
+    private RunningNode.Builder nodeOn(Path routes) {
+        return RunningNode.builder(dir.resolve("archived"))
+                .with("b3lb.routes-dir", routes.toString())
+                .with("b3lb.cleaner.enabled", "false");
     }
 }
