@@ -532,6 +532,15 @@ queued_arrived() { [ "$(sink_count 'POST /b3lb/b/record/upload?nonce=Queue-Nonce
 # B3LB 3.3's node scripts in service as their READMEs install them (b3lb-load writing its figure,
 # b3lb-push running, B3LB's hook, its nginx snippet) with one recording in its SQLite queue; then
 # the package installed over them non-interactively, and `b3lb-node migrate` taking over
+# install_beside NAME EXPECTED-LINE WHOSE BEFORE HOOK: the package installed over old scripts in
+# service says so, leaves b3lb-node stopped and changes none of their files (hook, nginx snippet)
+install_beside() {
+    csh "cd /root && apt-get install -y ./$(basename "$DEB")" > "$RUN/$1.out" 2>&1 || { cat "$RUN/$1.out"; return 1; }
+    grep -q "$2" "$RUN/$1.out" || { cat "$RUN/$1.out"; return 1; }
+    c systemctl is-active --quiet b3lb-node && { say "b3lb-node was started beside $3 scripts"; return 1; }
+    [ "$4" = "$(c sha256sum "$5" /etc/bigbluebutton/nginx/b3lb-load.nginx)" ] || { say "$3 files changed"; return 1; }
+}
+
 ck_takeover_b3lb() {
     local id=aaaabbbbccccddddeeeeffff0000111122223333-1700000000003 pub=/var/bigbluebutton/published/presentation
     local hooks=/usr/local/bigbluebutton/core/scripts before after figure
@@ -558,11 +567,8 @@ ck_takeover_b3lb() {
     wait_for 20 c test -f /run/b3lb/load || { say "B3LB's b3lb-load wrote no figure"; return 1; }
     before=$(c sha256sum $hooks/post_publish/b3lb-push-hook.rb /etc/bigbluebutton/nginx/b3lb-load.nginx)
 
-    csh "cd /root && apt-get install -y ./$(basename "$DEB")" > "$RUN/takeover-install.out" 2>&1 || { cat "$RUN/takeover-install.out"; return 1; }
-    grep -q "found B3LB's node scripts in service" "$RUN/takeover-install.out" || { cat "$RUN/takeover-install.out"; return 1; }
-    c systemctl is-active --quiet b3lb-node && { say "b3lb-node was started beside B3LB's scripts"; return 1; }
-    after=$(c sha256sum $hooks/post_publish/b3lb-push-hook.rb /etc/bigbluebutton/nginx/b3lb-load.nginx)
-    [ "$before" = "$after" ] || { say "B3LB's files changed"; return 1; }
+    install_beside takeover-install "found B3LB's node scripts in service" "B3LB's" \
+        "$before" $hooks/post_publish/b3lb-push-hook.rb || return 1
     c test -f $hooks/post_publish/b3lb-node-push-hook.rb || return 1
     # until the takeover nginx answers with B3LB's own figure
     figure=$(c curl -sk https://localhost/b3lb/load)
@@ -612,11 +618,8 @@ ck_takeover_spec() {
     wait_for 20 csh "curl -sf http://127.0.0.1:8765/ >/dev/null" || { say "the spec's load server is not up"; return 1; }
     before=$(c sha256sum $hooks/post_archive/b3lb-push-hook.rb /etc/bigbluebutton/nginx/b3lb-load.nginx)
 
-    csh "cd /root && apt-get install -y ./$(basename "$DEB")" > "$RUN/takeover-spec.out" 2>&1 || { cat "$RUN/takeover-spec.out"; return 1; }
-    grep -q "found the spec's scripts in service" "$RUN/takeover-spec.out" || { cat "$RUN/takeover-spec.out"; return 1; }
-    c systemctl is-active --quiet b3lb-node && { say "b3lb-node was started beside the spec's scripts"; return 1; }
-    after=$(c sha256sum $hooks/post_archive/b3lb-push-hook.rb /etc/bigbluebutton/nginx/b3lb-load.nginx)
-    [ "$before" = "$after" ] || { say "the spec's files changed"; return 1; }
+    install_beside takeover-spec "found the spec's scripts in service" "the spec's" \
+        "$before" $hooks/post_archive/b3lb-push-hook.rb || return 1
     figure=$(c curl -sk https://localhost/b3lb/load)
     [ "$figure" = 12.34 ] || { say "before migrate /b3lb/load said: $figure"; return 1; }
     c test -f $dir/$id.ready || { say "the spec's waiting recording was taken before the takeover"; return 1; }
