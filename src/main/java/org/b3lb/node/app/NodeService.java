@@ -8,7 +8,12 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.Clock;
 import java.util.Properties;
+import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 import org.b3lb.node.cleanup.CleanupConfig;
 import org.b3lb.node.cleanup.CleanupHealthCheck;
 import org.b3lb.node.cleanup.CleanupMetrics;
@@ -24,38 +29,57 @@ import org.b3lb.node.load.LoadConfig;
 import org.b3lb.node.load.LoadHealthCheck;
 import org.b3lb.node.load.LoadResponder;
 import org.b3lb.node.load.LoadSampler;
+import org.b3lb.node.ops.NodeStatus;
 import org.b3lb.node.ops.OpsMetrics;
 import org.b3lb.node.ops.PendingRecordings;
+import org.b3lb.node.ops.StatusEndpoint;
 import org.b3lb.node.upload.RecordingSchedule;
 import org.b3lb.node.upload.UploadConfig;
 import org.b3lb.node.upload.UploadHealthCheck;
 import org.b3lb.node.upload.UploadMetrics;
 import org.b3lb.node.upload.UploadPause;
-import org.b3lb.node.app.OpsWiring.ManagementConfig;
 import org.b3lb.node.upload.UploadRoute;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Builds the Camel Main service from validated settings. Every setting is checked here, before
- * Camel starts, so a bad value stops start-up with one line instead of a half-running node.
+ * Camel starts, so a bad value stops start-up with one line instead of a half-running node. As
+ * Main's listener it then hooks the parts into Camel's lifecycle: the shared Vert.x closed with the
+ * context, the routes directory watched when {@code b3lb.routes.reload} is on, the load port's
+ * start-up gate before the servers listen, the status endpoint once the management server runs,
+ * and one log line naming the addresses really bound (Camel's own summary prints 0.0.0.0).
  */
-public final class NodeService {
+public final class NodeService extends MainListenerSupport implements StartupListener {
 
     /** The name the registry and JMX know the meter registry by; camel-micrometer-prometheus reuses it. */
     public static final String METRICS_REGISTRY = "metricsRegistry";
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeService.class);
 
-    private NodeService() {
-    }
+    private final Main main = new Main();
+    private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final LoadConfig load;
+    /** Where health, metrics and status are served: loopback by default, never the load port. */
+    private final String managementHost;
+    private final int managementPort;
+    private final PendingRecordings pending;
+    private final Vertx vertx;
+    /** The routes directory to watch, or null. */
+    private final Path reloadRoutes;
 
     public static Main create(Settings s) {
+        return new NodeService(s).main;
+    }
+
+    private NodeService(Settings s) {
         Path routesDir = routesDir(s);
-        Path reloadRoutes = s.bool("b3lb.routes.reload") ? routesDir : null;
-        LoadConfig load = LoadConfig.from(s);
-        ManagementConfig management = ManagementConfig.from(s);
-        HttpLimits httpLimits = HttpLimits.from(s);
+        reloadRoutes = s.bool("b3lb.routes.reload") ? routesDir : null;
+        load = LoadConfig.from(s);
+        managementHost = s.host("b3lb.management.host");
+        managementPort = s.port("b3lb.management.port");
+        // both HTTP servers take this Vert.x from the registry: idle timeout, connection cap, Host check
+        vertx = HttpLimits.from(s).vertx();
         Path recordingDir = s.path("b3lb.recording-dir");
         if (Files.exists(recordingDir) && !Files.isDirectory(recordingDir)) {
             throw new ConfigException("recording directory " + recordingDir + " is not a directory (b3lb.recording-dir, from "
@@ -72,12 +96,7 @@ public final class NodeService {
             LOG.warn("{}", protocol.mismatch());
         }
 
-        Main main = new Main();
-        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         main.bind(METRICS_REGISTRY, meters);
-
-        // both HTTP servers take this Vert.x from the registry: idle timeout, connection cap, Host check
-        Vertx vertx = httpLimits.vertx();
         main.bind("vertx", vertx);
 
         CpuSampler cpu = new CpuSampler();
@@ -87,10 +106,11 @@ public final class NodeService {
         main.bind("loadResponder", new LoadResponder(sampler));
         sampler.bindGauge(meters);
         main.bind(LoadHealthCheck.BEAN_NAME, new LoadHealthCheck(sampler));
-        PendingRecordings pending = new PendingRecordings(s.path("b3lb.recording-dir"), Clock.systemUTC());
+        pending = new PendingRecordings(recordingDir, Clock.systemUTC());
         OpsMetrics.bind(meters, pending, Clock.systemUTC());
         main.bind(ProtocolInUse.BEAN_NAME, protocol);
-        main.addMainListener(new OpsWiring(load, management, meters, pending, vertx, reloadRoutes));
+        quietCamelSummary();
+        main.addMainListener(this);
         if (upload.enabled()) {
             // the pause reads the figure the load endpoint answers, from the same sampler
             UploadRoute uploadRoute = new UploadRoute(upload, new UploadMetrics(meters),
@@ -121,8 +141,8 @@ public final class NodeService {
         p.put("b3lb.load.enabled", Boolean.toString(load.enabled()));
         p.put("b3lb.load.host", load.host());
         p.put("b3lb.load.port", Integer.toString(load.port()));
-        p.put("b3lb.management.host", management.host());
-        p.put("b3lb.management.port", Integer.toString(management.port()));
+        p.put("b3lb.management.host", managementHost);
+        p.put("b3lb.management.port", Integer.toString(managementPort));
         p.put("b3lb.routes-dir", routesDir.toString());
         // derived, not an admin key: Quartz reads an empty or unknown zone as GMT, so the route
         // always gets a resolved zone id (the host's when b3lb.cleaner.time-zone is empty)
@@ -134,32 +154,83 @@ public final class NodeService {
         p.put("b3lb.load.cpu-sampling", Boolean.toString(load.samplesCpu()));
         main.setOverrideProperties(p);
         main.setPropertyPlaceholderLocations("classpath:b3lb/camel.properties");
-        return main;
+    }
+
+    /** Camel's endpoint summary says 0.0.0.0 for a loopback server; the line once started replaces it. */
+    private static void quietCamelSummary() {
+        Logger summary = LoggerFactory.getLogger("org.apache.camel.component.platform.http.main.MainHttpServerUtil");
+        if (summary instanceof ch.qos.logback.classic.Logger l && l.getLevel() == null) {
+            l.setLevel(ch.qos.logback.classic.Level.WARN);
+        }
+    }
+
+    @Override
+    public void afterConfigure(BaseMainSupport m) {
+        CamelContext camel = m.getCamelContext();
+        camel.addLifecycleStrategy(HttpLimits.closeWithContext(vertx));
+        if (load.enabled() && !StartupGate.install(camel)) {
+            LOG.debug("no main HTTP server found: the load port answers 404 until the load route starts");
+        }
+        try {
+            if (reloadRoutes != null) {
+                // not camel.main.routes-reload-enabled: Camel's own strategy loses a route whose edited
+                // file does not load, and by default removes every route, the Java ones (upload) too
+                camel.addService(new SafeRouteReload(reloadRoutes));
+            }
+            // not MainListener.afterStart: Main.start() (tests, embedding) never calls it
+            camel.addStartupListener(this);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot hook the route reload or the status endpoint into Camel's start-up", e);
+        }
+    }
+
+    @Override
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+    }
+
+    @Override
+    public void onCamelContextFullyStarted(CamelContext camel, boolean alreadyStarted) {
+        StatusEndpoint.install(camel, managementPort, new NodeStatus(camel, meters, pending, Version.get(), Clock.systemUTC()));
+        String m = url(camel, managementHost, managementPort);
+        if (load.enabled()) {
+            LOG.info("Listening: load endpoint {}/ for the balancer (through nginx); health, metrics and status on {}/observe/"
+                    + "{health,metrics,status} (loopback only unless b3lb.management.host says otherwise)",
+                    url(camel, load.host(), load.port()), m);
+        } else {
+            LOG.info("Listening: health, metrics and status on {}/observe/{health,metrics,status}; no load endpoint"
+                    + " (b3lb.load.enabled=false)", m);
+        }
+    }
+
+    /** The configured host with the port the server really bound. */
+    private static String url(CamelContext camel, String host, int port) {
+        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(camel, VertxPlatformHttpRouter.getRouterNameFromPort(port));
+        int bound = router == null || router.getServer() == null || router.getServer().getServer() == null
+                ? port : router.getServer().getServer().actualPort();
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + bound;
     }
 
     /** Listening addresses of the service, for a clear "port in use" message before Camel starts. */
     static void checkPorts(Settings s) {
         LoadConfig load = LoadConfig.from(s);
-        ManagementConfig management = ManagementConfig.from(s);
-        if (load.enabled() && load.port() == management.port()) {
+        int managementPort = s.port("b3lb.management.port");
+        if (load.enabled() && load.port() == managementPort) {
             throw s.invalid("b3lb.management.port", "must differ from b3lb.load.port");
         }
         if (load.enabled()) {
             PortCheck.assertFree("b3lb.load.host", load.host(), "b3lb.load.port", load.port());
         }
-        PortCheck.assertFree("b3lb.management.host", management.host(), "b3lb.management.port", management.port());
+        PortCheck.assertFree("b3lb.management.host", s.host("b3lb.management.host"), "b3lb.management.port", managementPort);
     }
 
     /** {@code b3lb.routes-dir}, by default the {@code routes/} directory next to the config file. */
     static Path routesDir(Settings s) {
         Path dir = s.has("b3lb.routes-dir") ? s.path("b3lb.routes-dir") : s.configDir().resolve("routes").normalize();
-        String checkout = ConfigLocator.checkoutFix(s.configFile());
-        if (!Files.isDirectory(dir) && !s.has("b3lb.routes-dir") && !checkout.isEmpty()) {
-            throw new ConfigException("routes directory " + dir + " does not exist" + checkout + " (or pass --b3lb.routes-dir=routes)");
-        }
         if (!Files.isDirectory(dir)) {
-            throw new ConfigException("routes directory " + dir + " does not exist (b3lb.routes-dir, from "
-                    + s.source("b3lb.routes-dir") + "); create it or point b3lb.routes-dir at the *.camel.yaml files");
+            String checkout = s.has("b3lb.routes-dir") ? "" : ConfigLocator.checkoutFix(s.configFile());
+            String fix = checkout.isEmpty() ? " (b3lb.routes-dir, from " + s.source("b3lb.routes-dir")
+                    + "); create it or point b3lb.routes-dir at the *.camel.yaml files" : checkout + " (or pass --b3lb.routes-dir=routes)";
+            throw new ConfigException("routes directory " + dir + " does not exist" + fix);
         }
         // without its file an enabled route would silently not exist while health still says UP
         requireRouteFile(s, dir, "b3lb.load.enabled", "load.camel.yaml");
