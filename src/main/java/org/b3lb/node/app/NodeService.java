@@ -30,7 +30,6 @@ import org.b3lb.node.load.LoadHealthCheck;
 import org.b3lb.node.load.LoadResponder;
 import org.b3lb.node.load.LoadSampler;
 import org.b3lb.node.ops.NodeStatus;
-import org.b3lb.node.ops.OpsMetrics;
 import org.b3lb.node.ops.PendingRecordings;
 import org.b3lb.node.ops.StatusEndpoint;
 import org.b3lb.node.upload.RecordingSchedule;
@@ -107,7 +106,7 @@ public final class NodeService extends MainListenerSupport implements StartupLis
         sampler.bindGauge(meters);
         main.bind(LoadHealthCheck.BEAN_NAME, new LoadHealthCheck(sampler));
         pending = new PendingRecordings(recordingDir, Clock.systemUTC());
-        OpsMetrics.bind(meters, pending, Clock.systemUTC());
+        pending.bindGauges(meters);
         main.bind(ProtocolInUse.BEAN_NAME, protocol);
         quietCamelSummary();
         main.addMainListener(this);

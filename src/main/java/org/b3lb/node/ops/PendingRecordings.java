@@ -1,5 +1,7 @@
 package org.b3lb.node.ops;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -70,6 +72,31 @@ public final class PendingRecordings {
 
     public Path dir() {
         return dir;
+    }
+
+    /**
+     * The gauges the monitoring pack alerts on that no route owns, all from one cached scan (so a
+     * scrape lists the directory once): {@code b3lb_pending_recordings} (markers the route will take:
+     * hidden ones are {@code b3lb_skipped_markers}), {@code b3lb_pending_oldest_age_seconds} (0 when
+     * nothing waits), {@code b3lb_pending_bytes} and {@code b3lb_unmarked_recordings}.
+     * ({@code b3lb_disk_free_bytes} is the disk guard's, registered whether the guard is on or not.)
+     */
+    public void bindGauges(MeterRegistry registry) {
+        Gauge.builder("b3lb.pending.recordings", this, p -> p.scan().count())
+                .description("<id>.ready markers waiting in b3lb.recording-dir")
+                .register(registry);
+        Gauge.builder("b3lb.pending.oldest.age", this, p -> p.scan().oldestAge(clock.instant()).toMillis() / 1000.0)
+                .baseUnit("seconds")
+                .description("age of the oldest <id>.ready marker waiting in b3lb.recording-dir, 0 when none")
+                .register(registry);
+        Gauge.builder("b3lb.pending", this, p -> p.scan().totalBytes())
+                .baseUnit("bytes")
+                .description("size of the tars of the recordings waiting for upload")
+                .register(registry);
+        Gauge.builder("b3lb.unmarked.recordings", this, p -> p.scan().unmarked())
+                .description("<id>.tar in b3lb.recording-dir with neither a marker nor upload evidence; b3lb-node clean"
+                        + " --dry-run names each with the command that marks it")
+                .register(registry);
     }
 
     /** @return a scan at most {@link #MAX_AGE} old */

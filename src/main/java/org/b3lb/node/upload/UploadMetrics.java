@@ -9,7 +9,7 @@ import java.time.Duration;
 /**
  * {@code b3lb_uploads_total{outcome}}, {@code b3lb_upload_bytes_total}, {@code b3lb_upload_duration_seconds}
  * {@code b3lb_skipped_markers} and {@code b3lb_upload_paused}. The pending gauges read the directory, not the route: they are
- * {@code ops.OpsMetrics}'.
+ * {@code ops.PendingRecordings}'.
  */
 public final class UploadMetrics {
 
