@@ -69,7 +69,10 @@ public final class NodeStatus {
         s.put("routes", routes());
         List<HealthCheck.Result> checks = checks();
         s.put("health", health(checks, problems));
-        s.put("load", load(checks, problems));
+        JsonObject load = new JsonObject();
+        // the sampler the load endpoint answers from; absent while the load check is DOWN, a problem already
+        load.put("percent", detail(checks, "load", "load.percent"));
+        s.put("load", load);
         String paused = paused(checks);
         s.put("pending", pending(now, problems, paused != null));
         s.put("uploads", uploads(checks, paused));
@@ -112,16 +115,6 @@ public final class NodeStatus {
             }
         }
         return a;
-    }
-
-    /** The load check's figure: the sampler the load endpoint answers from; absent while the check is DOWN. */
-    private static JsonObject load(List<HealthCheck.Result> checks, List<String> problems) {
-        JsonObject o = new JsonObject();
-        o.put("percent", detail(checks, "load", "load.percent"));
-        if (o.get("percent") == null) {
-            problems.add("the load figure cannot be read");
-        }
-        return o;
     }
 
     /** Why no new upload starts, from the upload check's details; null when uploads are not paused. */
