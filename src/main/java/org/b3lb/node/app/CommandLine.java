@@ -90,12 +90,8 @@ public record CommandLine(String command, Path config, Map<String, String> overr
                 flags.add(a + "=" + args[++i]);
             } else if (a.startsWith("--") && a.indexOf('=') > 2 && a.substring(2, a.indexOf('=')).contains(".")) {
                 overrides.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
-            } else if (a.equals("--help") || a.equals("-h")) {
-                command = command == null ? "help" : command;
+            } else if (a.equals("-h")) {
                 flags.add("--help");
-            } else if (a.equals("--version")) {
-                command = command == null ? "version" : command;
-                flags.add("--version");
             } else if (a.startsWith("-")) {
                 flags.add(a);
             } else if (command == null) {
