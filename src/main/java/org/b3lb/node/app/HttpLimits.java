@@ -64,20 +64,10 @@ public record HttpLimits(Duration idleTimeout, int maxConnections) {
      * and lets the servers' 405 answers ask the context which methods a path allows.
      */
     public static LifecycleStrategySupport closeWithContext(Vertx proxy) {
-        return new LifecycleStrategySupport() {
-            @Override
-            public void onContextInitializing(CamelContext context) {
-                ((LimitingVertx) Proxy.getInvocationHandler(proxy)).camel = context;
-            }
-
-            @Override
-            public void onContextStopped(CamelContext context) {
-                ((LimitingVertx) Proxy.getInvocationHandler(proxy)).close();
-            }
-        };
+        return (LimitingVertx) Proxy.getInvocationHandler(proxy);
     }
 
-    private static final class LimitingVertx implements InvocationHandler {
+    private static final class LimitingVertx extends LifecycleStrategySupport implements InvocationHandler {
         private final HttpLimits limits;
         private Vertx real;
         private volatile CamelContext camel;
@@ -106,7 +96,13 @@ public record HttpLimits(Duration idleTimeout, int maxConnections) {
             return real;
         }
 
-        synchronized void close() {
+        @Override
+        public void onContextInitializing(CamelContext context) {
+            camel = context;
+        }
+
+        @Override
+        public synchronized void onContextStopped(CamelContext context) {
             if (real != null) {
                 real.close();
                 real = null;
