@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
 
-/** This build's version: the jar manifest's Implementation-Version, else the Maven-filtered resource. */
+/** This build's version, from the Maven-filtered resource: in the jar and in target/classes alike. */
 public final class Version {
 
     private static final String VALUE = read();
@@ -17,10 +17,6 @@ public final class Version {
     }
 
     private static String read() {
-        String v = Version.class.getPackage().getImplementationVersion();
-        if (v != null && !v.isBlank()) {
-            return v;
-        }
         try (InputStream in = Version.class.getResourceAsStream("/b3lb/version.properties")) {
             Properties p = new Properties();
             if (in != null) {
