@@ -23,32 +23,17 @@ public final class ServiceClient {
         }
     }
 
-    private final String host;
-    private final int port;
+    private final String address;
 
     public ServiceClient(String host, int port) {
         // a wildcard listen address is reached on loopback
-        this.host = host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") ? "127.0.0.1" : host;
-        this.port = port;
-    }
-
-    public String address() {
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        String h = host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") ? "127.0.0.1" : host;
+        this.address = (h.contains(":") ? "[" + h + "]" : h) + ":" + port;
     }
 
     public JsonObject status() throws NotRunning, IOException {
-        String body = get(StatusEndpoint.PATH);
-        try {
-            return (JsonObject) Jsoner.deserialize(body);
-        } catch (DeserializationException | ClassCastException e) {
-            throw new IOException("http://" + address() + StatusEndpoint.PATH + " answered something that is not"
-                    + " b3lb-node's status (another program on that port?)");
-        }
-    }
-
-    private String get(String path) throws NotRunning, IOException {
-        URL url = new URL("http://" + address() + path);
-        HttpURLConnection c = (HttpURLConnection) url.openConnection();
+        String url = "http://" + address + StatusEndpoint.PATH;
+        HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();
         c.setConnectTimeout(3_000);
         c.setReadTimeout(30_000);
         // one request per command: a kept-alive connection would outlive a restarted service
@@ -57,18 +42,20 @@ public final class ServiceClient {
         try {
             code = c.getResponseCode();
         } catch (ConnectException e) {
-            throw new NotRunning("b3lb-node is not running: nothing answers on " + address()
+            throw new NotRunning("b3lb-node is not running: nothing answers on " + address
                     + " (b3lb.management.host/port); systemctl status b3lb-node");
         }
         if (code == 404) {
-            throw new IOException("http://" + address() + path + " answered 404: the service there is an older"
+            throw new IOException(url + " answered 404: the service there is an older"
                     + " b3lb-node or another program; b3lb-node --version and systemctl status b3lb-node");
         }
         if (code != 200) {
-            throw new IOException("http://" + address() + path + " answered HTTP " + code);
+            throw new IOException(url + " answered HTTP " + code);
         }
         try (InputStream in = c.getInputStream()) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return (JsonObject) Jsoner.deserialize(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (DeserializationException | ClassCastException e) {
+            throw new IOException(url + " answered something that is not b3lb-node's status (another program on that port?)");
         }
     }
 }

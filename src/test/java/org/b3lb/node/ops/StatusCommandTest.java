@@ -193,6 +193,26 @@ class StatusCommandTest {
     }
 
     @Test
+    void anAnswerThatIsNotTheStatusIsSaidToBeNone() throws Exception {
+        com.sun.net.httpserver.HttpServer other = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        other.createContext("/", x -> {
+            x.sendResponseHeaders(200, 6);
+            x.getResponseBody().write("hello\n".getBytes(StandardCharsets.US_ASCII));
+            x.close();
+        });
+        other.start();
+        try {
+            Out s = status(other.getAddress().getPort(), false);
+            assertThat(s.exit).isEqualTo(StatusCommand.DEGRADED);
+            assertThat(s.err).isEqualTo("b3lb-node status: http://127.0.0.1:" + other.getAddress().getPort()
+                    + "/observe/status answered something that is not b3lb-node's status (another program on that port?)\n");
+        } finally {
+            other.stop(0);
+        }
+    }
+
+    @Test
     void anotherProgramOnThePortIsNotTakenForTheService() {
         // the load port answers HTTP, but not /observe/status
         Out s = status(node.loadPort(), false);
