@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.b3lb.node.cleanup.CleanupConfig;
-import org.b3lb.node.config.Settings;
 
 /**
  * The settings an admin made in the old scripts, carried into b3lb-node's config and secret files. Only values
@@ -42,8 +41,8 @@ final class SettingsCarry {
                         + org.b3lb.node.config.Protocol.B3LB.profile().getProperty(key) + "; remove that line unless you mean it");
             }
         }
-        carryHookSetting("meta-tag", b3lb.nonceMetaTag(), B3lbPushConfig.DEFAULT_TAG, "B3LB_RECORD_META_TAG", "nonceMetaTag", from, r);
-        carryHookSetting("published-dir", b3lb.publishedFolder(), B3lbPushConfig.DEFAULT_PUBLISHED, "B3LB_PUBLISHED_DIR", "publishedFolder", from, r);
+        hookSetting(b3lb.nonceMetaTag(), B3lbPushConfig.DEFAULT_TAG, "B3LB_RECORD_META_TAG", "nonceMetaTag", from, r);
+        hookSetting(b3lb.publishedFolder(), B3lbPushConfig.DEFAULT_PUBLISHED, "B3LB_PUBLISHED_DIR", "publishedFolder", from, r);
     }
 
     /** Plans what the spec's scripts say; {@code b3lbToo}: B3LB's scripts decide protocol and endpoint. */
@@ -116,16 +115,9 @@ final class SettingsCarry {
         }
     }
 
-    /**
-     * The hook reads these from the environment; once the config file has a key for them (a key
-     * ending in {@code suffix}), it is carried there, else the note names the variable to set.
-     */
-    private void carryHookSetting(String suffix, String value, String hookDefault, String env, String b3lbKey, String from, Report r) {
-        Optional<String> key = Settings.load(null, Map.of(), Map.of()).all().keySet().stream()
-                .filter(k -> k.endsWith("." + suffix)).findFirst();
-        if (key.isPresent()) {
-            want(key.get(), value, r, b3lbKey + " in " + from);
-        } else if (!value.equals(hookDefault)) {
+    /** The hook reads these from its environment only: a value other than its default becomes the command that sets it there. */
+    private static void hookSetting(String value, String hookDefault, String env, String b3lbKey, String from, Report r) {
+        if (!value.equals(hookDefault)) {
             r.note(b3lbKey + "=" + value + " in " + from + ": b3lb-node's hook reads it from " + env + " only; run "
                     + "systemctl edit bbb-rap-resque-worker.service, add [Service] Environment=" + env + "=" + value
                     + ", then systemctl restart bbb-rap-resque-worker.service");
