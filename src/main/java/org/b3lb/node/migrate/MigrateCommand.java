@@ -9,6 +9,7 @@ import java.time.LocalDateTime;
 import java.util.Map;
 import org.b3lb.node.cleanup.AdoptUploaded;
 import org.b3lb.node.config.ConfigException;
+import org.b3lb.node.config.ConfigLocator;
 import org.b3lb.node.config.Settings;
 import org.b3lb.node.layout.RecordingFiles;
 
@@ -19,7 +20,7 @@ import org.b3lb.node.layout.RecordingFiles;
  */
 public final class MigrateCommand {
 
-    public static final String CONFIG = "/etc/b3lb-node/application.properties";
+    public static final String CONFIG = ConfigLocator.SYSTEM.toString();
 
     private MigrateCommand() {
     }
