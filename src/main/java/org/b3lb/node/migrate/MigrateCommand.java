@@ -71,7 +71,7 @@ public final class MigrateCommand {
             carry.fromB3lb(b3lb, OldScripts.B3LB_CONFIG, r);
         }
         if (found.has(OldScripts.Set.SPEC)) {
-            carry.fromSpec(SpecScriptConfig.read(root.at(OldScripts.SPEC_PUSH), root.at(OldScripts.SPEC_CLEANER)), b3lbSet, r);
+            carry.fromSpec(OldScripts.read(root.at(OldScripts.SPEC_PUSH)), OldScripts.read(root.at(OldScripts.SPEC_CLEANER)), b3lbSet, r);
         }
         Path recordingDir = root.at(carry.planned("b3lb.recording-dir").orElse(settings.string("b3lb.recording-dir")));
         AdoptUploaded.Found spec = found.active(OldScripts.Set.SPEC) && Files.isDirectory(recordingDir)
