@@ -1,8 +1,6 @@
 package org.b3lb.node.config;
 
-import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -24,38 +22,17 @@ public enum Protocol {
         return ConfigLocator.readResource(String.format(PROFILE_RESOURCE, name().toLowerCase(Locale.ROOT)));
     }
 
+    /** The protocol {@code s} names; a bad value stops start-up with one line naming the fix. */
+    static Protocol of(Settings s) {
+        return switch (s.string(KEY)) {
+            case "spec" -> SPEC;
+            case "b3lb" -> B3LB;
+            default -> throw s.invalid(KEY, "must be spec (the written spec's protocol) or b3lb (a stock B3LB 3.x)");
+        };
+    }
+
     /** Where a value from the profile says it came from: spec's are simply the built-in defaults. */
     String profileSource() {
         return this == SPEC ? "built-in default" : "b3lb.protocol=b3lb profile";
-    }
-
-    /**
-     * The protocol decides which defaults apply, so it is resolved from the same layers (argument,
-     * environment, file, default) before the other keys, and a bad value stops start-up here.
-     */
-    static Protocol resolve(Properties defaults, Properties file, Path configFile, Map<String, String> env,
-            Map<String, String> overrides) {
-        String value;
-        String source;
-        String name = Settings.environmentName(KEY);
-        if (overrides.containsKey(KEY)) {
-            value = overrides.get(KEY);
-            source = "argument --" + KEY;
-        } else if (env.get(name) != null) {
-            value = env.get(name);
-            source = "environment variable " + name;
-        } else if (file.getProperty(KEY) != null) {
-            value = file.getProperty(KEY);
-            source = configFile.toString();
-        } else {
-            value = defaults.getProperty(KEY, "spec");
-            source = "built-in default";
-        }
-        return switch (value.trim()) {
-            case "spec" -> SPEC;
-            case "b3lb" -> B3LB;
-            default -> throw new ConfigException("invalid " + KEY + "='" + value + "' (from " + source
-                    + "): must be spec (the written spec's protocol) or b3lb (a stock B3LB 3.x)");
-        };
     }
 }

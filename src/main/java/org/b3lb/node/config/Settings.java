@@ -60,18 +60,15 @@ public final class Settings {
         Map<String, String> sources = new LinkedHashMap<>();
         Properties defaults = ConfigLocator.readResource(DEFAULTS_RESOURCE);
         put(values, sources, defaults, "built-in default");
-        Properties file = configFile == null ? new Properties() : ConfigLocator.read(configFile);
-        Protocol protocol = Protocol.resolve(defaults, file, configFile, env, overrides);
-        put(values, sources, protocol.profile(), protocol.profileSource());
         Set<String> known = new TreeSet<>(defaults.stringPropertyNames());
         for (Protocol p : Protocol.values()) {
             known.addAll(p.profile().stringPropertyNames());
         }
         if (configFile != null) {
-            put(values, sources, file, configFile.toString());
+            put(values, sources, ConfigLocator.read(configFile), configFile.toString());
         }
-        Set<String> keys = new TreeSet<>(values.keySet());
-        keys.addAll(overrides.keySet());
+        Set<String> keys = new TreeSet<>(known);
+        keys.addAll(values.keySet());
         for (String key : keys) {
             String name = environmentName(key);
             String fromEnv = env.get(name);
@@ -85,6 +82,11 @@ public final class Settings {
             sources.put(o.getKey(), "argument --" + o.getKey());
         }
         Settings s = new Settings(values, sources, configFile);
+        // the protocol, resolved from the layers above like any key, picks the defaults of the keys no layer set
+        Protocol protocol = s.protocol();
+        Properties profile = protocol.profile();
+        profile.keySet().removeAll(values.keySet());
+        put(values, sources, profile, protocol.profileSource());
         values.keySet().stream().filter(k -> k.startsWith("b3lb.") && !known.contains(k))
                 .forEach(k -> s.unknown.add(k + " (from " + s.source(k) + ")"));
         Set<String> knownNames = new TreeSet<>(LAUNCHER_VARIABLES);
@@ -116,7 +118,7 @@ public final class Settings {
 
     /** The protocol spoken with B3LB, validated when the settings were loaded. */
     public Protocol protocol() {
-        return Protocol.valueOf(string(Protocol.KEY).toUpperCase(Locale.ROOT));
+        return Protocol.of(this);
     }
 
     /** Camel's convention: upper case, dots and dashes become underscores. */

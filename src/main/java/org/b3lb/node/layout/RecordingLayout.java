@@ -49,10 +49,8 @@ public final class RecordingLayout {
         return n > 0 && n <= MAX_ID_LENGTH && validIdPrefix(id, n);
     }
 
+    /** @param n at least 1: both callers count the empty name out first */
     private static boolean validIdPrefix(CharSequence s, int n) {
-        if (n == 0) {
-            return false;
-        }
         char first = s.charAt(0);
         if (first == '-' || first == '_' || first == '.') {
             return false;

@@ -33,16 +33,9 @@ final class Backup {
         return dir.resolve(root.shown(file).substring(1));
     }
 
-    /** Moves {@code file} here (a copy and delete across file systems, as mv does). */
+    /** Moves {@code file} here; Files.move copies and deletes across file systems, as mv does. */
     Path move(Path file) throws IOException {
-        Path to = parentMade(file);
-        try {
-            Files.move(file, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-            Files.copy(file, to, StandardCopyOption.COPY_ATTRIBUTES);
-            Files.delete(file);
-        }
-        return to;
+        return Files.move(file, parentMade(file));
     }
 
     /** Copies {@code file} here, keeping it in place. */

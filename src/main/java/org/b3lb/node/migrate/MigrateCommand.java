@@ -9,6 +9,7 @@ import java.time.LocalDateTime;
 import java.util.Map;
 import org.b3lb.node.cleanup.AdoptUploaded;
 import org.b3lb.node.config.ConfigException;
+import org.b3lb.node.config.ConfigLocator;
 import org.b3lb.node.config.Settings;
 import org.b3lb.node.layout.RecordingFiles;
 
@@ -19,7 +20,7 @@ import org.b3lb.node.layout.RecordingFiles;
  */
 public final class MigrateCommand {
 
-    public static final String CONFIG = "/etc/b3lb-node/application.properties";
+    public static final String CONFIG = ConfigLocator.SYSTEM.toString();
 
     private MigrateCommand() {
     }
@@ -70,7 +71,7 @@ public final class MigrateCommand {
             carry.fromB3lb(b3lb, OldScripts.B3LB_CONFIG, r);
         }
         if (found.has(OldScripts.Set.SPEC)) {
-            carry.fromSpec(SpecScriptConfig.read(root.at(OldScripts.SPEC_PUSH), root.at(OldScripts.SPEC_CLEANER)), b3lbSet, r);
+            carry.fromSpec(OldScripts.read(root.at(OldScripts.SPEC_PUSH)), OldScripts.read(root.at(OldScripts.SPEC_CLEANER)), b3lbSet, r);
         }
         Path recordingDir = root.at(carry.planned("b3lb.recording-dir").orElse(settings.string("b3lb.recording-dir")));
         AdoptUploaded.Found spec = found.active(OldScripts.Set.SPEC) && Files.isDirectory(recordingDir)

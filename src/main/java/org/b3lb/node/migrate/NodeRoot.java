@@ -15,10 +15,9 @@ record NodeRoot(Path dir) {
         dir = dir.toAbsolutePath().normalize();
     }
 
-    /** @param absolute a path as the node knows it, e.g. /etc/b3lb/push.properties */
+    /** @param absolute a path as the node knows it, e.g. /etc/b3lb/push.properties; //etc too stays under the root */
     Path at(String absolute) {
-        String rel = absolute.startsWith("/") ? absolute.substring(1) : absolute;
-        return rel.isEmpty() ? dir : dir.resolve(rel).normalize();
+        return dir.resolve(absolute.replaceFirst("^/+", "")).normalize();
     }
 
     boolean live() {

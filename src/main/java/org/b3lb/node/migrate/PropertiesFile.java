@@ -52,27 +52,25 @@ final class PropertiesFile {
         if (value.equals(get(key))) {
             return false;
         }
-        String line = key + "=" + value;
         boolean replaced = false;
+        int example = -1;
         for (int i = 0; i < lines.size(); i++) {
-            Matcher m = ACTIVE.matcher(lines.get(i));
-            if (m.matches() && m.group(1).equals(key)) {
-                lines.set(i, line);
+            if (names(ACTIVE, lines.get(i), key)) {
+                lines.set(i, key + "=" + value);
                 replaced = true;
+            } else if (names(EXAMPLE, lines.get(i), key)) {
+                example = i;
             }
         }
-        if (replaced) {
-            return true;
+        if (!replaced) {
+            lines.add(example >= 0 ? example + 1 : lines.size(), key + "=" + value);
         }
-        for (int i = lines.size() - 1; i >= 0; i--) {
-            Matcher m = EXAMPLE.matcher(lines.get(i));
-            if (m.matches() && m.group(1).equals(key)) {
-                lines.add(i + 1, line);
-                return true;
-            }
-        }
-        lines.add(line);
         return true;
+    }
+
+    private static boolean names(Pattern line, String text, String key) {
+        Matcher m = line.matcher(text);
+        return m.matches() && m.group(1).equals(key);
     }
 
     void write() throws IOException {

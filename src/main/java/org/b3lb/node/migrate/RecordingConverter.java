@@ -3,7 +3,7 @@ package org.b3lb.node.migrate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -99,14 +99,10 @@ final class RecordingConverter {
 
     /** Removes the staging directory when this run left it empty. */
     void cleanUp() throws IOException {
-        Path staging = recordingDir.resolve(STAGING);
-        if (Files.isDirectory(staging)) {
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(staging)) {
-                if (ds.iterator().hasNext()) {
-                    return;
-                }
-            }
-            Files.delete(staging);
+        try {
+            Files.deleteIfExists(recordingDir.resolve(STAGING));
+        } catch (DirectoryNotEmptyException e) {
+            // a conversion that failed left its files there
         }
     }
 

@@ -107,7 +107,7 @@ class SpecTakeoverTest {
 
     @Test
     void theSpecsExamplesAreNotCarried() throws Exception {
-        node.specScripts(SpecScriptConfig.EXAMPLE_ENDPOINT, SpecScriptConfig.EXAMPLE_SECRET, 7);
+        node.specScripts(SettingsCarry.EXAMPLE_ENDPOINT, SettingsCarry.EXAMPLE_SECRET, 7);
         Cli run = migrate();
         assertThat(run.code()).as(run.toString()).isZero();
         assertThat(Files.readString(node.at("/etc/b3lb-node/secret"))).isEmpty();
