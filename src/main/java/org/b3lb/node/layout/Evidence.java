@@ -73,7 +73,7 @@ public final class Evidence {
         // a regular file was seen; NOFOLLOW and the size bound keep a swapped-in link or FIFO harmless
         try (SeekableByteChannel in = Files.newByteChannel(evidence, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             while (b.hasRemaining() && in.read(b) > 0) {
-                // a file rewritten meanwhile reads short or cut: its line does not parse, so it is no evidence
+                // one replaced meanwhile reads short or cut: it names no version or another, never this tar
             }
         } catch (NoSuchFileException e) {
             return null;
