@@ -9,6 +9,8 @@
 #
 #   VERBOSE= bench/clean-output.sh ... for a jar from before --verbose, whose dry run printed every line
 #   bench/clean-output.sh [N] [RUNS] [JAR]   (default 20000 3 target/b3lb-node.jar; build: mvn -B -q package -DskipTests)
+# The JVM options are the launcher's for clean (JAVA_OPTS replaces them). Each run's CPU (user+sys) is
+# reported too: on a node it is the BBB meeting's CPU that a clean takes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-20000}
@@ -63,26 +65,32 @@ for filename in os.listdir(RECORDING_DIR):
 print(f"Cleaned {cleaned_count} recordings")
 PY
 
+JAVA_OPTS=${JAVA_OPTS:-@config/jvm.options -XX:TieredStopAtLevel=1}
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 ls -f "$WORK/dir" >/dev/null
-: > "$WORK/java.ms"; : > "$WORK/py.ms"
+: > "$WORK/java.ms"; : > "$WORK/py.ms"; : > "$WORK/java.cpu"; : > "$WORK/py.cpu"
+cpu_ms() { awk '{printf "%d\n", ($1 + $2) * 1000}' "$WORK/time"; }
 for _ in $(seq "$RUNS"); do
   t0=$(date +%s%N)
   # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-  java ${JAVA_OPTS:-} -jar "$JAR" clean --dry-run ${VERBOSE---verbose} --config config/application.properties \
-      --b3lb.recording-dir="$WORK/dir" > "$WORK/java.out"
+  /usr/bin/time -o "$WORK/time" -f "%U %S" java $JAVA_OPTS -jar "$JAR" clean --dry-run ${VERBOSE---verbose} \
+      --config config/application.properties --b3lb.recording-dir="$WORK/dir" > "$WORK/java.out"
   ms "$t0" >> "$WORK/java.ms"
+  cpu_ms >> "$WORK/java.cpu"
   t0=$(date +%s%N)
-  python3 "$WORK/cleaner.py" "$WORK/dir" > "$WORK/py.out"
+  /usr/bin/time -o "$WORK/time" -f "%U %S" python3 "$WORK/cleaner.py" "$WORK/dir" > "$WORK/py.out"
   ms "$t0" >> "$WORK/py.ms"
+  cpu_ms >> "$WORK/py.cpu"
 done
-java ${JAVA_OPTS:-} -jar "$JAR" clean --dry-run --config config/application.properties \
+# shellcheck disable=SC2086
+java $JAVA_OPTS -jar "$JAR" clean --dry-run --config config/application.properties \
     --b3lb.recording-dir="$WORK/dir" > "$WORK/summary.out" || true
 jl=$(wc -l < "$WORK/java.out"); pl=$(wc -l < "$WORK/py.out")
 jm=$(median < "$WORK/java.ms"); pm=$(median < "$WORK/py.ms")
-echo "java   --verbose: $jl lines, ms $(tr '\n' ' ' < "$WORK/java.ms")-> median $jm ms, $(( jl * 1000 / (jm > 0 ? jm : 1) )) lines/s"
-echo "python:           $pl lines, ms $(tr '\n' ' ' < "$WORK/py.ms")-> median $pm ms, $(( pl * 1000 / (pm > 0 ? pm : 1) )) lines/s"
+jc=$(median < "$WORK/java.cpu"); pc=$(median < "$WORK/py.cpu")
+echo "java   --verbose: $jl lines, ms $(tr '\n' ' ' < "$WORK/java.ms")-> median $jm ms, $(( jl * 1000 / (jm > 0 ? jm : 1) )) lines/s; CPU median $jc ms"
+echo "python:           $pl lines, ms $(tr '\n' ' ' < "$WORK/py.ms")-> median $pm ms, $(( pl * 1000 / (pm > 0 ? pm : 1) )) lines/s; CPU median $pc ms"
 echo "java default (no --verbose): $(wc -l < "$WORK/summary.out") lines, those other than \"would delete\":"
 grep -v "^would delete " "$WORK/summary.out" | cut -c1-220 | sed "s/^/  /"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) CPUs"

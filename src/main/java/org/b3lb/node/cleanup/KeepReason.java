@@ -90,7 +90,9 @@ enum KeepReason {
             case NOT_REGULAR -> "not a regular file (" + (a.isDirectory() ? "a directory" : "a device, socket or pipe") + ")";
             // the line an admin acts on: no marker will upload it, no evidence lets anything delete it
             case UNMARKED -> "not uploaded, not marked (no " + r.id() + RecordingLayout.MARKER + ", "
-                    + (Files.exists(r.evidence(), LinkOption.NOFOLLOW_LINKS) ? r.id() + RecordingLayout.EVIDENCE
+                    // java.io's exists: no exception for the usual absent file (Files.exists costs 2x, and a
+                    // dry run over a backlog asks once per unmarked tar); a link to evidence reads as evidence here
+                    + (r.evidence().toFile().exists() ? r.id() + RecordingLayout.EVIDENCE
                             + " names another version of the tar (rebuilt or replaced since)" : "no " + r.id() + RecordingLayout.EVIDENCE)
                     + "); to upload it: " + HookCommand.mark(protocol, r.id());
             case PENDING -> "pending: has a marker (" + r.id() + RecordingLayout.MARKER + "), not uploaded yet";

@@ -1,12 +1,14 @@
 package org.b3lb.node.layout;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
@@ -49,28 +51,34 @@ public final class Evidence {
         if (tar == null) {
             return Optional.empty();
         }
+        Path evidence = r.evidence();
         try {
-            BasicFileAttributes a = Files.readAttributes(r.evidence(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            BasicFileAttributes a = Files.readAttributes(evidence, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (!a.isRegularFile() || a.size() > MAX_BYTES) {
                 return Optional.empty();
             }
-            FileIdentity named = read(r.evidence());
+            FileIdentity named = read(evidence, (int) a.size());
             return tar.sameVersion(named) ? Optional.of(a.lastModifiedTime().toInstant()) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
         }
     }
 
-    /** The identity an evidence file names, or null when it is no evidence of ours. */
-    static FileIdentity read(Path evidence) throws IOException {
-        byte[] b;
+    /**
+     * The identity an evidence file of {@code size} bytes names, or null when it is no evidence of ours.
+     * Reads no further than {@code size}: one read instead of two, as a cleanup pass reads one per tar.
+     */
+    static FileIdentity read(Path evidence, int size) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(Math.min(size, MAX_BYTES));
         // a regular file was seen; NOFOLLOW and the size bound keep a swapped-in link or FIFO harmless
-        try (InputStream in = Files.newInputStream(evidence, LinkOption.NOFOLLOW_LINKS)) {
-            b = in.readNBytes(MAX_BYTES);
+        try (SeekableByteChannel in = Files.newByteChannel(evidence, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            while (b.hasRemaining() && in.read(b) > 0) {
+                // one replaced meanwhile reads short or cut: it names no version or another, never this tar
+            }
         } catch (NoSuchFileException e) {
             return null;
         }
-        String s = new String(b, StandardCharsets.US_ASCII).strip();
+        String s = new String(b.array(), 0, b.position(), StandardCharsets.US_ASCII).strip();
         return s.startsWith(HEAD) ? FileIdentity.parse(s.substring(HEAD.length())) : null;
     }
 }

@@ -55,6 +55,17 @@ class LauncherTest {
     }
 
     @Test
+    void aDirectoryPassThatExitsStopsAtTheFirstJit() throws Exception {
+        assertThat(launch(Map.of(), "clean", "--dry-run")).containsSubsequence(OPTIONS_ARG, "arg=-XX:TieredStopAtLevel=1", "arg=-jar");
+        assertThat(launch(Map.of(), "adopt-uploaded")).containsSubsequence(OPTIONS_ARG, "arg=-XX:TieredStopAtLevel=1", "arg=-jar");
+        // the service keeps C2: the load endpoint serves 1.7x the rate with it
+        assertThat(launch(Map.of(), "run")).contains(OPTIONS_ARG).doesNotContain("arg=-XX:TieredStopAtLevel=1");
+        assertThat(launch(Map.of(), "push", "--once")).doesNotContain("arg=-XX:TieredStopAtLevel=1");
+        // an admin's JAVA_OPTS replace all of it
+        assertThat(launch(Map.of("JAVA_OPTS", "-Xmx1g"), "clean")).contains("arg=-Xmx1g").doesNotContain("arg=-XX:TieredStopAtLevel=1");
+    }
+
+    @Test
     void javaOptsAndSecretFileFromTheEnvironmentWin() throws Exception {
         List<String> out = launch(Map.of("JAVA_OPTS", "-Xmx1g -Dx=y", "B3LB_UPLOAD_SECRET_FILE", "/srv/secret"));
         assertThat(out).contains("arg=-Xmx1g", "arg=-Dx=y", "secret-file=/srv/secret").doesNotContain(OPTIONS_ARG);
