@@ -19,7 +19,9 @@ import org.b3lb.node.layout.RecordingLayout;
  */
 enum KeepReason {
     TOO_YOUNG("too young: uploaded less than the retention ago"),
-    PENDING("pending: has a marker, not uploaded yet"),
+    /** the summary's "pending": a marker on a tar past the retention, an upload stuck or running */
+    PENDING("pending: marked for upload, past the retention and not uploaded yet"),
+    MARKED("marked for upload, not uploaded yet, younger than the retention"),
     UNMARKED("not uploaded, not marked: nothing uploads or deletes them (clean --dry-run --verbose prints the command"
             + " that marks each)"),
     SYMLINK("symlink (the cleanup never follows or deletes links)"),
@@ -68,7 +70,7 @@ enum KeepReason {
 
     /**
      * Why a tar the rule did not call expired is kept. A young upload whose marker is back (the
-     * hook marked it again) counts as pending.
+     * hook marked it again) counts as marked.
      *
      * @param a the entry's attributes, read without following links; needed only for {@link Verdict#NOT_A_RECORDING}
      */
@@ -76,11 +78,10 @@ enum KeepReason {
         if (look.verdict() == Verdict.NOT_A_RECORDING) {
             return a.isSymbolicLink() ? SYMLINK : NOT_REGULAR;
         }
-        if (look.verdict() == Verdict.UNMARKED) {
-            return UNMARKED;
+        if (look.verdict() == Verdict.UNMARKED || look.verdict() == Verdict.PENDING) {
+            return look.verdict() == Verdict.UNMARKED ? UNMARKED : PENDING;
         }
-        return look.verdict() == Verdict.PENDING || look.uploadedAt() == null
-                || !Files.notExists(r.marker(), LinkOption.NOFOLLOW_LINKS) ? PENDING : TOO_YOUNG;
+        return look.uploadedAt() == null || !Files.notExists(r.marker(), LinkOption.NOFOLLOW_LINKS) ? MARKED : TOO_YOUNG;
     }
 
     /** The entry's own line; {@code a} as for {@link #of}, {@code nowMillis} the pass's start. */
@@ -95,7 +96,10 @@ enum KeepReason {
                     + (r.evidence().toFile().exists() ? r.id() + RecordingLayout.EVIDENCE
                             + " names another version of the tar (rebuilt or replaced since)" : "no " + r.id() + RecordingLayout.EVIDENCE)
                     + "); to upload it: " + HookCommand.mark(protocol, r.id());
-            case PENDING -> "pending: has a marker (" + r.id() + RecordingLayout.MARKER + "), not uploaded yet";
+            case PENDING -> "pending: marked for upload (" + r.id() + RecordingLayout.MARKER + "), past the retention and not"
+                    + " uploaded yet";
+            case MARKED -> "marked for upload (" + r.id() + RecordingLayout.MARKER + "), not uploaded yet, younger than the"
+                    + " retention";
             case TOO_YOUNG -> {
                 long days = Math.max(0, Duration.ofMillis(nowMillis - look.uploadedAt().toEpochMilli()).toDays());
                 yield "too young: uploaded " + days + (days == 1 ? " day" : " days") + " ago, kept for "

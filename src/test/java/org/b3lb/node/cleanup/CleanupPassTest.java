@@ -147,16 +147,19 @@ class CleanupPassTest {
         Fixture.evidence(dir.resolve("new.tar"), Duration.ofDays(3).plusHours(1));
         List<String> lines = new ArrayList<>();
 
-        Fixture.pass(dir, true, meters, Files::delete, lines::add, Clock.systemUTC()).run();
+        CleanupResult r = Fixture.pass(dir, true, meters, Files::delete, lines::add, Clock.systemUTC()).run();
 
         assertThat(lines).filteredOn(l -> l.startsWith("keep ")).containsExactly(
                 "keep 1 tar: " + KeepReason.TOO_YOUNG.summary(),
-                "keep 4 tars: " + KeepReason.PENDING.summary(),
+                "keep 3 tars: " + KeepReason.PENDING.summary(),
+                "keep 1 tar: " + KeepReason.MARKED.summary(),
                 "keep 2 tars: " + KeepReason.UNMARKED.summary(),
                 "keep 1 tar: " + KeepReason.SYMLINK.summary(),
                 "keep 1 tar: " + KeepReason.NOT_REGULAR.summary(),
                 "keep 2 tars: " + KeepReason.BAD_NAME.summary());
         assertThat(lines).filteredOn(l -> l.startsWith("would delete ")).hasSize(3);
+        // the count of the pending reason is the summary's: an admin sees one number for one word
+        assertThat(r.summary()).contains("would keep 3 pending,");
     }
 
     @Test
@@ -171,10 +174,12 @@ class CleanupPassTest {
         assertThat(lines).filteredOn(l -> l.startsWith("keep ") && !l.matches("keep \\d+ tars?: .*"))
                 .containsExactlyInAnyOrder(
                 "keep new.tar: too young: uploaded 3 days ago, kept for 7 days",
-                "keep old-pending.tar: pending: has a marker (old-pending.ready), not uploaded yet",
-                "keep new-pending.tar: pending: has a marker (new-pending.ready), not uploaded yet",
-                "keep linked-marker.tar: pending: has a marker (linked-marker.ready), not uploaded yet",
-                "keep uploaded-and-marked.tar: pending: has a marker (uploaded-and-marked.ready), not uploaded yet",
+                "keep old-pending.tar: pending: marked for upload (old-pending.ready), past the retention and not uploaded yet",
+                "keep new-pending.tar: marked for upload (new-pending.ready), not uploaded yet, younger than the retention",
+                "keep linked-marker.tar: pending: marked for upload (linked-marker.ready), past the retention and not uploaded"
+                        + " yet",
+                "keep uploaded-and-marked.tar: pending: marked for upload (uploaded-and-marked.ready), past the retention and"
+                        + " not uploaded yet",
                 "keep never-marked.tar: not uploaded, not marked (no never-marked.ready, no never-marked.uploaded);"
                         + " to upload it: sudo -u bigbluebutton ruby /usr/local/bigbluebutton/core/scripts/post_archive/"
                         + "b3lb-node-push-hook.rb -m never-marked",
@@ -187,7 +192,7 @@ class CleanupPassTest {
                 "keep a b.tar: " + KeepReason.BAD_NAME.summary());
         assertThat(lines).filteredOn(l -> l.startsWith("would delete ")).hasSize(3);
         // markers, evidence, other names are not recordings: not a word about them
-        assertThat(lines).hasSize(11 + 3 + 6); // and the counts by reason, as without --verbose
+        assertThat(lines).hasSize(11 + 3 + 7); // and the counts by reason, as without --verbose
     }
 
     @Test
