@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# Benchmark: lines per second of `b3lb-node clean --dry-run --verbose` against a Python equivalent
-# of the spec's cleaner.py that prints a line for every tar (its "Would delete:" lines plus a
-# "Keep:" line for each other tar), over one directory of N tars (default 20,000):
+# Benchmark: `b3lb-node clean --dry-run --verbose` against a Python equivalent of the spec's
+# cleaner.py that prints a line for every tar (its "Would delete:" lines plus a "Keep:" line for
+# each other tar), over one directory of N tars (default 20,000):
 #   N/2 old tars with upload evidence naming them (would delete), N/4 young tars with a marker
-#   (keep: pending), N/4 old tars with neither marker nor evidence (keep: not uploaded, not marked).
-# Reported: wall time of each command (JVM or interpreter start included), its lines, lines/s;
-# the median of RUNS runs, alternating the tools; and the line count of the default (summary) output.
+#   (keep: marked), N/4 old tars with neither marker nor evidence (keep: not uploaded, not marked).
+# Each round runs, alternating: java --verbose, java without --verbose (same pass, half the lines),
+# the Python script, and the Python script with its per-tar prints made `pass`. Reported, as
+# medians over RUNS rounds:
+#   - wall and CPU (user+sys) of each, JVM or interpreter start included, and lines/s;
+#   - what printing costs per line: java (verbose - default) / extra lines, python (printing -
+#     quiet) / lines; the rest of each tool's time is its per-tar checks and its start-up;
+#   - the line count of the default (summary) output and its lines other than "would delete".
+# The JVM options are the launcher's for clean (JAVA_OPTS replaces them).
 #
-#   VERBOSE= bench/clean-output.sh ... for a jar from before --verbose, whose dry run printed every line
 #   bench/clean-output.sh [N] [RUNS] [JAR]   (default 20000 3 target/b3lb-node.jar; build: mvn -B -q package -DskipTests)
-# The JVM options are the launcher's for clean (JAVA_OPTS replaces them). Each run's CPU (user+sys) is
-# reported too: on a node it is the BBB meeting's CPU that a clean takes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-20000}
@@ -65,32 +68,37 @@ for filename in os.listdir(RECORDING_DIR):
 print(f"Cleaned {cleaned_count} recordings")
 PY
 
+sed 's/^\( *\)print(f"\(Would delete\|Keep\).*$/\1pass/' "$WORK/cleaner.py" > "$WORK/quiet.py"
 JAVA_OPTS=${JAVA_OPTS:-@config/jvm.options -XX:TieredStopAtLevel=1}
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
+median() { sort -n | awk '{a[NR]=$1} END {printf "%d\n", (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 ls -f "$WORK/dir" >/dev/null
-: > "$WORK/java.ms"; : > "$WORK/py.ms"; : > "$WORK/java.cpu"; : > "$WORK/py.cpu"
-cpu_ms() { awk '{printf "%d\n", ($1 + $2) * 1000}' "$WORK/time"; }
+# one run: appends "wall_ms cpu_ms" to $WORK/<name>.t, its stdout to $WORK/<name>.out
+run() {
+  local name=$1; shift
+  local t0; t0=$(date +%s%N)
+  /usr/bin/time -o "$WORK/time" -f "%U %S" "$@" > "$WORK/$name.out"
+  echo "$(( ($(date +%s%N) - t0) / 1000000 )) $(awk '{printf "%d", ($1 + $2) * 1000}' "$WORK/time")" >> "$WORK/$name.t"
+}
 for _ in $(seq "$RUNS"); do
-  t0=$(date +%s%N)
   # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-  /usr/bin/time -o "$WORK/time" -f "%U %S" java $JAVA_OPTS -jar "$JAR" clean --dry-run ${VERBOSE---verbose} \
-      --config config/application.properties --b3lb.recording-dir="$WORK/dir" > "$WORK/java.out"
-  ms "$t0" >> "$WORK/java.ms"
-  cpu_ms >> "$WORK/java.cpu"
-  t0=$(date +%s%N)
-  /usr/bin/time -o "$WORK/time" -f "%U %S" python3 "$WORK/cleaner.py" "$WORK/dir" > "$WORK/py.out"
-  ms "$t0" >> "$WORK/py.ms"
-  cpu_ms >> "$WORK/py.cpu"
+  run java-verbose java $JAVA_OPTS -jar "$JAR" clean --dry-run --verbose --config config/application.properties \
+      --b3lb.recording-dir="$WORK/dir"
+  # shellcheck disable=SC2086
+  run java-default java $JAVA_OPTS -jar "$JAR" clean --dry-run --config config/application.properties \
+      --b3lb.recording-dir="$WORK/dir"
+  run python python3 "$WORK/cleaner.py" "$WORK/dir"
+  run python-quiet python3 "$WORK/quiet.py" "$WORK/dir"
 done
-# shellcheck disable=SC2086
-java $JAVA_OPTS -jar "$JAR" clean --dry-run --config config/application.properties \
-    --b3lb.recording-dir="$WORK/dir" > "$WORK/summary.out" || true
-jl=$(wc -l < "$WORK/java.out"); pl=$(wc -l < "$WORK/py.out")
-jm=$(median < "$WORK/java.ms"); pm=$(median < "$WORK/py.ms")
-jc=$(median < "$WORK/java.cpu"); pc=$(median < "$WORK/py.cpu")
-echo "java   --verbose: $jl lines, ms $(tr '\n' ' ' < "$WORK/java.ms")-> median $jm ms, $(( jl * 1000 / (jm > 0 ? jm : 1) )) lines/s; CPU median $jc ms"
-echo "python:           $pl lines, ms $(tr '\n' ' ' < "$WORK/py.ms")-> median $pm ms, $(( pl * 1000 / (pm > 0 ? pm : 1) )) lines/s; CPU median $pc ms"
-echo "java default (no --verbose): $(wc -l < "$WORK/summary.out") lines, those other than \"would delete\":"
-grep -v "^would delete " "$WORK/summary.out" | cut -c1-220 | sed "s/^/  /"
+col() { cut -d' ' -f"$2" "$WORK/$1.t" | median; }
+for name in java-verbose java-default python python-quiet; do
+  lines=$(wc -l < "$WORK/$name.out"); wall=$(col "$name" 1)
+  printf '%-13s %7d lines  wall %6s ms (%s)  CPU %6s ms  %6d lines/s\n' "$name" "$lines" "$wall" \
+      "$(cut -d' ' -f1 "$WORK/$name.t" | tr '\n' ' ' | sed 's/ $//')" "$(col "$name" 2)" $(( lines * 1000 / (wall > 0 ? wall : 1) ))
+done
+per_line() { awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN {printf "%.1f us", (n > 0 ? (a - b) * 1000 / n : 0)}'; }
+jx=$(( $(wc -l < "$WORK/java-verbose.out") - $(wc -l < "$WORK/java-default.out") ))
+echo "printing per line, CPU: java $(per_line "$(col java-verbose 2)" "$(col java-default 2)" "$jx")," \
+     "python $(per_line "$(col python 2)" "$(col python-quiet 2)" "$(wc -l < "$WORK/python.out")")"
+echo "java default (no --verbose), lines other than \"would delete\":"
+grep -v "^would delete " "$WORK/java-default.out" | cut -c1-220 | sed "s/^/  /"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) CPUs"
