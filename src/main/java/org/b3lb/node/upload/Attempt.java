@@ -156,9 +156,10 @@ final class Attempt extends ServiceSupport implements Processor, ShutdownPrepare
         if (!schedule.stable(r.id(), tar.size(), tar.mtimeNanos() / 1_000_000)) {
             throw UploadFailure.Transient.changing(r.tar().getFileName() + " is still changing; sent once it stops changing");
         }
-        MultipartTarEntity body = config.b3lb()
-                ? B3lbRequest.entity(exchange, r, files, config.field(), config.endpoint(), rate)
-                : MultipartTarEntity.of(r, files, config.field(), new UploadProgress(r, tar.size()), rate);
+        if (config.b3lb()) {
+            B3lbRequest.query(exchange, files.nonce(), config.endpoint());
+        }
+        MultipartTarEntity body = MultipartTarEntity.of(r, files, config.field(), rate);
         exchange.setProperty(PROGRESS, body.progress());
         exchange.getIn().setBody(body);
         watchdog.watch(body.progress());

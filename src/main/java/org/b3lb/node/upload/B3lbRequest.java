@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
-import java.util.List;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.apache.hc.core5.net.PercentCodec;
@@ -35,18 +34,11 @@ final class B3lbRequest {
         return HookCommand.mark(Protocol.B3LB, id);
     }
 
-    /** Before every attempt: sets the query (the nonce read at the start) and returns the tar and meta as opened. */
-    static MultipartTarEntity entity(Exchange exchange, Recording r, SentFiles files, String field, URI endpoint, UploadRate rate) {
+    /** Before every attempt: the nonce read at the start as the query, after the endpoint's own. */
+    static void query(Exchange exchange, String nonce, URI endpoint) {
         String own = endpoint.getRawQuery();
         exchange.getIn().setHeader(Exchange.HTTP_QUERY, (own == null || own.isEmpty() ? "" : own + "&")
-                + "nonce=" + PercentCodec.encode(files.nonce(), StandardCharsets.UTF_8)); // RFC 3986: all but unreserved encoded
-        SentFiles.Opened tar = files.tar();
-        SentFiles.Opened meta = files.meta();
-        UploadProgress progress = new UploadProgress(r, tar.identity().size() + meta.identity().size());
-        return MultipartTarEntity.of(List.of(
-                new MultipartTarEntity.Part(field, r.fileName(), "application/x-tar", tar.path(), tar.channel(), tar.identity().size()),
-                new MultipartTarEntity.Part("meta", "metadata.xml", "application/xml", meta.path(), meta.channel(),
-                        meta.identity().size())), progress, files, rate);
+                + "nonce=" + PercentCodec.encode(nonce, StandardCharsets.UTF_8)); // RFC 3986: all but unreserved encoded
     }
 
     /**

@@ -19,7 +19,7 @@ public final class UploadProgress {
     private volatile Runnable abort = () -> { };
     private volatile boolean aborted;
 
-    /** @param total the tar's size: what the admin calls the recording's size (the framing is not counted) */
+    /** @param total the sizes of the files sent (under b3lb the tar and its metadata.xml); the framing is not counted */
     public UploadProgress(Recording recording, long total) {
         this.recording = recording;
         this.total = total;

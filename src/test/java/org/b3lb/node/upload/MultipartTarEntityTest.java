@@ -30,8 +30,8 @@ class MultipartTarEntityTest {
         int size = 3 * MultipartTarEntity.SLICE + 17;
         try (SentFiles files = open("abc", size)) {
             Recording r = Recording.ofMarker(dir.resolve("abc.ready"));
-            UploadProgress p = new UploadProgress(r, size);
-            MultipartTarEntity e = MultipartTarEntity.of(r, files, "recording", p, null);
+            MultipartTarEntity e = MultipartTarEntity.of(r, files, "recording", null);
+            UploadProgress p = e.progress();
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             e.writeTo(out);
 
@@ -68,7 +68,7 @@ class MultipartTarEntityTest {
                     writes[0]++;
                 }
             };
-            MultipartTarEntity.of(r, files, "recording", new UploadProgress(r, 0), null).writeTo(counting);
+            MultipartTarEntity.of(r, files, "recording", null).writeTo(counting);
             assertThat(writes[0]).isLessThanOrEqualTo(6);
         }
     }
@@ -80,7 +80,7 @@ class MultipartTarEntityTest {
             try (FileChannel ch = FileChannel.open(r.tar(), StandardOpenOption.WRITE)) {
                 ch.truncate(50);
             }
-            MultipartTarEntity e = MultipartTarEntity.of(r, files, "recording", new UploadProgress(r, 100), null);
+            MultipartTarEntity e = MultipartTarEntity.of(r, files, "recording", null);
             assertThatThrownBy(() -> e.writeTo(OutputStream.nullOutputStream()))
                     .isInstanceOf(SentFiles.ChangedException.class).hasMessageContaining("shrank");
             assertThat(files.check()).isEqualTo(SentFiles.Change.CHANGED);
@@ -88,7 +88,7 @@ class MultipartTarEntityTest {
         try (SentFiles files = open("long", 100)) {
             Recording r = Recording.ofMarker(dir.resolve("long.ready"));
             Files.write(r.tar(), new byte[10], StandardOpenOption.APPEND);
-            MultipartTarEntity e = MultipartTarEntity.of(r, files, "recording", new UploadProgress(r, 100), null);
+            MultipartTarEntity e = MultipartTarEntity.of(r, files, "recording", null);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             assertThatThrownBy(() -> e.writeTo(out)).isInstanceOf(SentFiles.ChangedException.class).hasMessageContaining("grew");
             // the closing boundary never went out: no server can take this body for a whole one

@@ -111,7 +111,7 @@ class UploadRateTest {
         Recording r = Recording.ofMarker(dir.resolve(id + ".ready"));
         SentFiles files = SentFiles.open(r, false);
         opened.add(files);
-        return MultipartTarEntity.of(r, files, "recording", new UploadProgress(r, size), rate);
+        return MultipartTarEntity.of(r, files, "recording", rate);
     }
 
     /** Bytes written in [from, from + 1 s), in total or by one upload (by null: all). */
@@ -249,10 +249,10 @@ class UploadRateTest {
         rate.reserve(10 * CAP);
         Recordings.ready(dir, "stopped", 1 << 20);
         Recording r = Recording.ofMarker(dir.resolve("stopped.ready"));
-        UploadProgress p = new UploadProgress(r, 1 << 20);
-        p.abort(); // the watchdog's or a stop's abort, before the write got its turn
         try (SentFiles files = SentFiles.open(r, false)) {
-            assertThatThrownBy(() -> MultipartTarEntity.of(r, files, "recording", p, rate).writeTo(OutputStream.nullOutputStream()))
+            MultipartTarEntity e = MultipartTarEntity.of(r, files, "recording", rate);
+            e.progress().abort(); // the watchdog's or a stop's abort, before the write got its turn
+            assertThatThrownBy(() -> e.writeTo(OutputStream.nullOutputStream()))
                     .isInstanceOf(IOException.class).hasMessageContaining("b3lb.upload.max-rate");
         }
     }
