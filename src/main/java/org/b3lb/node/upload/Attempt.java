@@ -129,7 +129,7 @@ final class Attempt extends ServiceSupport implements Processor, ShutdownPrepare
      * Builds a fresh multipart body for each attempt (also run by Camel before every redelivery)
      * from the files as they are now: looked at with lstat, opened, their versions kept
      * ({@link SentFiles}) until the exchange ends. A tar that is still changing (the rule of
-     * {@link ReadyMarkerFilter}, asked again here because a redelivery does not pass the filter)
+     * {@link PollGate}'s filter, asked again here because a redelivery does not pass the filter)
      * sends the recording back to the poll tier.
      */
     @Override
