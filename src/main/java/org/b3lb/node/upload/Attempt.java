@@ -14,6 +14,7 @@ import org.apache.camel.spi.ShutdownPrepared;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.apache.camel.support.service.ServiceSupport;
 import org.b3lb.node.layout.FileIdentity;
+import org.b3lb.node.layout.RecordingFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,10 +94,10 @@ final class Attempt extends ServiceSupport implements Processor, ShutdownPrepare
         return watchdog;
     }
 
-    /** From the file consumer's body to a {@link Recording} property; its headers are dropped. */
+    /** From the file consumer's body to a {@link RecordingFiles} property; its headers are dropped. */
     static void takeMarker(Exchange exchange) {
         File marker = exchange.getIn().getBody(File.class);
-        Recording r = Recording.ofMarker(marker.toPath().toAbsolutePath());
+        RecordingFiles r = RecordingFiles.ofMarker(marker.toPath().toAbsolutePath());
         exchange.setProperty(RECORDING, r);
         exchange.getIn().removeHeaders("*");
         exchange.getIn().setBody(r.id());
@@ -116,7 +117,7 @@ final class Attempt extends ServiceSupport implements Processor, ShutdownPrepare
     }
 
     void missingTar(Exchange exchange) throws IOException {
-        Recording r = recording(exchange);
+        RecordingFiles r = recording(exchange);
         LOG.warn("{}: no {} beside its marker; removing {} (the hook writes the tar before the marker: "
                 + "re-run it to send this recording again)", r.id(), r.tar(), r.marker().getFileName());
         Files.deleteIfExists(r.marker());
@@ -134,7 +135,7 @@ final class Attempt extends ServiceSupport implements Processor, ShutdownPrepare
      */
     @Override
     public void process(Exchange exchange) throws UploadFailure, IOException {
-        Recording r = recording(exchange);
+        RecordingFiles r = recording(exchange);
         closeFiles(exchange);
         if (stopping) {
             exchange.setRouteStop(true);
@@ -181,7 +182,7 @@ final class Attempt extends ServiceSupport implements Processor, ShutdownPrepare
      * @throws UploadFailure.Transient when a file changed during the send
      */
     void uploaded(Exchange exchange) throws UploadFailure {
-        Recording r = recording(exchange);
+        RecordingFiles r = recording(exchange);
         UploadProgress p = exchange.getProperty(PROGRESS, UploadProgress.class);
         SentFiles files = exchange.getProperty(FILES, SentFiles.class);
         watchdog.done(p);
@@ -216,7 +217,7 @@ final class Attempt extends ServiceSupport implements Processor, ShutdownPrepare
         outcomes.accept(recording(exchange).id(), outcome);
     }
 
-    static Recording recording(Exchange exchange) {
-        return exchange.getProperty(RECORDING, Recording.class);
+    static RecordingFiles recording(Exchange exchange) {
+        return exchange.getProperty(RECORDING, RecordingFiles.class);
     }
 }

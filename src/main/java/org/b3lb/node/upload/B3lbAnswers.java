@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.b3lb.node.layout.RecordingFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +51,7 @@ final class B3lbAnswers {
      * @param snippet its first line for the log, secret masked
      * @return the failure for an answer B3LB's upload view gives a meaning to, null for the general rules
      */
-    static UploadFailure failure(Recording r, int status, String body, String snippet, URI endpoint) {
+    static UploadFailure failure(RecordingFiles r, int status, String body, String snippet, URI endpoint) {
         boolean uploadPath = UPLOAD_PATH.matcher(path(endpoint)).matches();
         String http = "HTTP " + status + snippet + ": ";
         Path meta = r.meta();
@@ -90,7 +91,7 @@ final class B3lbAnswers {
     }
 
     /** Removes the marker, keeps the tar with retention counted from now, so an admin has the full period to look. */
-    static void abandon(Abandoned a, Recording r, UploadMetrics metrics, RecordingSchedule schedule) {
+    static void abandon(Abandoned a, RecordingFiles r, UploadMetrics metrics, RecordingSchedule schedule) {
         try {
             Files.getFileAttributeView(r.tar(), BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
                     .setTimes(FileTime.from(Instant.now()), null, null);

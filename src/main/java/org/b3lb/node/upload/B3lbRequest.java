@@ -12,6 +12,7 @@ import org.apache.camel.Exchange;
 import org.apache.hc.core5.net.PercentCodec;
 import org.b3lb.node.config.Protocol;
 import org.b3lb.node.layout.HookCommand;
+import org.b3lb.node.layout.RecordingFiles;
 
 /**
  * The request of {@code b3lb.protocol=b3lb}, as B3LB 3.x's pusher sends it (scripts/bbb/push/b3lb-push):
@@ -48,7 +49,7 @@ final class B3lbRequest {
      *
      * @throws UploadFailure.Permanent naming the marker and the fix, when it holds no valid nonce
      */
-    static String nonce(Recording r) throws UploadFailure.Permanent, IOException {
+    static String nonce(RecordingFiles r) throws UploadFailure.Permanent, IOException {
         byte[] head;
         try (InputStream in = Files.newInputStream(r.marker(), LinkOption.NOFOLLOW_LINKS)) {
             head = in.readNBytes(NONCE_READ_AT_MOST);

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.concurrent.RejectedExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
+import org.b3lb.node.layout.RecordingFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +48,7 @@ final class Failures {
     /** onExceptionOccurred: what went wrong, in words for the admin. A 2xx status line means stored. */
     void classify(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        Recording r = Attempt.recording(exchange);
+        RecordingFiles r = Attempt.recording(exchange);
         UploadProgress p = exchange.getProperty(Attempt.PROGRESS, UploadProgress.class);
         boolean idle = p != null && attempt.watchdog().done(p);
         // a 2xx status line means stored, unless the failure is ours: a file that changed is no success whatever was answered
@@ -59,7 +60,7 @@ final class Failures {
         exchange.setProperty(FAILURE, describe(r, e, idle, p));
     }
 
-    private UploadFailure describe(Recording r, Exception e, boolean idle, UploadProgress p) {
+    private UploadFailure describe(RecordingFiles r, Exception e, boolean idle, UploadProgress p) {
         String where = config.endpoint().getHost() + (config.endpoint().getPort() > 0 ? ":" + config.endpoint().getPort() : "");
         if (e instanceof UploadFailure f) {
             return f;
@@ -173,7 +174,7 @@ final class Failures {
 
     /** The exchange is over and handled: success after all, left for a later poll, refused, or left at a stop. */
     void settle(Exchange exchange) {
-        Recording r = Attempt.recording(exchange);
+        RecordingFiles r = Attempt.recording(exchange);
         Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         if (exchange.getProperty(ANSWERED_OK) != null) {
             try {

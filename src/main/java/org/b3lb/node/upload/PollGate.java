@@ -13,6 +13,7 @@ import org.apache.camel.Endpoint;
 import org.apache.camel.component.file.GenericFile;
 import org.apache.camel.component.file.OptimizedFileFilter;
 import org.apache.camel.spi.PollingConsumerPollStrategy;
+import org.b3lb.node.layout.RecordingFiles;
 import org.b3lb.node.layout.RecordingLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,7 +85,7 @@ final class PollGate implements PollingConsumerPollStrategy, OptimizedFileFilter
         if (byName != null) {
             return byName;
         }
-        Recording r = Recording.ofMarker(Path.of(file.getAbsoluteFilePath()));
+        RecordingFiles r = RecordingFiles.ofMarker(Path.of(file.getAbsoluteFilePath()));
         BasicFileAttributes a;
         try {
             a = Files.readAttributes(r.tar(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);

@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.b3lb.node.layout.FileIdentity;
+import org.b3lb.node.layout.RecordingFiles;
 
 /**
  * The files of one attempt as they were when it started: the marker's identity (and under b3lb
@@ -71,7 +72,7 @@ final class SentFiles implements Closeable {
      * @throws UploadFailure.Permanent when a file is not a regular file, the meta file is missing or the nonce invalid
      * @throws NoSuchFileException     when the marker or the tar went away since the poll
      */
-    static SentFiles open(Recording r, boolean b3lb) throws UploadFailure, IOException {
+    static SentFiles open(RecordingFiles r, boolean b3lb) throws UploadFailure, IOException {
         FileIdentity marker = regular(r.marker(), b3lb ? "remove it and re-run the hook for this meeting: " + B3lbRequest.rerun(r.id())
                 : "remove it; the hook writes the marker as a regular file after the tar");
         String nonce = null;
