@@ -158,7 +158,7 @@ final class Attempt extends ServiceSupport implements Processor, ShutdownPrepare
             throw UploadFailure.Transient.changing(r.tar().getFileName() + " is still changing; sent once it stops changing");
         }
         if (config.b3lb()) {
-            B3lbRequest.query(exchange, files.nonce(), config.endpoint());
+            B3lbProtocol.query(exchange, files.nonce(), config.endpoint());
         }
         MultipartTarEntity body = MultipartTarEntity.of(r, files, config.field(), rate);
         exchange.setProperty(PROGRESS, body.progress());

@@ -69,7 +69,7 @@ final class Failures {
             int status = h.getStatusCode();
             String raw = h.getResponseBody();
             String body = FailureClassifier.snippet(status, raw, config.secret());
-            UploadFailure b3lb = config.b3lb() ? B3lbAnswers.failure(r, status, raw, body, config.endpoint()) : null;
+            UploadFailure b3lb = config.b3lb() ? B3lbProtocol.failure(r, status, raw, body, config.endpoint()) : null;
             if (b3lb != null) {
                 return b3lb;
             }
@@ -78,7 +78,7 @@ final class Failures {
                         .map(x -> x.getValue()).findFirst().orElse(null);
                 return new UploadFailure.Transient(status, FailureClassifier.retryAfter(retryAfter, Instant.now()), "HTTP " + status + body);
             }
-            String hint = config.b3lb() ? FailureClassifier.hint(status) : B3lbAnswers.specHint(status, config.endpoint(), raw);
+            String hint = config.b3lb() ? FailureClassifier.hint(status) : B3lbProtocol.specHint(status, config.endpoint(), raw);
             return new UploadFailure.Permanent(status, "HTTP " + status + body + ": " + hint);
         }
         if (e instanceof SentFiles.ChangedException) {
@@ -192,9 +192,9 @@ final class Failures {
             return;
         }
         UploadFailure f = exchange.getProperty(FAILURE, UploadFailure.class);
-        if (f instanceof B3lbAnswers.Abandoned a) {
-            B3lbAnswers.abandon(a, r, metrics, schedule);
-            attempt.done(exchange, B3lbAnswers.ABANDONED);
+        if (f instanceof B3lbProtocol.Abandoned a) {
+            B3lbProtocol.abandon(a, r, metrics, schedule);
+            attempt.done(exchange, B3lbProtocol.ABANDONED);
             return;
         }
         if (!(f instanceof UploadFailure.Transient t)) {

@@ -24,7 +24,7 @@ import org.b3lb.node.layout.RecordingLayout;
 public final class PushOnce {
 
     /** Outcomes that end a recording's part in this run; "deferred" ones come back at a later poll. */
-    private static final Set<String> FINAL = Set.of("success", "failed", "missing_tar", "gone", B3lbAnswers.ABANDONED);
+    private static final Set<String> FINAL = Set.of("success", "failed", "missing_tar", "gone", B3lbProtocol.ABANDONED);
 
     private PushOnce() {
     }
@@ -61,7 +61,7 @@ public final class PushOnce {
         int failed = count(outcomes, "failed");
         // abandoned (B3LB 3.x will never take them, said in the log) is no failure of this run
         out.println("uploaded " + count(outcomes, "success") + ", failed " + failed + ", missing tar " + count(outcomes, "missing_tar")
-                + (config.b3lb() ? ", abandoned " + count(outcomes, B3lbAnswers.ABANDONED) : ""));
+                + (config.b3lb() ? ", abandoned " + count(outcomes, B3lbProtocol.ABANDONED) : ""));
         return failed == 0 ? 0 : 1;
     }
 

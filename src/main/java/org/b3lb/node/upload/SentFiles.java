@@ -73,11 +73,11 @@ final class SentFiles implements Closeable {
      * @throws NoSuchFileException     when the marker or the tar went away since the poll
      */
     static SentFiles open(RecordingFiles r, boolean b3lb) throws UploadFailure, IOException {
-        FileIdentity marker = regular(r.marker(), b3lb ? "remove it and re-run the hook for this meeting: " + B3lbRequest.rerun(r.id())
+        FileIdentity marker = regular(r.marker(), b3lb ? "remove it and re-run the hook for this meeting: " + B3lbProtocol.rerun(r.id())
                 : "remove it; the hook writes the marker as a regular file after the tar");
         String nonce = null;
         if (b3lb) {
-            nonce = B3lbRequest.nonce(r);
+            nonce = B3lbProtocol.nonce(r);
             if (!marker.sameVersion(FileIdentity.of(r.marker()))) {
                 throw new ChangedException(r.marker() + " was written anew while its nonce was read");
             }
@@ -87,7 +87,7 @@ final class SentFiles implements Closeable {
             return new SentFiles(marker, null, tar, null);
         }
         try {
-            Opened meta = open(r.meta(), "remove it and re-run the hook for this meeting: " + B3lbRequest.rerun(r.id()));
+            Opened meta = open(r.meta(), "remove it and re-run the hook for this meeting: " + B3lbProtocol.rerun(r.id()));
             if (meta.identity().mtimeNanos() > marker.mtimeNanos()) {
                 // the hook writes the meta file before the tar and the marker last: a meta file younger than the
                 // marker belongs to a run that has not put its tar in place yet, and would be sent with the older tar
@@ -99,7 +99,7 @@ final class SentFiles implements Closeable {
             tar.channel().close();
             throw new UploadFailure.Permanent(0, "no " + r.meta().getFileName() + " beside " + r.tar().getFileName()
                     + ": the hook writes it before the marker, so it was removed since, and B3LB takes no recording "
-                    + "without its metadata.xml; re-run the hook for this meeting: " + B3lbRequest.rerun(r.id()));
+                    + "without its metadata.xml; re-run the hook for this meeting: " + B3lbProtocol.rerun(r.id()));
         } catch (IOException | UploadFailure | RuntimeException e) {
             tar.channel().close();
             throw e;
