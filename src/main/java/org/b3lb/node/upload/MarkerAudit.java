@@ -99,7 +99,7 @@ public final class MarkerAudit {
                 } else if (RecordingLayout.idOf(name, RecordingLayout.MARKER) == null) {
                     skipped(name, BAD_ID);
                 } else {
-                    BasicFileAttributes a = attributes(p);
+                    BasicFileAttributes a = lstat(p);
                     if (a != null && a.isDirectory()) {
                         skipped(name, "it is a directory, not a file");
                     } else if (a != null && !a.isRegularFile()) {
@@ -114,11 +114,12 @@ public final class MarkerAudit {
         skipped.keySet().retainAll(stillThere);
     }
 
-    private static BasicFileAttributes attributes(Path p) {
+    /** What {@code p} itself is (a link is not followed); null when it is gone since it was listed, or unreadable. */
+    static BasicFileAttributes lstat(Path p) {
         try {
             return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException e) {
-            return null; // gone since it was listed
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 

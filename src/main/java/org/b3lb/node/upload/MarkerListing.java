@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.function.BooleanSupplier;
@@ -57,10 +56,8 @@ final class MarkerListing {
     }
 
     private boolean regularFile(Path entry, String name) {
-        BasicFileAttributes a;
-        try {
-            a = Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException e) {
+        BasicFileAttributes a = MarkerAudit.lstat(entry);
+        if (a == null) {
             return false; // gone since the directory was read: nothing to take
         }
         if (!a.isRegularFile() && !a.isDirectory()) { // a directory is reported by MarkerAudit's own scan

@@ -1,8 +1,5 @@
 package org.b3lb.node.upload;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
@@ -86,10 +83,8 @@ final class PollGate implements PollingConsumerPollStrategy, OptimizedFileFilter
             return byName;
         }
         RecordingFiles r = RecordingFiles.ofMarker(Path.of(file.getAbsoluteFilePath()));
-        BasicFileAttributes a;
-        try {
-            a = Files.readAttributes(r.tar(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException e) {
+        BasicFileAttributes a = MarkerAudit.lstat(r.tar());
+        if (a == null) {
             return true; // missing or unreadable: the route says which, once, to the admin
         }
         if (a.isRegularFile() && !schedule.stable(r.id(), a.size(), a.lastModifiedTime().toMillis())) {
@@ -114,7 +109,8 @@ final class PollGate implements PollingConsumerPollStrategy, OptimizedFileFilter
             return false;
         }
         long now = clock.getAsLong();
-        BasicFileAttributes a = attributes();
+        // null: the audit reports a missing or unreadable directory; listing is the safe answer
+        BasicFileAttributes a = MarkerAudit.lstat(audit.dir);
         boolean unchanged = a != null && listedKey != null && key(a).equals(listedKey)
                 && a.lastModifiedTime().toMillis() == listedMtime;
         if (!listAgain && unchanged && now - listedAtMillis < LIST_AT_LEAST_EVERY_MILLIS && !schedule.dueSince(listedAtMillis)) {
@@ -132,14 +128,6 @@ final class PollGate implements PollingConsumerPollStrategy, OptimizedFileFilter
     /** The directory's identity: a directory replaced by another (mv) is a change even with the same mtime. */
     private Object key(BasicFileAttributes a) {
         return Objects.requireNonNullElse(a.fileKey(), audit.dir);
-    }
-
-    private BasicFileAttributes attributes() {
-        try {
-            return Files.readAttributes(audit.dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException | RuntimeException e) {
-            return null; // the audit reports a missing or unreadable directory; listing is the safe answer
-        }
     }
 
     @Override
