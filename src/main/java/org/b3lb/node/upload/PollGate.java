@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * uploaded tars stay in it until the retention: an idle node with thousands of them paid that
  * listing every poll-delay, and a drain of 100,000 paid it once per handful of uploads.
  *
- * <p>Also the consumer's filter: of the markers {@link MarkerListing} offers, one becomes an
+ * <p>Also the consumer's filter: of the markers {@link MarkerAudit#list} offers, one becomes an
  * exchange only when its recording is not backing off (by name, before Camel builds a
  * {@code GenericFile}) and its tar has stopped changing. A marker without its tar is passed on, so
  * the route can report and clear it.

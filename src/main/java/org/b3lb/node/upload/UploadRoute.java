@@ -80,8 +80,8 @@ public final class UploadRoute extends RouteBuilder {
                 .handled(true)
                 .process(failures::settle);
 
-        // Camel's file component with a listing bounded whatever the directory holds (MarkerListing)
-        bindToRegistry(MarkerComponent.SCHEME, new MarkerComponent(new MarkerListing(audit)));
+        // Camel's file component with a listing bounded whatever the directory holds (MarkerAudit.list)
+        bindToRegistry(MarkerComponent.SCHEME, new MarkerComponent(audit));
         from(MarkerComponent.SCHEME + ":" + config.recordingDir() + "?noop=true&idempotent=false&readLock=none"
                 + "&autoCreate=false&startingDirectoryMustExist=false&directoryMustExist=false"
                 + "&filter=#uploadPollGate&pollStrategy=#uploadPollGate&inProgressRepository=#uploadInProgress"
