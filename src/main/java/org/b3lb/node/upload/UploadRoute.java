@@ -113,4 +113,9 @@ public final class UploadRoute extends RouteBuilder {
     public RecordingSchedule schedule() {
         return schedule;
     }
+
+    /** The route's view of the recording directory: push --once lists by it what the route will take. */
+    MarkerAudit audit() {
+        return audit;
+    }
 }
