@@ -35,9 +35,13 @@ final class Attempt extends ServiceSupport implements Processor, ShutdownPrepare
     static final String PROGRESS = "b3lb.progress";
     /** The attempt's {@link SentFiles}, closed when the exchange ends. */
     static final String FILES = "b3lb.files";
-    private static final String CLOSES = "b3lb.files.closes";
     /** success, failed, missing_tar, gone, deferred (back to the poll tier), pending (left at a stop) or abandoned (b3lb: never taken). */
     static final String OUTCOME = "b3lb.outcome";
+    static final String FAILURE = "b3lb.failure";
+    /** A 2xx status line arrived before the failure: stored at the server. */
+    static final String ANSWERED_OK = "b3lb.answeredOk";
+    /** The poll tier's wait computed at the failure, so the log says exactly what the schedule holds. */
+    static final String WAIT = "b3lb.wait";
 
     private final UploadConfig config;
     private final UploadMetrics metrics;
@@ -101,6 +105,12 @@ final class Attempt extends ServiceSupport implements Processor, ShutdownPrepare
         exchange.setProperty(RECORDING, r);
         exchange.getIn().removeHeaders("*");
         exchange.getIn().setBody(r.id());
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange e) {
+                closeFiles(e); // whatever the last attempt opened
+            }
+        });
     }
 
     /** Another run (push --once, an admin) dealt with it since the poll. */
@@ -144,15 +154,6 @@ final class Attempt extends ServiceSupport implements Processor, ShutdownPrepare
         }
         SentFiles files = SentFiles.open(r, config.b3lb());
         exchange.setProperty(FILES, files);
-        if (exchange.getProperty(CLOSES) == null) {
-            exchange.setProperty(CLOSES, Boolean.TRUE);
-            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
-                @Override
-                public void onDone(Exchange e) {
-                    closeFiles(e);
-                }
-            });
-        }
         FileIdentity tar = files.tar().identity();
         if (!schedule.stable(r.id(), tar.size(), tar.mtimeNanos() / 1_000_000)) {
             throw UploadFailure.Transient.changing(r.tar().getFileName() + " is still changing; sent once it stops changing");
