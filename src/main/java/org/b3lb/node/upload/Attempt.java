@@ -14,6 +14,7 @@ import org.apache.camel.spi.ShutdownPrepared;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.apache.camel.support.service.ServiceSupport;
 import org.b3lb.node.layout.FileIdentity;
+import org.b3lb.node.layout.RecordingFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,9 +35,13 @@ final class Attempt extends ServiceSupport implements Processor, ShutdownPrepare
     static final String PROGRESS = "b3lb.progress";
     /** The attempt's {@link SentFiles}, closed when the exchange ends. */
     static final String FILES = "b3lb.files";
-    private static final String CLOSES = "b3lb.files.closes";
     /** success, failed, missing_tar, gone, deferred (back to the poll tier), pending (left at a stop) or abandoned (b3lb: never taken). */
     static final String OUTCOME = "b3lb.outcome";
+    static final String FAILURE = "b3lb.failure";
+    /** A 2xx status line arrived before the failure: stored at the server. */
+    static final String ANSWERED_OK = "b3lb.answeredOk";
+    /** The poll tier's wait computed at the failure, so the log says exactly what the schedule holds. */
+    static final String WAIT = "b3lb.wait";
 
     private final UploadConfig config;
     private final UploadMetrics metrics;
@@ -93,13 +98,19 @@ final class Attempt extends ServiceSupport implements Processor, ShutdownPrepare
         return watchdog;
     }
 
-    /** From the file consumer's body to a {@link Recording} property; its headers are dropped. */
+    /** From the file consumer's body to a {@link RecordingFiles} property; its headers are dropped. */
     static void takeMarker(Exchange exchange) {
         File marker = exchange.getIn().getBody(File.class);
-        Recording r = Recording.ofMarker(marker.toPath().toAbsolutePath());
+        RecordingFiles r = RecordingFiles.ofMarker(marker.toPath().toAbsolutePath());
         exchange.setProperty(RECORDING, r);
         exchange.getIn().removeHeaders("*");
         exchange.getIn().setBody(r.id());
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange e) {
+                closeFiles(e); // whatever the last attempt opened
+            }
+        });
     }
 
     /** Another run (push --once, an admin) dealt with it since the poll. */
@@ -116,7 +127,7 @@ final class Attempt extends ServiceSupport implements Processor, ShutdownPrepare
     }
 
     void missingTar(Exchange exchange) throws IOException {
-        Recording r = recording(exchange);
+        RecordingFiles r = recording(exchange);
         LOG.warn("{}: no {} beside its marker; removing {} (the hook writes the tar before the marker: "
                 + "re-run it to send this recording again)", r.id(), r.tar(), r.marker().getFileName());
         Files.deleteIfExists(r.marker());
@@ -129,12 +140,12 @@ final class Attempt extends ServiceSupport implements Processor, ShutdownPrepare
      * Builds a fresh multipart body for each attempt (also run by Camel before every redelivery)
      * from the files as they are now: looked at with lstat, opened, their versions kept
      * ({@link SentFiles}) until the exchange ends. A tar that is still changing (the rule of
-     * {@link ReadyMarkerFilter}, asked again here because a redelivery does not pass the filter)
+     * {@link PollGate}'s filter, asked again here because a redelivery does not pass the filter)
      * sends the recording back to the poll tier.
      */
     @Override
     public void process(Exchange exchange) throws UploadFailure, IOException {
-        Recording r = recording(exchange);
+        RecordingFiles r = recording(exchange);
         closeFiles(exchange);
         if (stopping) {
             exchange.setRouteStop(true);
@@ -143,22 +154,14 @@ final class Attempt extends ServiceSupport implements Processor, ShutdownPrepare
         }
         SentFiles files = SentFiles.open(r, config.b3lb());
         exchange.setProperty(FILES, files);
-        if (exchange.getProperty(CLOSES) == null) {
-            exchange.setProperty(CLOSES, Boolean.TRUE);
-            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
-                @Override
-                public void onDone(Exchange e) {
-                    closeFiles(e);
-                }
-            });
-        }
         FileIdentity tar = files.tar().identity();
         if (!schedule.stable(r.id(), tar.size(), tar.mtimeNanos() / 1_000_000)) {
             throw UploadFailure.Transient.changing(r.tar().getFileName() + " is still changing; sent once it stops changing");
         }
-        MultipartTarEntity body = config.b3lb()
-                ? B3lbRequest.entity(exchange, r, files, config.field(), config.endpoint(), rate)
-                : MultipartTarEntity.of(r, files, config.field(), new UploadProgress(r, tar.size()), rate);
+        if (config.b3lb()) {
+            B3lbProtocol.query(exchange, files.nonce(), config.endpoint());
+        }
+        MultipartTarEntity body = MultipartTarEntity.of(r, files, config.field(), rate);
         exchange.setProperty(PROGRESS, body.progress());
         exchange.getIn().setBody(body);
         watchdog.watch(body.progress());
@@ -180,7 +183,7 @@ final class Attempt extends ServiceSupport implements Processor, ShutdownPrepare
      * @throws UploadFailure.Transient when a file changed during the send
      */
     void uploaded(Exchange exchange) throws UploadFailure {
-        Recording r = recording(exchange);
+        RecordingFiles r = recording(exchange);
         UploadProgress p = exchange.getProperty(PROGRESS, UploadProgress.class);
         SentFiles files = exchange.getProperty(FILES, SentFiles.class);
         watchdog.done(p);
@@ -215,7 +218,7 @@ final class Attempt extends ServiceSupport implements Processor, ShutdownPrepare
         outcomes.accept(recording(exchange).id(), outcome);
     }
 
-    static Recording recording(Exchange exchange) {
-        return exchange.getProperty(RECORDING, Recording.class);
+    static RecordingFiles recording(Exchange exchange) {
+        return exchange.getProperty(RECORDING, RecordingFiles.class);
     }
 }

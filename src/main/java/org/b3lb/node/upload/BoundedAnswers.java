@@ -2,16 +2,16 @@ package org.b3lb.node.upload;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.classic.ExecChainHandler;
 import org.apache.hc.client5.http.classic.ExecRuntime;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.HttpHeaders;
-import org.apache.hc.core5.http.io.entity.HttpEntityWrapper;
+import org.apache.hc.core5.http.io.entity.InputStreamEntity;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 
 /**
@@ -42,59 +42,14 @@ final class BoundedAnswers implements ExecChainHandler {
             response = chain.proceed(again, scope);
         }
         HttpEntity entity = response.getEntity();
-        if (entity != null) {
-            InputStream in = entity.getContent();
-            response.setEntity(new Bounded(entity, in == null ? null : new Cut(in, scope.execRuntime)));
+        InputStream in = entity == null ? null : entity.getContent();
+        if (in != null) {
+            // one stream, not repeatable: httpcore5's own entity for it, whose writeTo and close go through the cut
+            long n = entity.getContentLength();
+            response.setEntity(new InputStreamEntity(new Cut(in, scope.execRuntime), n < 0 || n > MAX ? -1 : n,
+                    ContentType.parseLenient(entity.getContentType()), entity.getContentEncoding()));
         }
         return response;
-    }
-
-    /** An answer's body cut at {@link #MAX}: one stream, whose end or early close drops the connection. */
-    static final class Bounded extends HttpEntityWrapper {
-
-        private final Cut content;
-
-        Bounded(HttpEntity wrapped, Cut content) {
-            super(wrapped);
-            this.content = content;
-        }
-
-        @Override
-        public InputStream getContent() {
-            return content;
-        }
-
-        @Override
-        public boolean isStreaming() {
-            return true;
-        }
-
-        @Override
-        public boolean isRepeatable() {
-            return false;
-        }
-
-        @Override
-        public long getContentLength() {
-            long n = super.getContentLength();
-            return n < 0 || n > MAX ? -1 : n;
-        }
-
-        @Override
-        public void writeTo(OutputStream out) throws IOException {
-            try (InputStream in = content) {
-                if (in != null) {
-                    in.transferTo(out);
-                }
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (content != null) {
-                content.close();
-            }
-        }
     }
 
     /** Closed before its end, or at the bound, it drops the connection. */

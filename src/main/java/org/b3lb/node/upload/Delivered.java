@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
 import org.b3lb.node.layout.Evidence;
 import org.b3lb.node.layout.FileIdentity;
+import org.b3lb.node.layout.RecordingFiles;
 import org.b3lb.node.layout.RecordingLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,14 +32,14 @@ final class Delivered {
     }
 
     /** @return false when the evidence could not be written: the marker stays, the recording is sent again */
-    static boolean finish(Recording r, SentFiles files, RecordingSchedule schedule) {
+    static boolean finish(RecordingFiles r, SentFiles files, RecordingSchedule schedule) {
         try {
-            Evidence.write(r.files(), files.tar().identity(), Instant.now());
+            Evidence.write(r, files.tar().identity(), Instant.now());
         } catch (IOException e) {
             Duration wait = schedule.rejected(r.id(), "uploaded, but the evidence cannot be written", 0);
             LOG.error("{}: uploaded, but cannot write {} ({}); the marker stays and it is sent again in {}: let the service's "
                     + "user create files in {} (with systemd: ReadWritePaths= must list b3lb.recording-dir)", r.id(),
-                    r.files().evidence().getFileName(), e.toString(), Sizes.duration(wait), r.marker().getParent());
+                    r.evidence().getFileName(), e.toString(), Sizes.duration(wait), r.marker().getParent());
             return false;
         }
         try {
@@ -59,7 +60,7 @@ final class Delivered {
     }
 
     /** One rename takes the marker away: the one the attempt started with is deleted (true), a newer one linked back (false). */
-    static boolean removeMarker(Recording r, FileIdentity started) throws IOException {
+    static boolean removeMarker(RecordingFiles r, FileIdentity started) throws IOException {
         Path taken = r.marker().resolveSibling(RecordingLayout.tempName(r.id(), RecordingLayout.MARKER,
                 "sent" + Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36)));
         try {

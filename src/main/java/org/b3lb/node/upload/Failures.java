@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.concurrent.RejectedExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
+import org.b3lb.node.layout.RecordingFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,10 +28,6 @@ final class Failures {
 
     private static final Logger LOG = LoggerFactory.getLogger(Failures.class);
     static final Duration IN_ROUTE_MAX = Duration.ofSeconds(5);
-    static final String FAILURE = "b3lb.failure";
-    static final String ANSWERED_OK = "b3lb.answeredOk";
-    /** The poll tier's wait computed at the failure, so the log says exactly what the schedule holds. */
-    static final String WAIT = "b3lb.wait";
 
     private final UploadConfig config;
     private final UploadMetrics metrics;
@@ -47,19 +44,19 @@ final class Failures {
     /** onExceptionOccurred: what went wrong, in words for the admin. A 2xx status line means stored. */
     void classify(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        Recording r = Attempt.recording(exchange);
+        RecordingFiles r = Attempt.recording(exchange);
         UploadProgress p = exchange.getProperty(Attempt.PROGRESS, UploadProgress.class);
         boolean idle = p != null && attempt.watchdog().done(p);
         // a 2xx status line means stored, unless the failure is ours: a file that changed is no success whatever was answered
         if (p != null && FailureClassifier.success(p.status()) && !(e instanceof UploadFailure) && !(e instanceof SentFiles.ChangedException)) {
-            exchange.setProperty(ANSWERED_OK, true);
+            exchange.setProperty(Attempt.ANSWERED_OK, true);
             LOG.debug("{}: HTTP {} arrived, then the answer broke off ({}); the server has stored it", r.id(), p.status(), e.toString());
             return;
         }
-        exchange.setProperty(FAILURE, describe(r, e, idle, p));
+        exchange.setProperty(Attempt.FAILURE, describe(r, e, idle, p));
     }
 
-    private UploadFailure describe(Recording r, Exception e, boolean idle, UploadProgress p) {
+    private UploadFailure describe(RecordingFiles r, Exception e, boolean idle, UploadProgress p) {
         String where = config.endpoint().getHost() + (config.endpoint().getPort() > 0 ? ":" + config.endpoint().getPort() : "");
         if (e instanceof UploadFailure f) {
             return f;
@@ -68,7 +65,7 @@ final class Failures {
             int status = h.getStatusCode();
             String raw = h.getResponseBody();
             String body = FailureClassifier.snippet(status, raw, config.secret());
-            UploadFailure b3lb = config.b3lb() ? B3lbAnswers.failure(r, status, raw, body, config.endpoint()) : null;
+            UploadFailure b3lb = config.b3lb() ? B3lbProtocol.failure(r, status, raw, body, config.endpoint()) : null;
             if (b3lb != null) {
                 return b3lb;
             }
@@ -77,7 +74,7 @@ final class Failures {
                         .map(x -> x.getValue()).findFirst().orElse(null);
                 return new UploadFailure.Transient(status, FailureClassifier.retryAfter(retryAfter, Instant.now()), "HTTP " + status + body);
             }
-            String hint = config.b3lb() ? FailureClassifier.hint(status) : B3lbAnswers.specHint(status, config.endpoint(), raw);
+            String hint = config.b3lb() ? FailureClassifier.hint(status) : B3lbProtocol.specHint(status, config.endpoint(), raw);
             return new UploadFailure.Permanent(status, "HTTP " + status + body + ": " + hint);
         }
         if (e instanceof SentFiles.ChangedException) {
@@ -125,8 +122,8 @@ final class Failures {
 
     /** retryWhile: the wait is the schedule's, so the backoff keeps growing across exchanges of one recording. */
     boolean retryInRoute(Exchange exchange) {
-        if (exchange.getProperty(ANSWERED_OK) != null || attempt.stopping()
-                || !(exchange.getProperty(FAILURE) instanceof UploadFailure.Transient f)) {
+        if (exchange.getProperty(Attempt.ANSWERED_OK) != null || attempt.stopping()
+                || !(exchange.getProperty(Attempt.FAILURE) instanceof UploadFailure.Transient f)) {
             return false;
         }
         Duration wait = hold(exchange, f);
@@ -143,7 +140,7 @@ final class Failures {
     private Duration hold(Exchange exchange, UploadFailure f) {
         Duration after = f instanceof UploadFailure.Transient t && !t.changing() ? t.retryAfter() : config.pollDelay();
         Duration wait = schedule.failed(Attempt.recording(exchange).id(), after, f.getMessage());
-        exchange.setProperty(WAIT, wait);
+        exchange.setProperty(Attempt.WAIT, wait);
         return wait;
     }
 
@@ -163,7 +160,7 @@ final class Failures {
         } catch (Exception e) {
             exchange.setProperty(Exchange.EXCEPTION_CAUGHT, e);
             classify(exchange);
-            if (exchange.getProperty(FAILURE) instanceof UploadFailure.Transient f) {
+            if (exchange.getProperty(Attempt.FAILURE) instanceof UploadFailure.Transient f) {
                 hold(exchange, f);
             }
             settle(exchange);
@@ -173,14 +170,14 @@ final class Failures {
 
     /** The exchange is over and handled: success after all, left for a later poll, refused, or left at a stop. */
     void settle(Exchange exchange) {
-        Recording r = Attempt.recording(exchange);
+        RecordingFiles r = Attempt.recording(exchange);
         Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        if (exchange.getProperty(ANSWERED_OK) != null) {
+        if (exchange.getProperty(Attempt.ANSWERED_OK) != null) {
             try {
                 attempt.uploaded(exchange);
                 return;
             } catch (UploadFailure changed) { // a file changed during the send: no success, the poll tier waits for it
-                exchange.setProperty(FAILURE, changed);
+                exchange.setProperty(Attempt.FAILURE, changed);
                 hold(exchange, changed);
             }
         }
@@ -190,10 +187,10 @@ final class Failures {
             attempt.done(exchange, "pending");
             return;
         }
-        UploadFailure f = exchange.getProperty(FAILURE, UploadFailure.class);
-        if (f instanceof B3lbAnswers.Abandoned a) {
-            B3lbAnswers.abandon(a, r, metrics, schedule);
-            attempt.done(exchange, B3lbAnswers.ABANDONED);
+        UploadFailure f = exchange.getProperty(Attempt.FAILURE, UploadFailure.class);
+        if (f instanceof B3lbProtocol.Abandoned a) {
+            B3lbProtocol.abandon(a, r, metrics, schedule);
+            attempt.done(exchange, B3lbProtocol.ABANDONED);
             return;
         }
         if (!(f instanceof UploadFailure.Transient t)) {
@@ -206,7 +203,7 @@ final class Failures {
             return;
         }
         int failures = schedule.failures(r.id());
-        Duration wait = exchange.getProperty(WAIT, schedule.remaining(r.id()), Duration.class);
+        Duration wait = exchange.getProperty(Attempt.WAIT, schedule.remaining(r.id()), Duration.class);
         if (failures <= config.maxRedeliveries()) {
             retrying(exchange, t, failures, wait);
             attempt.done(exchange, "deferred");

@@ -21,7 +21,7 @@ import org.apache.camel.component.file.GenericFileProcessStrategy;
 import org.apache.camel.util.function.Suppliers;
 
 /**
- * Camel's file component, its consumer listing through {@link MarkerListing} instead of
+ * Camel's file component, its consumer listing through {@link MarkerAudit#list} instead of
  * {@code File.listFiles}; every other option of the file component applies as before. Hand-written
  * because Camel 4.18's {@code FileConsumer} keeps its listing private: {@code pollDirectory} and
  * {@code FileEndpoint.newFileConsumer} are the narrowest points a subclass can replace.
@@ -31,10 +31,10 @@ final class MarkerComponent extends FileComponent {
     /** The URI scheme the upload route polls: {@code b3lb-markers:<dir>?<file options>}. */
     static final String SCHEME = "b3lb-markers";
 
-    private final MarkerListing listing;
+    private final MarkerAudit audit;
 
-    MarkerComponent(MarkerListing listing) {
-        this.listing = listing;
+    MarkerComponent(MarkerAudit audit) {
+        this.audit = audit;
     }
 
     @Override
@@ -83,7 +83,7 @@ final class MarkerComponent extends FileComponent {
             FileEndpoint endpoint = getEndpoint();
             String charset = endpoint.getCharset();
             try {
-                return listing.list(dir, () -> canPollMoreFiles(fileList), marker -> {
+                return audit.list(dir, () -> canPollMoreFiles(fileList), marker -> {
                     File file = marker.toFile();
                     String name = file.getName();
                     Supplier<GenericFile<File>> generic = Suppliers.memorize(

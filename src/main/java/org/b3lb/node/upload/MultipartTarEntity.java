@@ -13,6 +13,7 @@ import java.util.UUID;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.AbstractHttpEntity;
 import org.apache.hc.core5.http.message.BasicNameValuePair;
+import org.b3lb.node.layout.RecordingFiles;
 
 /**
  * {@code multipart/form-data} of file parts streamed from disk with a Content-Length known up
@@ -75,11 +76,19 @@ public final class MultipartTarEntity extends AbstractHttpEntity {
         return new MultipartTarEntity(parts, "b3lb-" + UUID.randomUUID(), progress, files, rate);
     }
 
-    /** The spec's request: the recording's tar as the one part {@code field}. */
-    static MultipartTarEntity of(Recording recording, SentFiles files, String field, UploadProgress progress, UploadRate rate) {
+    /**
+     * The request of either protocol: the tar as part {@code field}, and under b3lb its metadata.xml
+     * as part {@code meta}, as B3LB 3.x's pusher sends them; the progress counts the files' bytes.
+     */
+    static MultipartTarEntity of(RecordingFiles recording, SentFiles files, String field, UploadRate rate) {
         SentFiles.Opened tar = files.tar();
-        return of(List.of(new Part(field, recording.fileName(), "application/x-tar", tar.path(), tar.channel(), tar.identity().size())),
-                progress, files, rate);
+        SentFiles.Opened meta = files.meta();
+        String name = tar.path().getFileName().toString(); // <id>.tar, as the server sees it
+        List<Part> parts = new ArrayList<>(List.of(new Part(field, name, "application/x-tar", tar.path(), tar.channel(), tar.identity().size())));
+        if (meta != null) {
+            parts.add(new Part("meta", "metadata.xml", "application/xml", meta.path(), meta.channel(), meta.identity().size()));
+        }
+        return of(parts, new UploadProgress(recording, parts.stream().mapToLong(Part::size).sum()), files, rate);
     }
 
     /**

@@ -1,15 +1,19 @@
 package org.b3lb.node.upload;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
+import org.apache.camel.component.file.GenericFile;
+import org.apache.camel.component.file.OptimizedFileFilter;
 import org.apache.camel.spi.PollingConsumerPollStrategy;
+import org.b3lb.node.layout.RecordingFiles;
+import org.b3lb.node.layout.RecordingLayout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The file consumer's poll strategy: lets a poll list the recording directory only when the
@@ -19,8 +23,15 @@ import org.apache.camel.spi.PollingConsumerPollStrategy;
  * ({@link MarkerAudit}). Hand-written because Camel's file consumer lists the whole directory at every poll, and
  * uploaded tars stay in it until the retention: an idle node with thousands of them paid that
  * listing every poll-delay, and a drain of 100,000 paid it once per handful of uploads.
+ *
+ * <p>Also the consumer's filter: of the markers {@link MarkerAudit#list} offers, one becomes an
+ * exchange only when its recording is not backing off (by name, before Camel builds a
+ * {@code GenericFile}) and its tar has stopped changing. A marker without its tar is passed on, so
+ * the route can report and clear it.
  */
-final class PollGate implements PollingConsumerPollStrategy {
+final class PollGate implements PollingConsumerPollStrategy, OptimizedFileFilter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PollGate.class);
 
     /** Directory timestamps are coarse (a kernel tick): an mtime this fresh may hide a later change. */
     static final long TRUST_MTIME_AFTER_MILLIS = 1_000;
@@ -57,6 +68,33 @@ final class PollGate implements PollingConsumerPollStrategy {
         listAgain = true;
     }
 
+    /** @return false while the recording backs off, null when the tar must be looked at */
+    @Override
+    public Boolean accept(String name) {
+        String id = RecordingLayout.idOf(name, RecordingLayout.MARKER);
+        return id != null && schedule.due(id) ? null : Boolean.FALSE;
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes") // OptimizedFileFilter extends the raw GenericFileFilter
+    public boolean accept(GenericFile file) {
+        Boolean byName = accept(file.getFileNameOnly());
+        if (byName != null) {
+            return byName;
+        }
+        RecordingFiles r = RecordingFiles.ofMarker(Path.of(file.getAbsoluteFilePath()));
+        BasicFileAttributes a = MarkerAudit.lstat(r.tar());
+        if (a == null) {
+            return true; // missing or unreadable: the route says which, once, to the admin
+        }
+        if (a.isRegularFile() && !schedule.stable(r.id(), a.size(), a.lastModifiedTime().toMillis())) {
+            LOG.debug("{}: {} is still changing, waiting for the next poll", r.id(), r.tar().getFileName());
+            listAgain = true; // turned away only for now: the next poll must list
+            return false;
+        }
+        return true;
+    }
+
     @Override
     public boolean begin(Consumer consumer, Endpoint endpoint) {
         if (!audit.dirReadable()) {
@@ -71,7 +109,8 @@ final class PollGate implements PollingConsumerPollStrategy {
             return false;
         }
         long now = clock.getAsLong();
-        BasicFileAttributes a = attributes();
+        // null: the audit reports a missing or unreadable directory; listing is the safe answer
+        BasicFileAttributes a = MarkerAudit.lstat(audit.dir);
         boolean unchanged = a != null && listedKey != null && key(a).equals(listedKey)
                 && a.lastModifiedTime().toMillis() == listedMtime;
         if (!listAgain && unchanged && now - listedAtMillis < LIST_AT_LEAST_EVERY_MILLIS && !schedule.dueSince(listedAtMillis)) {
@@ -91,14 +130,6 @@ final class PollGate implements PollingConsumerPollStrategy {
         return Objects.requireNonNullElse(a.fileKey(), audit.dir);
     }
 
-    private BasicFileAttributes attributes() {
-        try {
-            return Files.readAttributes(audit.dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException | RuntimeException e) {
-            return null; // the audit reports a missing or unreadable directory; listing is the safe answer
-        }
-    }
-
     @Override
     public void commit(Consumer consumer, Endpoint endpoint, int polledMessages) {
         if (polledMessages >= batch) {
@@ -111,5 +142,10 @@ final class PollGate implements PollingConsumerPollStrategy {
         listAgain = true;
         audit.pollFailed(cause);
         return false;
+    }
+
+    @Override
+    public String toString() {
+        return "upload poll gate";
     }
 }

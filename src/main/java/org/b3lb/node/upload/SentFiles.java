@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.b3lb.node.layout.FileIdentity;
+import org.b3lb.node.layout.RecordingFiles;
 
 /**
  * The files of one attempt as they were when it started: the marker's identity (and under b3lb
@@ -71,12 +72,12 @@ final class SentFiles implements Closeable {
      * @throws UploadFailure.Permanent when a file is not a regular file, the meta file is missing or the nonce invalid
      * @throws NoSuchFileException     when the marker or the tar went away since the poll
      */
-    static SentFiles open(Recording r, boolean b3lb) throws UploadFailure, IOException {
-        FileIdentity marker = regular(r.marker(), b3lb ? "remove it and re-run the hook for this meeting: " + B3lbRequest.rerun(r.id())
+    static SentFiles open(RecordingFiles r, boolean b3lb) throws UploadFailure, IOException {
+        FileIdentity marker = regular(r.marker(), b3lb ? "remove it and re-run the hook for this meeting: " + B3lbProtocol.rerun(r.id())
                 : "remove it; the hook writes the marker as a regular file after the tar");
         String nonce = null;
         if (b3lb) {
-            nonce = B3lbRequest.nonce(r);
+            nonce = B3lbProtocol.nonce(r);
             if (!marker.sameVersion(FileIdentity.of(r.marker()))) {
                 throw new ChangedException(r.marker() + " was written anew while its nonce was read");
             }
@@ -86,7 +87,7 @@ final class SentFiles implements Closeable {
             return new SentFiles(marker, null, tar, null);
         }
         try {
-            Opened meta = open(r.meta(), "remove it and re-run the hook for this meeting: " + B3lbRequest.rerun(r.id()));
+            Opened meta = open(r.meta(), "remove it and re-run the hook for this meeting: " + B3lbProtocol.rerun(r.id()));
             if (meta.identity().mtimeNanos() > marker.mtimeNanos()) {
                 // the hook writes the meta file before the tar and the marker last: a meta file younger than the
                 // marker belongs to a run that has not put its tar in place yet, and would be sent with the older tar
@@ -98,7 +99,7 @@ final class SentFiles implements Closeable {
             tar.channel().close();
             throw new UploadFailure.Permanent(0, "no " + r.meta().getFileName() + " beside " + r.tar().getFileName()
                     + ": the hook writes it before the marker, so it was removed since, and B3LB takes no recording "
-                    + "without its metadata.xml; re-run the hook for this meeting: " + B3lbRequest.rerun(r.id()));
+                    + "without its metadata.xml; re-run the hook for this meeting: " + B3lbProtocol.rerun(r.id()));
         } catch (IOException | UploadFailure | RuntimeException e) {
             tar.channel().close();
             throw e;

@@ -35,7 +35,7 @@ public class UploadFailure extends Exception {
             this.changing = changing;
         }
 
-        /** A file is changing: waits on the poll tier (never in the route), where {@link ReadyMarkerFilter} checks it. */
+        /** A file is changing: waits on the poll tier (never in the route), where {@link PollGate} checks it. */
         static Transient changing(String message) {
             return new Transient(0, null, message, true);
         }

@@ -28,7 +28,7 @@ public final class UploadMetrics {
         retry = outcome(registry, "retry");
         failed = outcome(registry, "failed");
         missingTar = outcome(registry, "missing_tar");
-        abandoned = outcome(registry, B3lbAnswers.ABANDONED);
+        abandoned = outcome(registry, B3lbProtocol.ABANDONED);
         bytes = Counter.builder("b3lb.upload.bytes").description("tar bytes uploaded with a 2xx answer").register(registry);
         duration = Timer.builder("b3lb.upload.duration").description("time of successful uploads").register(registry);
     }

@@ -1,6 +1,7 @@
 package org.b3lb.node.upload;
 
 import java.util.concurrent.atomic.AtomicLong;
+import org.b3lb.node.layout.RecordingFiles;
 
 /**
  * One attempt of one recording as the connection sees it: bytes put on the wire (for the idle
@@ -9,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class UploadProgress {
 
-    private final Recording recording;
+    private final RecordingFiles recording;
     private final long total;
     private final long startNanos = System.nanoTime();
     private final AtomicLong tarSent = new AtomicLong();
@@ -19,8 +20,8 @@ public final class UploadProgress {
     private volatile Runnable abort = () -> { };
     private volatile boolean aborted;
 
-    /** @param total the tar's size: what the admin calls the recording's size (the framing is not counted) */
-    public UploadProgress(Recording recording, long total) {
+    /** @param total the sizes of the files sent (under b3lb the tar and its metadata.xml); the framing is not counted */
+    public UploadProgress(RecordingFiles recording, long total) {
         this.recording = recording;
         this.total = total;
     }
@@ -65,7 +66,7 @@ public final class UploadProgress {
         return status;
     }
 
-    public Recording recording() {
+    public RecordingFiles recording() {
         return recording;
     }
 

@@ -11,9 +11,9 @@ import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
  * <p>The file consumer runs with {@code noop} and without an idempotent repository: it never
  * moves, renames or deletes anything (the route deletes a marker after a 2xx) and a marker that
  * failed is seen again on later polls. Camel's in-progress repository keeps a marker out of new
- * polls while its exchange runs; {@link ReadyMarkerFilter} keeps it out while its backoff runs;
- * {@link PollGate} lets a poll list the directory only when that can find work and the route has
- * room for a batch, and none while {@link UploadPause} says so.
+ * polls while its exchange runs; {@link PollGate} keeps it out while its backoff runs, and lets a
+ * poll list the directory only when that can find work and the route has room for a batch, and
+ * none while {@link UploadPause} says so.
  */
 public final class UploadRoute extends RouteBuilder {
 
@@ -63,8 +63,7 @@ public final class UploadRoute extends RouteBuilder {
         bindToRegistry("uploadHttpConfigurer", http);
         PollGate gate = new PollGate(audit, schedule, () -> getContext().getInflightRepository().size(ROUTE_ID),
                 batch(), System::currentTimeMillis, pause);
-        bindToRegistry("uploadMarkerFilter", new ReadyMarkerFilter(schedule, gate::listAgain));
-        bindToRegistry("uploadPollStrategy", gate);
+        bindToRegistry("uploadPollGate", gate);
         bindToRegistry("uploadInProgress", new InProgressMarkers());
         // whether and how long to wait in the route is Failures.retryInRoute's (retryWhile, then the schedule's
         // backoff as Exchange.REDELIVERY_DELAY, which Camel's RedeliveryErrorHandler takes over the policy's delay);
@@ -81,11 +80,11 @@ public final class UploadRoute extends RouteBuilder {
                 .handled(true)
                 .process(failures::settle);
 
-        // Camel's file component with a listing bounded whatever the directory holds (MarkerListing)
-        bindToRegistry(MarkerComponent.SCHEME, new MarkerComponent(new MarkerListing(audit)));
+        // Camel's file component with a listing bounded whatever the directory holds (MarkerAudit.list)
+        bindToRegistry(MarkerComponent.SCHEME, new MarkerComponent(audit));
         from(MarkerComponent.SCHEME + ":" + config.recordingDir() + "?noop=true&idempotent=false&readLock=none"
                 + "&autoCreate=false&startingDirectoryMustExist=false&directoryMustExist=false"
-                + "&filter=#uploadMarkerFilter&pollStrategy=#uploadPollStrategy&inProgressRepository=#uploadInProgress"
+                + "&filter=#uploadPollGate&pollStrategy=#uploadPollGate&inProgressRepository=#uploadInProgress"
                 + "&maxMessagesPerPoll=" + batch() + "&eagerMaxMessagesPerPoll=true&greedy=true"
                 + "&initialDelay=" + Math.min(1000, config.pollDelay().toMillis()) + "&delay=" + config.pollDelay().toMillis())
                 .routeId(ROUTE_ID)
@@ -113,5 +112,10 @@ public final class UploadRoute extends RouteBuilder {
 
     public RecordingSchedule schedule() {
         return schedule;
+    }
+
+    /** The route's view of the recording directory: push --once lists by it what the route will take. */
+    MarkerAudit audit() {
+        return audit;
     }
 }

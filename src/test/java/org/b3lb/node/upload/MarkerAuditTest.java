@@ -60,7 +60,7 @@ class MarkerAuditTest {
         assertThat(audit.dirReadable()).isTrue();
         audit.listing();
         java.util.List<Path> taken = new java.util.ArrayList<>();
-        new MarkerListing(audit).list(dir, () -> true, taken::add);
+        audit.list(dir, () -> true, taken::add);
         assertThat(taken).containsExactly(dir.resolve("fine.ready"));
         assertThat(audit.skippedCount()).isEqualTo(3);
         assertThat(logs.lines("WARN", "\"fifo.ready\"")).singleElement().asString().contains("not a regular file");

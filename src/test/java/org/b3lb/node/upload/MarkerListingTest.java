@@ -26,7 +26,6 @@ class MarkerListingTest {
     private Path dir;
 
     private final MarkerAudit audit = new MarkerAudit(Path.of("/nonexistent"));
-    private final MarkerListing listing = new MarkerListing(audit);
 
     @org.junit.jupiter.api.BeforeEach
     void directory() throws IOException {
@@ -53,7 +52,7 @@ class MarkerListingTest {
         Files.createFile(dir.resolve(RecordingLayout.MARKER));
 
         List<String> taken = new ArrayList<>();
-        assertThat(listing.list(dir, () -> true, p -> taken.add(p.getFileName().toString()))).isTrue();
+        assertThat(audit.list(dir, () -> true, p -> taken.add(p.getFileName().toString()))).isTrue();
 
         assertThat(taken).containsExactlyInAnyOrder(longId + RecordingLayout.MARKER, "plain" + RecordingLayout.MARKER);
         // the two bad ids are said once each; hidden names and directories are MarkerAudit's scan's
@@ -67,11 +66,11 @@ class MarkerListingTest {
             Files.createFile(dir.resolve("rec-" + i + RecordingLayout.TAR));
         }
         List<Path> taken = new ArrayList<>();
-        assertThat(listing.list(dir, () -> taken.size() < 100, taken::add)).isFalse();
+        assertThat(audit.list(dir, () -> taken.size() < 100, taken::add)).isFalse();
         assertThat(taken).hasSize(100).allMatch(p -> p.getFileName().toString().endsWith(RecordingLayout.MARKER));
 
         List<Path> all = new ArrayList<>();
-        assertThat(listing.list(dir, () -> true, all::add)).isTrue();
+        assertThat(audit.list(dir, () -> true, all::add)).isTrue();
         assertThat(all).hasSize(500);
     }
 
@@ -88,7 +87,7 @@ class MarkerListingTest {
 
         for (int poll = 0; poll < 3; poll++) {
             List<String> taken = new ArrayList<>();
-            assertThat(listing.list(dir, () -> true, p -> taken.add(p.getFileName().toString()))).isTrue();
+            assertThat(audit.list(dir, () -> true, p -> taken.add(p.getFileName().toString()))).isTrue();
             assertThat(taken).containsExactly("real" + RecordingLayout.MARKER);
         }
 
@@ -99,7 +98,7 @@ class MarkerListingTest {
 
     @Test
     void anUnreadableDirectoryIsAnError() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> listing.list(dir.resolve("missing"), () -> true, p -> { }))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> audit.list(dir.resolve("missing"), () -> true, p -> { }))
                 .isInstanceOf(IOException.class);
     }
 

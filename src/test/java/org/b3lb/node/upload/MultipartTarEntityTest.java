@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import org.b3lb.node.layout.RecordingFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,16 +23,16 @@ class MultipartTarEntityTest {
 
     private SentFiles open(String id, int size) throws Exception {
         Recordings.ready(dir, id, size);
-        return SentFiles.open(Recording.ofMarker(dir.resolve(id + ".ready")), false);
+        return SentFiles.open(RecordingFiles.ofMarker(dir.resolve(id + ".ready")), false);
     }
 
     @Test
     void declaredLengthIsExactlyWhatIsWrittenAndFramingIsMultipart() throws Exception {
         int size = 3 * MultipartTarEntity.SLICE + 17;
         try (SentFiles files = open("abc", size)) {
-            Recording r = Recording.ofMarker(dir.resolve("abc.ready"));
-            UploadProgress p = new UploadProgress(r, size);
-            MultipartTarEntity e = MultipartTarEntity.of(r, files, "recording", p, null);
+            RecordingFiles r = RecordingFiles.ofMarker(dir.resolve("abc.ready"));
+            MultipartTarEntity e = MultipartTarEntity.of(r, files, "recording", null);
+            UploadProgress p = e.progress();
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             e.writeTo(out);
 
@@ -60,7 +61,7 @@ class MultipartTarEntityTest {
     @Test
     void largeWritesGoOutInSlicesNotTinyChunks() throws Exception {
         try (SentFiles files = open("big", 4 * MultipartTarEntity.SLICE)) {
-            Recording r = Recording.ofMarker(dir.resolve("big.ready"));
+            RecordingFiles r = RecordingFiles.ofMarker(dir.resolve("big.ready"));
             int[] writes = {0};
             OutputStream counting = new FilterOutputStream(OutputStream.nullOutputStream()) {
                 @Override
@@ -68,7 +69,7 @@ class MultipartTarEntityTest {
                     writes[0]++;
                 }
             };
-            MultipartTarEntity.of(r, files, "recording", new UploadProgress(r, 0), null).writeTo(counting);
+            MultipartTarEntity.of(r, files, "recording", null).writeTo(counting);
             assertThat(writes[0]).isLessThanOrEqualTo(6);
         }
     }
@@ -76,19 +77,19 @@ class MultipartTarEntityTest {
     @Test
     void aTarThatShrankOrGrewIsAChangeNotATruncatedUpload() throws Exception {
         try (SentFiles files = open("short", 100)) {
-            Recording r = Recording.ofMarker(dir.resolve("short.ready"));
+            RecordingFiles r = RecordingFiles.ofMarker(dir.resolve("short.ready"));
             try (FileChannel ch = FileChannel.open(r.tar(), StandardOpenOption.WRITE)) {
                 ch.truncate(50);
             }
-            MultipartTarEntity e = MultipartTarEntity.of(r, files, "recording", new UploadProgress(r, 100), null);
+            MultipartTarEntity e = MultipartTarEntity.of(r, files, "recording", null);
             assertThatThrownBy(() -> e.writeTo(OutputStream.nullOutputStream()))
                     .isInstanceOf(SentFiles.ChangedException.class).hasMessageContaining("shrank");
             assertThat(files.check()).isEqualTo(SentFiles.Change.CHANGED);
         }
         try (SentFiles files = open("long", 100)) {
-            Recording r = Recording.ofMarker(dir.resolve("long.ready"));
+            RecordingFiles r = RecordingFiles.ofMarker(dir.resolve("long.ready"));
             Files.write(r.tar(), new byte[10], StandardOpenOption.APPEND);
-            MultipartTarEntity e = MultipartTarEntity.of(r, files, "recording", new UploadProgress(r, 100), null);
+            MultipartTarEntity e = MultipartTarEntity.of(r, files, "recording", null);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             assertThatThrownBy(() -> e.writeTo(out)).isInstanceOf(SentFiles.ChangedException.class).hasMessageContaining("grew");
             // the closing boundary never went out: no server can take this body for a whole one
@@ -101,7 +102,7 @@ class MultipartTarEntityTest {
         Path outside = Recordings.tar(dir, "outside", 100);
         Files.createSymbolicLink(dir.resolve("linked.tar"), outside);
         Recordings.marker(dir, "linked");
-        assertThatThrownBy(() -> SentFiles.open(Recording.ofMarker(dir.resolve("linked.ready")), false))
+        assertThatThrownBy(() -> SentFiles.open(RecordingFiles.ofMarker(dir.resolve("linked.ready")), false))
                 .isInstanceOf(UploadFailure.Permanent.class).hasMessageContaining("is a symbolic link, not a regular file");
     }
 
@@ -109,7 +110,7 @@ class MultipartTarEntityTest {
     void severalFilePartsForB3lb3() throws Exception {
         Path a = Recordings.tar(dir, "part-a", 10);
         Path b = Recordings.tar(dir, "part-b", 20);
-        Recording r = Recording.ofMarker(dir.resolve("part-a.ready"));
+        RecordingFiles r = RecordingFiles.ofMarker(dir.resolve("part-a.ready"));
         UploadProgress p = new UploadProgress(r, 30);
         try (FileChannel ca = FileChannel.open(a); FileChannel cb = FileChannel.open(b)) {
             MultipartTarEntity e = MultipartTarEntity.of(java.util.List.of(
@@ -128,7 +129,7 @@ class MultipartTarEntityTest {
     @Test
     void nonAsciiNamesAreSentAsUtf8() throws IOException {
         Path a = Recordings.tar(dir, "x", 1);
-        Recording r = Recording.ofMarker(dir.resolve("x.ready"));
+        RecordingFiles r = RecordingFiles.ofMarker(dir.resolve("x.ready"));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (FileChannel ca = FileChannel.open(a)) {
             MultipartTarEntity.of(java.util.List.of(new MultipartTarEntity.Part("file", "ü录.tar", "application/x-tar", a, ca, 1)),

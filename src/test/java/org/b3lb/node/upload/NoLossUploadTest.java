@@ -190,7 +190,7 @@ class NoLossUploadTest {
         Recordings.tar(dir, fifo.id(), 1000);
         mkfifo(fifo.marker());
         start("b3lb.protocol", "b3lb", "b3lb.upload.secret", "", "b3lb.upload.concurrency", "1", "b3lb.upload.max-delay", "10m");
-        // the listing turns it away before any exchange exists (MarkerListing); the attempt's own lstat
+        // the listing turns it away before any exchange exists (MarkerAudit.list); the attempt's own lstat
         // (SentFiles) refuses one that became a FIFO after the listing: either way one line, never an open
         await().atMost(WAIT).until(() -> !logs.lines("WARN", "\"fifo-marker.ready\"").isEmpty()
                 || !logs.lines("ERROR", "fifo-marker: upload refused").isEmpty());

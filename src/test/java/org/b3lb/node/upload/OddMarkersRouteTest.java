@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 20 C3 and C2, through the running service: the upload route lists the recording
- * directory with {@link MarkerListing}, so a FIFO named like a marker is never handed to a worker
+ * directory with {@link MarkerAudit#list}, so a FIFO named like a marker is never handed to a worker
  * (whose open of it would block until a writer came) and the recordings beside it are uploaded.
  */
 class OddMarkersRouteTest {

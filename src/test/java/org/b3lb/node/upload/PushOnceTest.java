@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.b3lb.node.config.ConfigException;
@@ -13,6 +14,7 @@ import org.b3lb.node.config.Settings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code push --once}: the same route, once, with a summary and an exit code for scripts. */
@@ -93,5 +95,18 @@ class PushOnceTest {
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("uploaded 0, failed 1, missing tar 0\n");
         assertThat(sink.requests("r-1")).isEqualTo(3);
         assertThat(dir.resolve("r-1.ready")).exists();
+    }
+
+    @Test
+    @Timeout(120) // before the fix the run waited for ever for a marker the route never takes
+    void aSymlinkedMarkerIsNoPendingRecordingOfTheRun() throws Exception {
+        Recordings.ready(dir, "s-1", 1000);
+        Recordings.tar(dir, "s-link", 1000);
+        Path target = Files.writeString(dir.resolve("elsewhere"), "");
+        Files.createSymbolicLink(dir.resolve("s-link.ready"), target);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThat(PushOnce.run(config(), new PrintStream(out, true, StandardCharsets.UTF_8))).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("uploaded 1, failed 0, missing tar 0\n");
+        assertThat(sink.requests("s-link")).isZero();
     }
 }

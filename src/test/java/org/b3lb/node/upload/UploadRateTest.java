@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.atomic.AtomicReference;
+import org.b3lb.node.layout.RecordingFiles;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -108,10 +109,10 @@ class UploadRateTest {
 
     private MultipartTarEntity entity(String id, int size, UploadRate rate) throws Exception {
         Recordings.ready(dir, id, size);
-        Recording r = Recording.ofMarker(dir.resolve(id + ".ready"));
+        RecordingFiles r = RecordingFiles.ofMarker(dir.resolve(id + ".ready"));
         SentFiles files = SentFiles.open(r, false);
         opened.add(files);
-        return MultipartTarEntity.of(r, files, "recording", new UploadProgress(r, size), rate);
+        return MultipartTarEntity.of(r, files, "recording", rate);
     }
 
     /** Bytes written in [from, from + 1 s), in total or by one upload (by null: all). */
@@ -248,11 +249,11 @@ class UploadRateTest {
         UploadRate rate = new UploadRate(CAP, time);
         rate.reserve(10 * CAP);
         Recordings.ready(dir, "stopped", 1 << 20);
-        Recording r = Recording.ofMarker(dir.resolve("stopped.ready"));
-        UploadProgress p = new UploadProgress(r, 1 << 20);
-        p.abort(); // the watchdog's or a stop's abort, before the write got its turn
+        RecordingFiles r = RecordingFiles.ofMarker(dir.resolve("stopped.ready"));
         try (SentFiles files = SentFiles.open(r, false)) {
-            assertThatThrownBy(() -> MultipartTarEntity.of(r, files, "recording", p, rate).writeTo(OutputStream.nullOutputStream()))
+            MultipartTarEntity e = MultipartTarEntity.of(r, files, "recording", rate);
+            e.progress().abort(); // the watchdog's or a stop's abort, before the write got its turn
+            assertThatThrownBy(() -> e.writeTo(OutputStream.nullOutputStream()))
                     .isInstanceOf(IOException.class).hasMessageContaining("b3lb.upload.max-rate");
         }
     }

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.util.concurrent.SizedScheduledExecutorService;
+import org.b3lb.node.layout.RecordingFiles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -29,7 +30,7 @@ class UploadWatchdogTest {
     /** A real context's executor service manager, where the route's watchdog takes its thread from. */
     private static final CamelContext CAMEL = new DefaultCamelContext();
 
-    private final Recording r = Recording.ofMarker(Path.of("/tmp/rec-w.ready"));
+    private final RecordingFiles r = RecordingFiles.ofMarker(Path.of("/tmp/rec-w.ready"));
 
     @AfterAll
     static void stopCamel() throws Exception {
