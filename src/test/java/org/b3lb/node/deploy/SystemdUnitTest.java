@@ -106,7 +106,7 @@ class SystemdUnitTest {
     void theServiceTakesItsJvmOptionsFromTheOneFileTheLauncherAndPostinstRead() throws Exception {
         // no JAVA_OPTS here: it would replace the file's options in the launcher that ExecStart runs
         assertThat(service.get("Environment")).noneMatch(e -> e.contains("JAVA_OPTS"));
-        assertThat(Files.readString(LAUNCHER)).contains("JAVA_OPTS=${JAVA_OPTS:-@" + PACKAGED_JVM_OPTIONS + "}");
+        assertThat(Files.readString(LAUNCHER)).contains("    JAVA_OPTS=@" + PACKAGED_JVM_OPTIONS + "\n");
         assertThat(Files.readString(POSTINST)).contains("CDS_JVM_OPTIONS=" + PACKAGED_JVM_OPTIONS + "\n")
                 .contains("\"$java\" @\"$CDS_JVM_OPTIONS\" -XX:ArchiveClassesAtExit=")
                 .contains("\"$java\" @\"$CDS_JVM_OPTIONS\" -Xshare:on");
