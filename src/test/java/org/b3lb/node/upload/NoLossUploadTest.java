@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -249,5 +252,49 @@ class NoLossUploadTest {
         }
         awaitSentWhole(f);
         assertThat(sink.requests(f.id())).isEqualTo(2);
+    }
+
+    /**
+     * Every file an attempt opens is closed when its exchange ends, whatever the end: a 2xx, a 2xx
+     * after in-route retries, a send cut mid-body, a refusal. A leak is one descriptor per attempt,
+     * so a node retrying a backlog for days would run out of them; the test JVM's own are read
+     * from /proc/self/fd.
+     */
+    @Test
+    void noAttemptLeavesAFileOfTheRecordingDirectoryOpen() throws Exception {
+        for (String id : List.of("ok", "retried", "cut", "refused")) {
+            B3lbRecordings.ready(dir, id, B3lbRecordings.nonce(), 256 << 10);
+        }
+        sink.script("retried", Sink.Action.status(503), Sink.Action.status(502), Sink.Action.status(200));
+        sink.script("cut", Sink.Action.CLOSE_MID_BODY, Sink.Action.status(200));
+        sink.script("refused", Sink.Action.status(403));
+        start("b3lb.protocol", "b3lb", "b3lb.upload.secret", "", "b3lb.upload.max-delay", "10m");
+
+        await().atMost(WAIT).until(() -> List.of("ok", "retried", "cut").stream()
+                .allMatch(id -> Files.exists(new RecordingFiles(dir, id).evidence()))
+                && !logs.lines("ERROR", "refused: upload refused: HTTP 403").isEmpty());
+        assertThat(sink.received("retried")).hasSize(3);
+
+        // the files close as each exchange completes, a moment after the evidence and the log line
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(openIn(dir)).as("files left open").isEmpty());
+    }
+
+    /** The files under {@code dir} this JVM holds open. */
+    private static List<Path> openIn(Path dir) throws java.io.IOException {
+        Path real = dir.toRealPath();
+        List<Path> open = new ArrayList<>();
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds) {
+                try {
+                    Path target = Files.readSymbolicLink(fd);
+                    if (target.startsWith(real) && !target.equals(real)) { // a poll lists the directory itself
+                        open.add(target);
+                    }
+                } catch (java.io.IOException e) {
+                    // closed while listed
+                }
+            }
+        }
+        return open;
     }
 }
