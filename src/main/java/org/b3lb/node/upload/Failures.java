@@ -194,11 +194,12 @@ final class Failures {
             return;
         }
         if (!(f instanceof UploadFailure.Transient t)) {
-            Duration wait = schedule.rejected(r.id(), f == null ? String.valueOf(caught) : f.getMessage(),
-                    f == null ? 0 : f.status());
+            int status = f == null ? 0 : f.status();
+            Duration wait = schedule.rejected(r.id(), f == null ? String.valueOf(caught) : f.getMessage(), status);
             metrics.failed();
-            LOG.error("{}: upload refused: {}; the marker stays, next try in {}", r.id(), f == null ? caught : f.getMessage(),
-                    Sizes.duration(wait));
+            LOG.error("{}: upload refused: {}; the marker stays, next try in {}{}", r.id(), f == null ? caught : f.getMessage(),
+                    Sizes.duration(wait), RecordingSchedule.forTheSecret(status)
+                            ? ", or as soon as another upload gets through or the secret changes" : "");
             attempt.done(exchange, "failed");
             return;
         }

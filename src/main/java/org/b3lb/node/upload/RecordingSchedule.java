@@ -75,8 +75,12 @@ public final class RecordingSchedule {
 
     /** Refused for the secret (401/403), then the secret changed or another upload got through: tried now. */
     private boolean released(State s, long generation) {
-        return s.refused && (s.status == 401 || s.status == 403)
-                && (s.lastFailureMillis < lastSuccessMillis || s.secretGeneration != generation);
+        return s.refused && forTheSecret(s.status) && (s.lastFailureMillis < lastSuccessMillis || s.secretGeneration != generation);
+    }
+
+    /** A refusal that a new secret or another upload's success releases before its wait ends. */
+    static boolean forTheSecret(int status) {
+        return status == 401 || status == 403;
     }
 
     /** Whether the tar looks complete: unchanged since the previous poll, or on first sight untouched for the settle time. */

@@ -274,6 +274,10 @@ class NoLossUploadTest {
                 .allMatch(id -> Files.exists(new RecordingFiles(dir, id).evidence()))
                 && !logs.lines("ERROR", "refused: upload refused: HTTP 403").isEmpty());
         assertThat(sink.received("retried")).hasSize(3);
+        // a 403 waits max-delay (10m) only while nothing else gets through; here the others did
+        assertThat(logs.lines("ERROR", "refused: upload refused: HTTP 403")).singleElement().asString()
+                .contains("next try in 10m, or as soon as another upload gets through or the secret changes");
+        await().atMost(WAIT).until(() -> Files.exists(new RecordingFiles(dir, "refused").evidence()));
 
         // the files close as each exchange completes, a moment after the evidence and the log line
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(openIn(dir)).as("files left open").isEmpty());
