@@ -75,13 +75,12 @@ enum KeepReason {
      * @param a the entry's attributes, read without following links; needed only for {@link Verdict#NOT_A_RECORDING}
      */
     static KeepReason of(RecordingFiles r, Look look, BasicFileAttributes a) {
-        if (look.verdict() == Verdict.NOT_A_RECORDING) {
-            return a.isSymbolicLink() ? SYMLINK : NOT_REGULAR;
-        }
-        if (look.verdict() == Verdict.UNMARKED || look.verdict() == Verdict.PENDING) {
-            return look.verdict() == Verdict.UNMARKED ? UNMARKED : PENDING;
-        }
-        return look.uploadedAt() == null || !Files.notExists(r.marker(), LinkOption.NOFOLLOW_LINKS) ? MARKED : TOO_YOUNG;
+        return switch (look.verdict()) {
+            case NOT_A_RECORDING -> a.isSymbolicLink() ? SYMLINK : NOT_REGULAR;
+            case UNMARKED -> UNMARKED;
+            case PENDING -> PENDING;
+            default -> look.uploadedAt() == null || !Files.notExists(r.marker(), LinkOption.NOFOLLOW_LINKS) ? MARKED : TOO_YOUNG;
+        };
     }
 
     /** The entry's own line; {@code a} as for {@link #of}, {@code nowMillis} the pass's start. */
