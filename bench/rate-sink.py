@@ -6,20 +6,18 @@ Loopback only; keep-alive; handles Expect: 100-continue.
 
 usage: rate-sink.py PORT
 """
-import http.server
-import socketserver
 import sys
 import threading
 import time
 
-PORT = int(sys.argv[1])
-CHUNK = 1 << 20
+import sink  # bench/sink.py: its handler and threading server, reused here
+
+CHUNK = sink.CHUNK
 LOCK = threading.Lock()
 SAMPLES = []
 
 
-class Sink(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class Sink(sink.Sink):
 
     def do_POST(self):
         left = int(self.headers.get("Content-Length", "0"))
@@ -45,17 +43,6 @@ class Sink(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, *args):
-        pass
-
-
-class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def handle_error(self, request, client_address):
-        pass
-
 
 if __name__ == "__main__":
-    Server(("127.0.0.1", PORT), Sink).serve_forever()
+    sink.Server(("127.0.0.1", int(sys.argv[1])), Sink).serve_forever()
